@@ -1,0 +1,58 @@
+# Two commands on a fresh clone:  make run  |  make test
+# Everything installs itself into .venv from pinned requirements.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON_BOOT ?= python3.11
+VENV        ?= .venv
+PY          := $(VENV)/bin/python
+DBT         := $(VENV)/bin/dbt
+export DBT_PROFILES_DIR := $(CURDIR)
+export DBT_SEND_ANONYMOUS_USAGE_STATS := False
+
+# demo landing (make run)
+DEMO_ACCOUNTS ?= 20000
+DEMO_SEED     ?= 42
+WAREHOUSE     ?= warehouse/plg.duckdb
+# test landing (make test)
+TEST_ACCOUNTS  ?= 12000
+TEST_SEED      ?= 7
+TEST_WAREHOUSE ?= warehouse/test.duckdb
+
+.PHONY: help install run test test-dbt lint pytest docs bench clean
+
+help:
+	@echo "make run    - install, generate the demo landing, dbt build, print the KPI scorecard"
+	@echo "make test   - install, dbt build on a test landing, sqlfluff, pytest (everything)"
+	@echo "make bench  - benchmark (SIZES='1000000 10000000 100000000')"
+
+$(VENV)/.installed: requirements.txt pyproject.toml
+	$(PYTHON_BOOT) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	mkdir -p warehouse/tmp
+	$(PY) -m plg.generate --accounts $(DEMO_ACCOUNTS) --seed $(DEMO_SEED) --warehouse $(WAREHOUSE)
+	PLG_DUCKDB_PATH=$(WAREHOUSE) $(DBT) build --target-path target/run
+	PLG_DUCKDB_PATH=$(WAREHOUSE) $(PY) -m plg.summary --warehouse $(WAREHOUSE) --run-results target/run/run_results.json
+
+test: install test-dbt lint pytest
+
+test-dbt: install
+	mkdir -p warehouse/tmp
+	$(PY) -m plg.generate --accounts $(TEST_ACCOUNTS) --seed $(TEST_SEED) --warehouse $(TEST_WAREHOUSE)
+	PLG_DUCKDB_PATH=$(TEST_WAREHOUSE) $(DBT) build --target-path target/test
+
+lint: install
+	$(VENV)/bin/sqlfluff lint models macros analyses tests
+
+pytest: install
+	PLG_TEST_WAREHOUSE=$(TEST_WAREHOUSE) $(PY) -m pytest -q pytests
+
+clean:
+	rm -rf target logs warehouse reports

@@ -1,0 +1,1 @@
+"""PLG analytics: landing generator, checks and command-line helpers for the dbt project."""
