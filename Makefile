@@ -27,10 +27,9 @@ help:
 	@echo "make test   - install, dbt build on a test landing, sqlfluff, pytest (everything)"
 	@echo "make bench  - benchmark (SIZES='1000000 10000000 100000000')"
 
-$(VENV)/.installed: requirements.txt pyproject.toml
+$(VENV)/.installed: requirements.txt
 	$(PYTHON_BOOT) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
 install: $(VENV)/.installed

@@ -1,0 +1,108 @@
+{#-
+    Helpers of the conversion area (METRICS.md "Clock", "The account's path").
+-#}
+
+{#- day n since signup: floor((at - signup_at) / 1 day), an integer -#}
+{% macro day_number_since(signup_at, at) -%}
+    cast(floor({{ seconds_between(signup_at, at) }} / 86400.0) as {{ dbt.type_int() }})
+{%- endmacro %}
+
+{#- a positive-integer var, validated (fail fast with a message saying what to fix) -#}
+{% macro positive_int_var(name) -%}
+    {%- set v = var(name) -%}
+    {%- if v is not number or v is boolean or v <= 0 or v != v | int -%}
+        {{ exceptions.raise_compiler_error("var " ~ name ~ " must be a positive whole number of days/minutes/units, got '" ~ v ~ "'. Fix it in dbt_project.yml or with --vars '{" ~ name ~ ": <positive integer>}'") }}
+    {%- endif -%}
+    {{ return(v | int) }}
+{%- endmacro %}
+
+{#- a rate var (0-1), validated -#}
+{% macro rate_var(name) -%}
+    {%- set v = var(name) -%}
+    {%- if v is not number or v is boolean or v < 0 or v > 1 -%}
+        {{ exceptions.raise_compiler_error("var " ~ name ~ " is a rate and must be a number between 0 and 1, got '" ~ v ~ "'. Fix it in dbt_project.yml or with --vars") }}
+    {%- endif -%}
+    {{ return(v) }}
+{%- endmacro %}
+
+{#- a non-negative number var (score thresholds, weights), validated -#}
+{% macro non_negative_var(name) -%}
+    {%- set v = var(name) -%}
+    {%- if v is not number or v is boolean or v < 0 -%}
+        {{ exceptions.raise_compiler_error("var " ~ name ~ " must be a non-negative number, got '" ~ v ~ "'. Fix it in dbt_project.yml or with --vars") }}
+    {%- endif -%}
+    {{ return(v) }}
+{%- endmacro %}
+
+{#- the conversion windows of the dashboard (var conversion_windows), validated, sorted, de-duplicated -#}
+{% macro conversion_windows() -%}
+    {%- set windows = var('conversion_windows') -%}
+    {%- if windows is string or windows is mapping or windows is not iterable or windows | length == 0 -%}
+        {{ exceptions.raise_compiler_error("var conversion_windows must be a non-empty list of positive integers (days), e.g. [30, 60, 90]; got '" ~ windows ~ "'") }}
+    {%- endif -%}
+    {%- set clean = [] -%}
+    {%- for w in windows -%}
+        {%- if w is not number or w is boolean or w <= 0 or w != w | int -%}
+            {{ exceptions.raise_compiler_error("var conversion_windows must hold positive integers (days), got '" ~ w ~ "' in " ~ windows) }}
+        {%- endif -%}
+        {%- if (w | int) not in clean -%}{%- do clean.append(w | int) -%}{%- endif -%}
+    {%- endfor -%}
+    {{ return(clean | sort) }}
+{%- endmacro %}
+
+{#- every window (days) the per-account window flags are computed for: dashboard + segment + funnel + sales assist -#}
+{% macro all_conversion_windows() -%}
+    {%- set ws = conversion_windows() -%}
+    {%- for name in ['segment_window_days', 'funnel_window_days', 'sales_assist_window_days'] -%}
+        {%- set w = positive_int_var(name) -%}
+        {%- if w not in ws -%}{%- do ws.append(w) -%}{%- endif -%}
+    {%- endfor -%}
+    {{ return(ws | sort) }}
+{%- endmacro %}
+
+{#- validated engagement tier thresholds: returns [low_below, high_min] -#}
+{% macro engagement_tier_thresholds() -%}
+    {%- set low = non_negative_var('engagement_tier_low_below') -%}
+    {%- set high = non_negative_var('engagement_tier_high_min') -%}
+    {%- if low > high or high > 100 -%}
+        {{ exceptions.raise_compiler_error("PES tiers need 0 <= engagement_tier_low_below <= engagement_tier_high_min <= 100, got low_below=" ~ low ~ ", high_min=" ~ high) }}
+    {%- endif -%}
+    {{ return([low, high]) }}
+{%- endmacro %}
+
+{#- validated PES weights: returns [breadth, frequency, team]; they must sum to 100 so the score is 0-100 -#}
+{% macro pes_weights() -%}
+    {%- set ws = [non_negative_var('pes_weight_breadth'), non_negative_var('pes_weight_frequency'), non_negative_var('pes_weight_team')] -%}
+    {%- if (ws | sum) != 100 -%}
+        {{ exceptions.raise_compiler_error("PES weights pes_weight_breadth + pes_weight_frequency + pes_weight_team must sum to 100 (the score is 0-100), got " ~ ws ~ ". Fix them in dbt_project.yml or with --vars") }}
+    {%- endif -%}
+    {{ return(ws) }}
+{%- endmacro %}
+
+{#- validated ICP tier thresholds: returns [low_below, high_min] -#}
+{% macro icp_tier_thresholds() -%}
+    {%- set low = non_negative_var('icp_tier_low_below') -%}
+    {%- set high = non_negative_var('icp_tier_high_min') -%}
+    {%- if low > high or high > 100 -%}
+        {{ exceptions.raise_compiler_error("ICP tiers need 0 <= icp_tier_low_below <= icp_tier_high_min <= 100, got low_below=" ~ low ~ ", high_min=" ~ high) }}
+    {%- endif -%}
+    {{ return([low, high]) }}
+{%- endmacro %}
+
+{#- safe division returning a double, null when the denominator is 0 or null -#}
+{% macro safe_rate(numerator, denominator) -%}
+    (cast({{ numerator }} as {{ type_double() }}) / nullif({{ denominator }}, 0))
+{%- endmacro %}
+
+{#- an 8-byte float type name: 'double precision' (duckdb, postgres), 'double' on spark (dbt.type_float is a 4-byte float on duckdb) -#}
+{% macro type_double() %}
+    {{ return(adapter.dispatch('type_double', 'plg_analytics')()) }}
+{% endmacro %}
+
+{% macro default__type_double() -%}
+    double precision
+{%- endmacro %}
+
+{% macro spark__type_double() -%}
+    double
+{%- endmacro %}

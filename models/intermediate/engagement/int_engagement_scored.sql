@@ -1,0 +1,201 @@
+{#-
+    Engagement of each account over its first days (METRICS.md "Engagement", "KPIs"):
+    - PES over the first var engagement_window_days days: weights (vars pes_weight_*) x breadth (distinct core
+      features / all core features of the seed), frequency (distinct days since signup with a core event / window),
+      team (min(distinct users with a core event, var pes_team_cap) / cap); tier from vars engagement_tier_*.
+      For an account younger than the window the score covers the days elapsed so far (is_pes_window_complete false).
+    - feature_adoption_30d: distinct core features / all core features within var feature_adoption_window_days.
+    - first core event (for "active within W").
+    - product adoption: a core event in [evaluation_end_at, evaluation_end_at + product_adoption_window_days days),
+      evaluation_end_at = trial_end_at (trial) or signup_at + product_adoption_window_days days (freemium);
+      mature when that interval has fully elapsed by as_of_end_at.
+-#}
+{%- set engagement_days = positive_int_var('engagement_window_days') %}
+{%- set adoption_days = positive_int_var('feature_adoption_window_days') %}
+{%- set product_adoption_days = positive_int_var('product_adoption_window_days') %}
+{%- set team_cap = positive_int_var('pes_team_cap') %}
+{%- set weights = pes_weights() %}
+{%- set tiers = engagement_tier_thresholds() %}
+
+with
+
+clock as (
+
+    select as_of_end_at from {{ ref('int_clock') }}
+
+),
+
+accounts as (
+
+    select account_id, signup_at, free_model, trial_end_at
+    from {{ ref('int_accounts_pathed') }}
+
+),
+
+feature_days as (
+
+    select account_id, day_number, feature_name, first_occurred_at, last_occurred_at
+    from {{ ref('int_account_feature_days') }}
+
+),
+
+user_days as (
+
+    select account_id, day_number, user_id
+    from {{ ref('int_account_user_days') }}
+
+),
+
+catalogue as (
+
+    select event_name, feature_name, is_core
+    from {{ ref('event_catalogue') }}
+
+),
+
+core_feature_total as (
+
+    select count(distinct coalesce(feature_name, event_name)) as core_features_total
+    from catalogue
+    where is_core
+
+),
+
+feature_usage as (
+
+    select
+        account_id,
+        count(distinct case when day_number < {{ engagement_days }} then feature_name end) as core_features_used_14d,
+        count(distinct case when day_number < {{ engagement_days }} then day_number end) as active_days_14d,
+        count(distinct case when day_number < {{ adoption_days }} then feature_name end) as core_features_used_30d,
+        min(first_occurred_at) as first_core_event_at
+    from feature_days
+    group by account_id
+
+),
+
+team_usage as (
+
+    select
+        account_id,
+        count(distinct user_id) as active_users_14d
+    from user_days
+    where day_number < {{ engagement_days }}
+    group by account_id
+
+),
+
+evaluation as (
+
+    select
+        account_id,
+        case
+            when free_model = 'trial' then trial_end_at
+            else {{ dbt.dateadd('day', product_adoption_days, 'signup_at') }}
+        end as evaluation_end_at
+    from accounts
+
+),
+
+adoption as (
+
+    select
+        evaluation.account_id,
+        max(case
+            when
+                feature_days.last_occurred_at >= evaluation.evaluation_end_at
+                and feature_days.first_occurred_at < {{ dbt.dateadd('day', product_adoption_days, 'evaluation.evaluation_end_at') }}
+                then 1
+            else 0
+        end) as has_adoption_event
+    from evaluation
+    inner join feature_days
+        on evaluation.account_id = feature_days.account_id
+    group by evaluation.account_id
+
+),
+
+components as (
+
+    select
+        accounts.account_id,
+        accounts.signup_at,
+        coalesce(feature_usage.core_features_used_14d, 0) as core_features_used_14d,
+        coalesce(feature_usage.active_days_14d, 0) as active_days_14d,
+        coalesce(team_usage.active_users_14d, 0) as active_users_14d,
+        coalesce(feature_usage.core_features_used_30d, 0) as core_features_used_30d,
+        core_feature_total.core_features_total,
+        feature_usage.first_core_event_at,
+        evaluation.evaluation_end_at,
+        coalesce(adoption.has_adoption_event, 0) = 1 as has_product_adoption,
+        {{ dbt.dateadd('day', product_adoption_days, 'evaluation.evaluation_end_at') }} <= clock.as_of_end_at as is_product_adoption_mature,
+        {{ dbt.dateadd('day', engagement_days, 'accounts.signup_at') }} <= clock.as_of_end_at as is_pes_window_complete
+    from accounts
+    cross join core_feature_total
+    cross join clock
+    left join feature_usage
+        on accounts.account_id = feature_usage.account_id
+    left join team_usage
+        on accounts.account_id = team_usage.account_id
+    left join evaluation
+        on accounts.account_id = evaluation.account_id
+    left join adoption
+        on accounts.account_id = adoption.account_id
+
+),
+
+scored as (
+
+    select
+        account_id,
+        core_features_used_14d,
+        active_days_14d,
+        active_users_14d,
+        core_features_used_30d,
+        core_features_total,
+        first_core_event_at,
+        evaluation_end_at,
+        has_product_adoption,
+        is_product_adoption_mature,
+        is_pes_window_complete,
+        {{ safe_rate('core_features_used_14d', 'core_features_total') }} as breadth_14d,
+        {{ safe_rate('active_days_14d', engagement_days) }} as frequency_14d,
+        {{ safe_rate('case when active_users_14d < ' ~ team_cap ~ ' then active_users_14d else ' ~ team_cap ~ ' end', team_cap) }} as team_14d,
+        coalesce({{ safe_rate(weights[0] ~ ' * core_features_used_14d', 'core_features_total') }}, 0)
+        + {{ safe_rate(weights[1] ~ ' * active_days_14d', engagement_days) }}
+        + {{ safe_rate(weights[2] ~ ' * (case when active_users_14d < ' ~ team_cap ~ ' then active_users_14d else ' ~ team_cap ~ ' end)', team_cap) }}
+            as pes_14d,
+        {{ safe_rate('core_features_used_30d', 'core_features_total') }} as feature_adoption_30d
+    from components
+
+),
+
+final as (
+
+    select
+        account_id,
+        core_features_used_14d,
+        active_days_14d,
+        active_users_14d,
+        core_features_used_30d,
+        core_features_total,
+        breadth_14d,
+        frequency_14d,
+        team_14d,
+        pes_14d,
+        case
+            when pes_14d >= {{ tiers[1] }} then 'high'
+            when pes_14d < {{ tiers[0] }} then 'low'
+            else 'medium'
+        end as engagement_tier,
+        is_pes_window_complete,
+        feature_adoption_30d,
+        first_core_event_at,
+        evaluation_end_at,
+        has_product_adoption,
+        is_product_adoption_mature
+    from scored
+
+)
+
+select * from final

@@ -1,0 +1,160 @@
+{#-
+    Weekly engagement per account (METRICS.md "weekly engagement"): one row per account x week since
+    signup (week n = days 7n..7n+6 since signup), from week 0 to the week holding the end of the as-of day,
+    zero-filled. Same components as PES: breadth (core features / all core features), frequency (active
+    days / 7), team (min(users, pes_team_cap) / cap), weighted by the PES weights.
+    week_start = the date of signup_at + 7n days; is_complete_week when the week has fully elapsed.
+-#}
+{%- set team_cap = positive_int_var('pes_team_cap') %}
+{%- set weights = pes_weights() %}
+
+with
+
+clock as (
+
+    select as_of_end_at from {{ ref('int_clock') }}
+
+),
+
+accounts as (
+
+    select account_id, signup_at
+    from {{ ref('int_accounts_pathed') }}
+
+),
+
+feature_days as (
+
+    select account_id, day_number, feature_name
+    from {{ ref('int_account_feature_days') }}
+
+),
+
+user_days as (
+
+    select account_id, day_number, user_id
+    from {{ ref('int_account_user_days') }}
+
+),
+
+catalogue as (
+
+    select event_name, feature_name, is_core
+    from {{ ref('event_catalogue') }}
+
+),
+
+core_feature_total as (
+
+    select count(distinct coalesce(feature_name, event_name)) as core_features_total
+    from catalogue
+    where is_core
+
+),
+
+account_ages as (
+
+    select
+        accounts.account_id,
+        accounts.signup_at,
+        cast(floor({{ day_number_since('accounts.signup_at', 'clock.as_of_end_at') }} / 7.0) as {{ dbt.type_int() }})
+            as last_week_number
+    from accounts
+    cross join clock
+
+),
+
+week_series as (
+
+    {{ dbt.generate_series(2000) }}
+
+),
+
+weeks as (
+
+    select cast(generated_number - 1 as {{ dbt.type_int() }}) as week_number
+    from week_series
+    where generated_number - 1 <= (select max(last_week_number) from account_ages)
+
+),
+
+account_weeks as (
+
+    select
+        account_ages.account_id,
+        account_ages.signup_at,
+        weeks.week_number
+    from account_ages
+    inner join weeks
+        on weeks.week_number <= account_ages.last_week_number
+
+),
+
+weekly_features as (
+
+    select
+        account_id,
+        cast(floor(day_number / 7.0) as {{ dbt.type_int() }}) as week_number,
+        count(distinct day_number) as active_days,
+        count(distinct feature_name) as core_features_used
+    from feature_days
+    group by account_id, cast(floor(day_number / 7.0) as {{ dbt.type_int() }})
+
+),
+
+weekly_users as (
+
+    select
+        account_id,
+        cast(floor(day_number / 7.0) as {{ dbt.type_int() }}) as week_number,
+        count(distinct user_id) as active_users
+    from user_days
+    group by account_id, cast(floor(day_number / 7.0) as {{ dbt.type_int() }})
+
+),
+
+combined as (
+
+    select
+        account_weeks.account_id,
+        account_weeks.week_number,
+        cast({{ dbt.dateadd('day', '7 * account_weeks.week_number', 'account_weeks.signup_at') }} as date) as week_start,
+        {{ dbt.dateadd('day', '7 * (account_weeks.week_number + 1)', 'account_weeks.signup_at') }} <= clock.as_of_end_at
+            as is_complete_week,
+        coalesce(weekly_features.active_days, 0) as active_days,
+        coalesce(weekly_features.core_features_used, 0) as core_features_used,
+        coalesce(weekly_users.active_users, 0) as active_users,
+        core_feature_total.core_features_total
+    from account_weeks
+    cross join clock
+    cross join core_feature_total
+    left join weekly_features
+        on
+            account_weeks.account_id = weekly_features.account_id
+            and account_weeks.week_number = weekly_features.week_number
+    left join weekly_users
+        on
+            account_weeks.account_id = weekly_users.account_id
+            and account_weeks.week_number = weekly_users.week_number
+
+),
+
+final as (
+
+    select
+        account_id,
+        week_number,
+        week_start,
+        is_complete_week,
+        active_days,
+        core_features_used,
+        active_users,
+        coalesce({{ safe_rate(weights[0] ~ ' * core_features_used', 'core_features_total') }}, 0)
+        + {{ safe_rate(weights[1] ~ ' * active_days', 7) }}
+        + {{ safe_rate(weights[2] ~ ' * (case when active_users < ' ~ team_cap ~ ' then active_users else ' ~ team_cap ~ ' end)', team_cap) }}
+            as pes
+    from combined
+
+)
+
+select * from final

@@ -1,0 +1,137 @@
+{#-
+    MRR of each account x month x invoice currency, in local currency, measured at month end
+    (the as-of month on the as-of day): the MRR-eligible line items whose
+    date(period_start) <= measure day < date(period_end). When several invoices of one subscription
+    cover the same day (a plan swap or monthly->annual switch bills a new full-period line while the
+    old line's period is still running), only the lines of the latest-created of those invoices count:
+    the subscription's newest invoice supersedes the older one, so a swap is never double counted.
+    Lines without a known workspace (customer with no metadata.account_id, or an account_id the
+    product does not know) are left out.
+    Also carries the month's USD rate of the currency (latest rate on or before the measure day).
+-#}
+with
+
+lines as (
+
+    select
+        line_item_id,
+        invoice_id,
+        account_id,
+        subscription_id,
+        currency_code,
+        monthly_amount,
+        period_start_date,
+        period_end_date
+    from {{ ref('int_invoice_lines_normalised') }}
+    where is_mrr_eligible and account_id is not null
+
+),
+
+accounts as (
+
+    -- workspaces known to the product (internal ones are already excluded upstream)
+    select account_id
+    from {{ ref('stg_product__accounts') }}
+
+),
+
+invoices as (
+
+    select
+        invoice_id,
+        created_at
+    from {{ ref('int_invoices_enriched') }}
+
+),
+
+fx_rates as (
+
+    select
+        rate_date,
+        currency_code,
+        usd_per_unit
+    from {{ ref('int_fx_rates_daily') }}
+
+),
+
+measure_days as (
+
+    select
+        month_start,
+        measure_date
+    from {{ ref('int_mrr_months') }}
+
+),
+
+covering_lines as (
+
+    select
+        measure_days.month_start,
+        measure_days.measure_date,
+        lines.line_item_id,
+        lines.invoice_id,
+        lines.account_id,
+        coalesce(lines.subscription_id, lines.invoice_id) as subscription_key,
+        lines.currency_code,
+        lines.monthly_amount,
+        invoices.created_at as invoice_created_at
+    from lines
+    inner join measure_days
+        on
+            lines.period_start_date <= measure_days.measure_date
+            and measure_days.measure_date < lines.period_end_date
+    inner join invoices
+        on lines.invoice_id = invoices.invoice_id
+    inner join accounts
+        on lines.account_id = accounts.account_id
+
+),
+
+ranked_lines as (
+
+    select
+        month_start,
+        measure_date,
+        account_id,
+        currency_code,
+        monthly_amount,
+        dense_rank() over (
+            partition by account_id, subscription_key, month_start
+            order by invoice_created_at desc, invoice_id desc
+        ) as invoice_recency_rank
+    from covering_lines
+
+),
+
+account_currency_months as (
+
+    select
+        account_id,
+        month_start,
+        measure_date,
+        currency_code,
+        sum(monthly_amount) as local_mrr_amount
+    from ranked_lines
+    where invoice_recency_rank = 1
+    group by account_id, month_start, measure_date, currency_code
+
+),
+
+final as (
+
+    select
+        account_currency_months.account_id,
+        account_currency_months.month_start,
+        account_currency_months.measure_date,
+        account_currency_months.currency_code,
+        account_currency_months.local_mrr_amount,
+        fx_rates.usd_per_unit
+    from account_currency_months
+    left join fx_rates
+        on
+            account_currency_months.currency_code = fx_rates.currency_code
+            and account_currency_months.measure_date = fx_rates.rate_date
+
+)
+
+select * from final

@@ -1,0 +1,29 @@
+{#- Every unusable landed row of the crm source (see the YAML): rows breaking a rule that are not repeated
+    deliveries / superseded versions. Never the row payload: only the key, the rule and a fixed message. -#}
+{{ config(materialized='table') }}
+
+with activities as (
+
+    select record_key, quarantine_rule, quarantine_detail
+    from {{ ref('base_crm__activities') }}
+    where quarantine_rule is not null and not is_duplicate_delivery
+
+),
+
+companies as (
+
+    select record_key, quarantine_rule, quarantine_detail
+    from {{ ref('base_crm__companies') }}
+    where quarantine_rule is not null and not is_duplicate_delivery
+
+),
+
+unioned as (
+
+    select 'activities' as source_table, record_key, quarantine_rule, quarantine_detail from activities
+    union all
+    select 'companies' as source_table, record_key, quarantine_rule, quarantine_detail from companies
+
+),
+
+{{ quarantine_final('unioned') }}

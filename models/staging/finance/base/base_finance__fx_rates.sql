@@ -1,0 +1,73 @@
+{#- FX rates: natural key (rate_date, currency); fx_rate_id is its hash. -#}
+{%- set rules = [
+    ('null_rate_date', 'rate_date is null', 'rate_date is null'),
+    ('unknown_currency', 'is_currency_unknown', 'currency is null or not in the currencies seed'),
+    ('invalid_usd_per_unit', 'usd_per_unit is null or usd_per_unit <= 0', 'usd_per_unit is null or not positive'),
+] %}
+
+with source as (
+
+    select * from {{ source('finance', 'fx_rates') }}
+
+),
+
+currencies as (
+
+    select currency_code from {{ ref('currencies') }}
+
+),
+
+renamed as (
+
+    select
+        source.rate_date,
+        upper(trim(source.currency)) as currency_code,
+        cast(source.usd_per_unit as {{ dbt.type_numeric() }}) as usd_per_unit,
+        (currencies.currency_code is null) as is_currency_unknown
+    from source
+    left join currencies
+        on upper(trim(source.currency)) = currencies.currency_code
+
+),
+
+ruled as (
+
+    select
+        *,
+        {{ record_key(['rate_date', 'currency_code']) }} as record_key,
+        {{ first_broken_rule(rules) }} as quarantine_rule,
+        {{ first_broken_rule_detail(rules) }} as quarantine_detail
+    from renamed
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by record_key
+            order by
+                case when quarantine_rule is null then 0 else 1 end,
+                usd_per_unit desc nulls last
+        ) as key_rank
+    from ruled
+
+),
+
+final as (
+
+    select
+        {{ dbt.hash('record_key') }} as fx_rate_id,
+        rate_date,
+        currency_code,
+        usd_per_unit,
+        record_key,
+        quarantine_rule,
+        quarantine_detail,
+        (record_key is not null and key_rank > 1) as is_duplicate_delivery
+    from ranked
+
+)
+
+select * from final

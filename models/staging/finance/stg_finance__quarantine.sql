@@ -1,0 +1,39 @@
+{#- Every unusable landed row of the finance source (see the YAML): rows breaking a rule that are not repeated
+    deliveries / superseded versions. Never the row payload: only the key, the rule and a fixed message. -#}
+{{ config(materialized='table') }}
+
+with fx_rates as (
+
+    select record_key, quarantine_rule, quarantine_detail
+    from {{ ref('base_finance__fx_rates') }}
+    where quarantine_rule is not null and not is_duplicate_delivery
+
+),
+
+gtm_spend as (
+
+    select record_key, quarantine_rule, quarantine_detail
+    from {{ ref('base_finance__gtm_spend') }}
+    where quarantine_rule is not null and not is_duplicate_delivery
+
+),
+
+headcount as (
+
+    select record_key, quarantine_rule, quarantine_detail
+    from {{ ref('base_finance__headcount') }}
+    where quarantine_rule is not null and not is_duplicate_delivery
+
+),
+
+unioned as (
+
+    select 'fx_rates' as source_table, record_key, quarantine_rule, quarantine_detail from fx_rates
+    union all
+    select 'gtm_spend' as source_table, record_key, quarantine_rule, quarantine_detail from gtm_spend
+    union all
+    select 'headcount' as source_table, record_key, quarantine_rule, quarantine_detail from headcount
+
+),
+
+{{ quarantine_final('unioned') }}

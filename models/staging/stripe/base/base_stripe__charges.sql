@@ -1,0 +1,80 @@
+{%- set rules = [
+    ('null_charge_id', 'charge_id is null', 'id is null'),
+    ('unknown_currency', 'minor_unit_digits is null', 'currency is null or not in the currencies seed'),
+] %}
+
+with source as (
+
+    select * from {{ source('stripe', 'charges') }}
+
+),
+
+currencies as (
+
+    select currency_code, minor_unit_digits from {{ ref('currencies') }}
+
+),
+
+renamed as (
+
+    select
+        source.id as charge_id,
+        source.invoice_id,
+        source.customer_id,
+        {{ minor_to_major('source.amount', 'currencies.minor_unit_digits') }} as amount,
+        upper(trim(source.currency)) as currency_code,
+        lower(trim(source.status)) as status,
+        source.created as created_at,
+        currencies.minor_unit_digits
+    from source
+    left join currencies
+        on upper(trim(source.currency)) = currencies.currency_code
+
+),
+
+ruled as (
+
+    select
+        *,
+        {{ record_key(['charge_id']) }} as record_key,
+        {{ first_broken_rule(rules) }} as quarantine_rule,
+        {{ first_broken_rule_detail(rules) }} as quarantine_detail
+    from renamed
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by charge_id
+            order by
+                case when quarantine_rule is null then 0 else 1 end,
+                created_at nulls last,
+                status nulls last,
+                amount nulls last
+        ) as key_rank
+    from ruled
+
+),
+
+final as (
+
+    select
+        charge_id,
+        invoice_id,
+        customer_id,
+        amount,
+        currency_code,
+        status,
+        created_at,
+        record_key,
+        quarantine_rule,
+        quarantine_detail,
+        (charge_id is not null and key_rank > 1) as is_duplicate_delivery
+    from ranked
+
+)
+
+select * from final

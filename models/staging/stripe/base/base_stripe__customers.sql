@@ -1,0 +1,84 @@
+{#- Stripe customers: account_id from metadata (JSON), email as domain + hash only (PII). -#}
+{%- set rules = [
+    ('null_customer_id', 'customer_id is null', 'id is null'),
+    ('invalid_metadata_json', 'is_metadata_invalid', 'metadata is not a valid JSON object'),
+    ('unknown_currency', 'is_currency_unknown', 'currency is not in the currencies seed'),
+] %}
+
+with source as (
+
+    select * from {{ source('stripe', 'customers') }}
+
+),
+
+currencies as (
+
+    select currency_code from {{ ref('currencies') }}
+
+),
+
+renamed as (
+
+    select
+        source.id as customer_id,
+        {{ json_text('source.metadata', 'account_id') }} as account_id,
+        {{ email_domain('source.email') }} as email_domain,
+        {{ email_hash('source.email') }} as email_hash,
+        source.created as created_at,
+        upper(trim(source.currency)) as currency_code,
+        source.is_deleted,
+        (source.metadata is not null and not {{ is_json_object('source.metadata') }}) as is_metadata_invalid,
+        (source.currency is not null and currencies.currency_code is null) as is_currency_unknown
+    from source
+    left join currencies
+        on upper(trim(source.currency)) = currencies.currency_code
+
+),
+
+ruled as (
+
+    select
+        *,
+        {{ record_key(['customer_id']) }} as record_key,
+        {{ first_broken_rule(rules) }} as quarantine_rule,
+        {{ first_broken_rule_detail(rules) }} as quarantine_detail
+    from renamed
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by customer_id
+            order by
+                case when quarantine_rule is null then 0 else 1 end,
+                created_at desc nulls last,
+                account_id nulls last,
+                email_hash nulls last,
+                currency_code nulls last
+        ) as key_rank
+    from ruled
+
+),
+
+final as (
+
+    select
+        customer_id,
+        account_id,
+        email_domain,
+        email_hash,
+        created_at,
+        currency_code,
+        coalesce(is_deleted, false) as is_deleted,
+        record_key,
+        quarantine_rule,
+        quarantine_detail,
+        (customer_id is not null and key_rank > 1) as is_duplicate_delivery
+    from ranked
+
+)
+
+select * from final

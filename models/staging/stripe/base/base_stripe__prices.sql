@@ -1,0 +1,81 @@
+{%- set rules = [
+    ('null_price_id', 'price_id is null', 'id is null'),
+    ('unknown_currency', 'minor_unit_digits is null', 'currency is null or not in the currencies seed'),
+] %}
+
+with source as (
+
+    select * from {{ source('stripe', 'prices') }}
+
+),
+
+currencies as (
+
+    select currency_code, minor_unit_digits from {{ ref('currencies') }}
+
+),
+
+renamed as (
+
+    select
+        source.id as price_id,
+        source.product_id,
+        {{ minor_to_major('source.unit_amount', 'currencies.minor_unit_digits') }} as unit_amount,
+        upper(trim(source.currency)) as currency_code,
+        lower(trim(source.recurring_interval)) as recurring_interval,
+        source.recurring_interval_count,
+        source.active as is_active,
+        currencies.minor_unit_digits
+    from source
+    left join currencies
+        on upper(trim(source.currency)) = currencies.currency_code
+
+),
+
+ruled as (
+
+    select
+        *,
+        {{ record_key(['price_id']) }} as record_key,
+        {{ first_broken_rule(rules) }} as quarantine_rule,
+        {{ first_broken_rule_detail(rules) }} as quarantine_detail
+    from renamed
+
+),
+
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by price_id
+            order by
+                case when quarantine_rule is null then 0 else 1 end,
+                is_active desc nulls last,
+                product_id nulls last,
+                unit_amount nulls last,
+                currency_code nulls last
+        ) as key_rank
+    from ruled
+
+),
+
+final as (
+
+    select
+        price_id,
+        product_id,
+        unit_amount,
+        currency_code,
+        recurring_interval,
+        recurring_interval_count,
+        is_active,
+        record_key,
+        quarantine_rule,
+        quarantine_detail,
+        (price_id is not null and key_rank > 1) as is_duplicate_delivery
+    from ranked
+
+)
+
+select * from final

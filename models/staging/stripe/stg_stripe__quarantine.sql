@@ -1,0 +1,89 @@
+{#- Every unusable landed row of the stripe source (see the YAML): rows breaking a rule that are not repeated
+    deliveries / superseded versions. Never the row payload: only the key, the rule and a fixed message. -#}
+{{ config(materialized='table') }}
+
+with charges as (
+
+    select record_key, quarantine_rule, quarantine_detail
+    from {{ ref('base_stripe__charges') }}
+    where quarantine_rule is not null and not is_duplicate_delivery
+
+),
+
+customers as (
+
+    select record_key, quarantine_rule, quarantine_detail
+    from {{ ref('base_stripe__customers') }}
+    where quarantine_rule is not null and not is_duplicate_delivery
+
+),
+
+invoice_line_items as (
+
+    select record_key, quarantine_rule, quarantine_detail
+    from {{ ref('base_stripe__invoice_line_items') }}
+    where quarantine_rule is not null and not is_duplicate_delivery
+
+),
+
+invoices as (
+
+    select record_key, quarantine_rule, quarantine_detail
+    from {{ ref('base_stripe__invoices') }}
+    where quarantine_rule is not null and not is_duplicate_delivery
+
+),
+
+prices as (
+
+    select record_key, quarantine_rule, quarantine_detail
+    from {{ ref('base_stripe__prices') }}
+    where quarantine_rule is not null and not is_duplicate_delivery
+
+),
+
+products as (
+
+    select record_key, quarantine_rule, quarantine_detail
+    from {{ ref('base_stripe__products') }}
+    where quarantine_rule is not null and not is_duplicate_delivery
+
+),
+
+refunds as (
+
+    select record_key, quarantine_rule, quarantine_detail
+    from {{ ref('base_stripe__refunds') }}
+    where quarantine_rule is not null and not is_duplicate_delivery
+
+),
+
+subscriptions as (
+
+    select record_key, quarantine_rule, quarantine_detail
+    from {{ ref('base_stripe__subscriptions') }}
+    where quarantine_rule is not null and not is_duplicate_delivery
+
+),
+
+unioned as (
+
+    select 'charges' as source_table, record_key, quarantine_rule, quarantine_detail from charges
+    union all
+    select 'customers' as source_table, record_key, quarantine_rule, quarantine_detail from customers
+    union all
+    select 'invoice_line_items' as source_table, record_key, quarantine_rule, quarantine_detail from invoice_line_items
+    union all
+    select 'invoices' as source_table, record_key, quarantine_rule, quarantine_detail from invoices
+    union all
+    select 'prices' as source_table, record_key, quarantine_rule, quarantine_detail from prices
+    union all
+    select 'products' as source_table, record_key, quarantine_rule, quarantine_detail from products
+    union all
+    select 'refunds' as source_table, record_key, quarantine_rule, quarantine_detail from refunds
+    union all
+    select 'subscriptions' as source_table, record_key, quarantine_rule, quarantine_detail from subscriptions
+
+),
+
+{{ quarantine_final('unioned') }}

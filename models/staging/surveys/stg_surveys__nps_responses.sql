@@ -1,0 +1,20 @@
+with base as (
+
+    select * from {{ ref('base_surveys__nps_responses') }}
+
+),
+
+final as (
+
+    select
+        response_id,
+        user_id,
+        account_id,
+        score,
+        responded_at
+    from base
+    where quarantine_rule is null and not is_duplicate_delivery
+
+)
+
+select * from final

@@ -1,0 +1,19 @@
+{#- Every unusable landed row of the surveys source (see the YAML): rows breaking a rule that are not repeated
+    deliveries / superseded versions. Never the row payload: only the key, the rule and a fixed message. -#}
+{{ config(materialized='table') }}
+
+with nps_responses as (
+
+    select record_key, quarantine_rule, quarantine_detail
+    from {{ ref('base_surveys__nps_responses') }}
+    where quarantine_rule is not null and not is_duplicate_delivery
+
+),
+
+unioned as (
+
+    select 'nps_responses' as source_table, record_key, quarantine_rule, quarantine_detail from nps_responses
+
+),
+
+{{ quarantine_final('unioned') }}

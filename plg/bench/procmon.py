@@ -1,0 +1,159 @@
+"""Run a command and measure it: wall time and peak RSS of its whole process tree.
+
+The peak is sampled from /proc every ``interval`` seconds (default 0.2 s): at
+each sample the RSS of the root process and of every descendant alive at that
+moment is summed, and the maximum of those sums is kept. Linux only; on
+another system the peak is reported as None.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+
+_PROC = Path("/proc")
+_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+def _children_map() -> dict[int, list[int]]:
+    """parent pid -> child pids, for every process visible in /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in _PROC.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        # the command name (field 2) is in parentheses and may hold spaces
+        rest = stat[stat.rfind(")") + 2:].split()
+        try:
+            ppid = int(rest[1])
+        except (IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry.name))
+    return children
+
+
+def _rss_bytes(pid: int) -> int:
+    try:
+        fields = (_PROC / str(pid) / "statm").read_text().split()
+        return int(fields[1]) * _PAGE_SIZE
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def tree_rss_bytes(root_pid: int) -> int:
+    """RSS of ``root_pid`` plus all its descendants right now, in bytes."""
+    children = _children_map()
+    total = 0
+    seen: set[int] = set()
+    todo = deque([root_pid])
+    while todo:
+        pid = todo.popleft()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        total += _rss_bytes(pid)
+        todo.extend(children.get(pid, ()))
+    return total
+
+
+class TreeRssSampler:
+    """Background thread that keeps the peak tree RSS of a process."""
+
+    def __init__(self, root_pid: int, interval: float = 0.2):
+        self.root_pid = root_pid
+        self.interval = interval
+        self.peak_bytes = 0
+        self.samples = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self.available = _PROC.is_dir()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            rss = tree_rss_bytes(self.root_pid)
+            self.samples += 1
+            if rss > self.peak_bytes:
+                self.peak_bytes = rss
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> "TreeRssSampler":
+        if self.available:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        if self.available:
+            self._thread.join()
+
+
+@dataclass
+class Measured:
+    """The outcome of one measured command."""
+
+    argv: list[str]
+    returncode: int
+    seconds: float
+    peak_rss_bytes: int | None
+    output_tail: list[str] = field(default_factory=list)
+
+    @property
+    def peak_rss_mb(self) -> float | None:
+        return None if self.peak_rss_bytes is None else round(self.peak_rss_bytes / 2**20, 1)
+
+    @property
+    def ok(self) -> bool:
+        return self.returncode == 0
+
+
+def run_measured(
+    argv: list[str],
+    *,
+    env: dict[str, str] | None = None,
+    cwd: str | os.PathLike | None = None,
+    log_file: str | os.PathLike | None = None,
+    interval: float = 0.2,
+    tail_lines: int = 40,
+    echo_prefix: str | None = None,
+) -> Measured:
+    """Run ``argv``; return wall seconds, peak tree RSS and the last output lines.
+
+    stdout and stderr are merged, written to ``log_file`` when given, and the
+    last ``tail_lines`` lines kept (for error messages). When ``echo_prefix`` is
+    set, each output line is also echoed (prefixed) as a progress line.
+    """
+    tail: deque[str] = deque(maxlen=tail_lines)
+    log = open(log_file, "w", encoding="utf-8") if log_file else None
+    try:
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            argv,
+            env=env,
+            cwd=cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            bufsize=1,
+        )
+        with TreeRssSampler(proc.pid, interval) as sampler:
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                tail.append(line.rstrip("\n"))
+                if log:
+                    log.write(line)
+                if echo_prefix is not None:
+                    print(f"{echo_prefix}{line.rstrip()}", flush=True)
+            proc.wait()
+        seconds = time.perf_counter() - start
+    finally:
+        if log:
+            log.close()
+    peak = sampler.peak_bytes if sampler.available else None
+    return Measured(list(argv), proc.returncode, seconds, peak, list(tail))

@@ -1,0 +1,192 @@
+"""The same project on a real PostgreSQL 15 server (issue 7.1 and 7.3).
+
+A throwaway server (plg.postgres.PostgresServer: initdb in a temp dir, loopback,
+unprivileged system user) gets a generated landing; `dbt build --target postgres`
+must pass completely; every public mart must equal the DuckDB build of the same
+landing; the reader role may read the marts and nothing else, and write nothing.
+
+Skipped only when no PostgreSQL server binaries exist and apt cannot install them.
+Landing size: PLG_PG_TEST_ACCOUNTS (default 1500), seed PLG_PG_TEST_SEED (default 11).
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from plg import postgres as pgh
+
+pytestmark = pytest.mark.postgres
+
+ACCOUNTS = os.environ.get("PLG_PG_TEST_ACCOUNTS", "1500")
+SEED = os.environ.get("PLG_PG_TEST_SEED", "11")
+REL_TOL = 1e-6
+
+
+def _dbt_env_duckdb(warehouse: Path, work: Path) -> dict:
+    env = dict(os.environ)
+    env.pop("PLG_TARGET", None)
+    (work / "duck_tmp").mkdir(exist_ok=True)
+    env.update(PLG_DUCKDB_PATH=str(warehouse), PLG_DUCKDB_TEMP_DIR=str(work / "duck_tmp"),
+               PLG_DUCKDB_MEMORY_LIMIT=os.environ.get("PLG_DUCKDB_MEMORY_LIMIT", "3GB"))
+    return env
+
+
+def _explain(res: subprocess.CompletedProcess, target: Path) -> str:
+    text = res.stdout[-6000:] + res.stderr[-2000:]
+    with contextlib.suppress(Exception):
+        s = pgh.run_results_summary(target)
+        text += "\nfailing nodes:\n" + "\n".join(f"  {u} {st}: {m}" for u, st, m in s["failing"])
+    return text
+
+
+@pytest.fixture(scope="module")
+def pg_bindir():
+    bindir = pgh.ensure_bindir(install=True)
+    if bindir is None:
+        pytest.skip("no PostgreSQL server binaries (initdb/pg_ctl) and apt-get cannot install postgresql-15 "
+                    "(not root or no apt): the PostgreSQL tests need a real server")
+    return bindir
+
+
+@pytest.fixture(scope="module")
+def work(tmp_path_factory):
+    return tmp_path_factory.mktemp("plg_pg")
+
+
+@pytest.fixture(scope="module")
+def landing(work) -> Path:
+    """A generated landing in its own DuckDB file (raw_* schemas only)."""
+    path = work / "landing.duckdb"
+    res = subprocess.run(
+        [sys.executable, "-m", "plg.generate", "--accounts", ACCOUNTS, "--seed", SEED, "--warehouse", str(path)],
+        cwd=pgh.PROJECT_DIR, capture_output=True, text=True, timeout=1800,
+    )
+    assert res.returncode == 0, f"generator failed:\n{res.stdout[-3000:]}\n{res.stderr[-3000:]}"
+    return path
+
+
+@pytest.fixture(scope="module")
+def duck_build(work, landing):
+    """dbt build on DuckDB from a copy of the landing: the reference for the comparison."""
+    warehouse = work / "duck.duckdb"
+    shutil.copyfile(landing, warehouse)
+    target = work / "target_duck"
+    res = pgh.run_dbt(["build"], _dbt_env_duckdb(warehouse, work), target, work / "logs_duck")
+    assert res.returncode == 0, "DuckDB build of the same landing failed:\n" + _explain(res, target)
+    return warehouse, target
+
+
+@pytest.fixture(scope="module")
+def pg_build(pg_bindir, work, landing):
+    with pgh.PostgresServer(bindir=pg_bindir) as pg:
+        with contextlib.closing(pg.connect_builder()) as conn:
+            counts = pgh.load_landing(landing, conn)
+        target = work / "target_pg"
+        res = pgh.run_dbt(["build"], pg.dbt_env(), target, work / "logs_pg")
+        yield pg, target, res, counts
+
+
+def test_landing_loaded_completely(pg_build, landing):
+    import duckdb
+
+    pg, _, _, counts = pg_build
+    with contextlib.closing(duckdb.connect(str(landing), read_only=True)) as duck:
+        for name, n in counts.items():
+            schema, table = name.split(".")
+            assert duck.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0] == n, name
+    assert sum(counts.values()) > 0
+
+
+def test_dbt_build_passes_on_postgres(pg_build):
+    _, target, res, _ = pg_build
+    assert res.returncode == 0, "dbt build --target postgres failed:\n" + _explain(res, target)
+    summary = pgh.run_results_summary(target)
+    assert summary["failing"] == []
+    manifest = json.loads((target / "manifest.json").read_text())
+    # models, data tests and unit tests all ran
+    ran = {r["unique_id"].split(".")[0] for r in json.loads((target / "run_results.json").read_text())["results"]}
+    assert {"model", "test"} <= ran, ran
+    if manifest.get("unit_tests"):
+        assert "unit_test" in ran, ran
+    print(f"\npostgres build: {summary['total']} nodes {summary['statuses']}")
+
+
+def test_public_marts_equal_duckdb(pg_build, duck_build):
+    pg, pg_target, res, _ = pg_build
+    assert res.returncode == 0, "the postgres build failed (see test_dbt_build_passes_on_postgres)"
+    warehouse, duck_target = duck_build
+    with contextlib.closing(pg.connect_builder()) as conn:
+        results = pgh.compare_marts_duckdb_postgres(warehouse, duck_target, conn, pg_target, rel_tol=REL_TOL)
+    lines = [f"{r['mart']:32s} rows={r['rows']:>7} cols={r['columns']:>3} diffs={len(r['diffs'])}"
+             + (f" SKIPPED: {r['skipped']}" if r.get("skipped") else "") for r in results]
+    print("\n" + "\n".join(lines))
+    missing = [r["mart"] for r in results if r.get("skipped")]
+    assert not missing, f"public marts of MARTS.md missing from the project: {missing}"
+    diffs = [d for r in results for d in r["diffs"]]
+    column_gaps = {r["mart"]: r["missing_columns"] for r in results if r["missing_columns"]}
+    assert not column_gaps, f"columns differ between DuckDB and PostgreSQL: {column_gaps}"
+    assert not diffs, "DuckDB and PostgreSQL marts differ:\n" + "\n".join(diffs[:40])
+    assert sum(r["rows"] for r in results) > 0
+
+
+def _relations(target: Path, folder: str) -> list[tuple[str, str]]:
+    manifest = json.loads((target / "manifest.json").read_text())
+    out = []
+    for n in manifest["nodes"].values():
+        if n["resource_type"] == "model" and n["path"].startswith(folder + "/") \
+                and n["config"].get("materialized") != "ephemeral":
+            out.append((n["schema"], n.get("alias") or n["name"]))
+    return sorted(out)
+
+
+def test_reader_role_reads_marts_only(pg_build):
+    from psycopg2 import errors, sql
+
+    pg, target, res, _ = pg_build
+    assert res.returncode == 0, "the postgres build failed (see test_dbt_build_passes_on_postgres)"
+    marts = pgh.mart_relations(target)
+    assert marts, "no public mart built"
+    staging = _relations(target, "staging")
+    intermediate = _relations(target, "intermediate")
+    assert staging, "no staging relation in the project"
+
+    def q(schema, table):
+        return sql.SQL("{}.{}").format(sql.Identifier(schema), sql.Identifier(table))
+
+    def refused(conn, statement):
+        with conn.cursor() as cur:
+            try:
+                cur.execute(statement)
+            except errors.InsufficientPrivilege:
+                conn.rollback()
+                return True
+            conn.rollback()
+            return False
+
+    with contextlib.closing(pg.connect_reader()) as conn:
+        # reads every public mart
+        with conn.cursor() as cur:
+            for name, (schema, table) in sorted(marts.items()):
+                cur.execute(sql.SQL("select count(*) from {}").format(q(schema, table)))
+                assert cur.fetchone()[0] >= 0, name
+        conn.rollback()
+        # refused on staging, intermediate and the landing
+        assert refused(conn, sql.SQL("select * from {} limit 1").format(q(*staging[0]))), staging[0]
+        if intermediate:
+            assert refused(conn, sql.SQL("select * from {} limit 1").format(q(*intermediate[0]))), intermediate[0]
+        assert refused(conn, sql.SQL("select * from {} limit 1").format(q("raw_product", "events")))
+        assert refused(conn, sql.SQL("select * from {} limit 1").format(q("raw_stripe", "invoices")))
+        # cannot write: insert, update, delete, truncate a mart; create in the marts schema
+        schema, table = marts.get("rpt_funnel", next(iter(marts.values())))
+        assert refused(conn, sql.SQL("insert into {} select * from {}").format(q(schema, table), q(schema, table)))
+        assert refused(conn, sql.SQL("delete from {}").format(q(schema, table)))
+        assert refused(conn, sql.SQL("truncate {}").format(q(schema, table)))
+        assert refused(conn, sql.SQL("create table {} (x integer)").format(q(schema, "reader_was_here")))
+        assert refused(conn, sql.SQL("create schema reader_schema"))

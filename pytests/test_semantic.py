@@ -1,0 +1,258 @@
+"""The semantic layer answers like the marts, and the BI interface is enforced.
+
+- `mf query` (MetricFlow, subprocess) over several metrics equals the marts' figures, recomputed here
+  independently: month grain, quarter grain (stocks take the quarter's last month, flows add up),
+  the dashboard's ratio metrics, and metrics from the account-grain marts (fct_mrr, dim_accounts)
+  against the scorecard (test warehouse only: the synthetic marts are not mutually consistent).
+- every public mart of MARTS.md has an enforced contract (target manifest).
+- every public mart is documented (model and column descriptions) and has its contract columns.
+
+mf reads `<project>/target/semantic_manifest.json`: the test parses the project into a temp target
+and points mf at a shadow project dir (DBT_PROJECT_DIR) holding that manifest, so it never touches
+the repository's target/.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from plg.publish import PUBLIC_MARTS
+from plg.report.sample import build_sample
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = ROOT / ".venv" / "bin"
+MARTS_MD = ROOT.parent / "shared" / "spec" / "MARTS.md"
+KPI_FLOWS = ["new_signups", "new_mrr_usd", "expansion_mrr_usd", "churned_mrr_usd"]
+KPI_STOCKS = ["mrr_usd", "arr_usd", "paying_accounts"]
+KPI_RATES = ["conversion_rate_30d", "net_revenue_retention_rate", "logo_churn_rate", "nps"]
+SEGMENT_ROWS = ["overall", "freemium", "trial", "high_engagement", "low_engagement"]
+
+
+def _bin(name: str) -> str:
+    path = VENV_BIN / name
+    return str(path) if path.exists() else name
+
+
+@pytest.fixture(scope="session")
+def parsed(tmp_path_factory) -> Path:
+    """dbt parse into a temp target; returns a shadow project dir with target/semantic_manifest.json."""
+    work = tmp_path_factory.mktemp("semantic")
+    env = dict(os.environ, DBT_PROFILES_DIR=str(ROOT), PLG_DUCKDB_PATH=str(work / "parse.duckdb"),
+               PLG_DUCKDB_TEMP_DIR=str(work / "tmp"), DBT_SEND_ANONYMOUS_USAGE_STATS="False")
+    proc = subprocess.run(
+        [_bin("dbt"), "parse", "--project-dir", str(ROOT), "--target-path", str(work / "target"),
+         "--log-path", str(work / "logs")],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    shadow = work / "project"
+    (shadow / "target").mkdir(parents=True)
+    shutil.copy(ROOT / "dbt_project.yml", shadow / "dbt_project.yml")
+    shutil.copy(work / "target" / "semantic_manifest.json", shadow / "target" / "semantic_manifest.json")
+    shutil.copy(work / "target" / "manifest.json", shadow / "target" / "manifest.json")
+    return shadow
+
+
+def mf_query(shadow: Path, warehouse: Path, metrics: list[str], group_by: str | None = None) -> list[dict[str, str]]:
+    out = shadow / f"q{abs(hash((tuple(metrics), group_by)))}.csv"
+    env = dict(os.environ, DBT_PROFILES_DIR=str(ROOT), DBT_PROJECT_DIR=str(shadow), PLG_DUCKDB_PATH=str(warehouse),
+               PLG_DUCKDB_TEMP_DIR=str(shadow / "tmp"), DBT_SEND_ANONYMOUS_USAGE_STATS="False")
+    cmd = [_bin("mf"), "query", "--metrics", ",".join(metrics), "--csv", str(out)]
+    if group_by:
+        cmd += ["--group-by", group_by, "--order", group_by]
+    proc = subprocess.run(cmd, cwd=shadow, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0 and out.exists(), proc.stdout[-3000:] + proc.stderr[-3000:]
+    with out.open(newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _num(v: str | None) -> float | None:
+    return None if v in (None, "", "None", "nan") else float(v)
+
+
+def _close(a: float | None, b: float | None, tol: float = 1e-6) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return abs(a - b) <= tol * max(1.0, abs(a), abs(b))
+
+
+def _mart_rows(warehouse: Path, sql: str) -> list[dict]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        cur = con.execute(sql)
+        cols = [d[0] for d in cur.description]
+        return [dict(zip(cols, r)) for r in cur.fetchall()]
+    finally:
+        con.close()
+
+
+def _month_key(v) -> str:
+    return str(v)[:7]
+
+
+def _add_time_spine(warehouse: Path) -> None:
+    con = duckdb.connect(str(warehouse))
+    con.execute("create schema if not exists analytics")
+    con.execute("create or replace table analytics.metricflow_time_spine as "
+                "select cast(range as date) as date_day "
+                "from range(date '2018-01-01', date '2036-01-01', interval 1 day)")
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def sample_warehouse(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("semantic_sample") / "plg.duckdb"
+    build_sample(path)
+    _add_time_spine(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def test_warehouse(tmp_path_factory) -> Path:
+    wh = os.environ.get("PLG_TEST_WAREHOUSE")
+    if not wh or not Path(wh).exists():
+        pytest.skip("PLG_TEST_WAREHOUSE not built (make test-dbt)")
+    return Path(wh)
+
+
+def _check_kpis_by_month_and_quarter(parsed: Path, warehouse: Path) -> list[dict]:
+    kpis = _mart_rows(warehouse, "select * from analytics_marts.rpt_kpis_monthly order by month_start")
+    assert kpis, "rpt_kpis_monthly is empty"
+    metrics = KPI_FLOWS + KPI_STOCKS + KPI_RATES
+    got = {_month_key(r["metric_time__month"]): r for r in mf_query(parsed, warehouse, metrics, "metric_time__month")}
+    assert set(got) == {_month_key(k["month_start"]) for k in kpis}
+    for k in kpis:
+        row = got[_month_key(k["month_start"])]
+        for m in metrics:
+            assert _close(_num(row[m]), None if k[m] is None else float(k[m])), (k["month_start"], m, row[m], k[m])
+
+    # quarter grain: stocks = the quarter's last month, flows = the sum of its months
+    quarters: dict[str, list[dict]] = {}
+    for k in kpis:
+        d = k["month_start"]
+        quarters.setdefault(f"{d.year}-{(d.month - 1) // 3 * 3 + 1:02d}", []).append(k)
+    got_q = {_month_key(r["metric_time__quarter"]): r
+             for r in mf_query(parsed, warehouse, ["mrr_usd", "paying_accounts", "new_mrr_usd", "new_signups"],
+                               "metric_time__quarter")}
+    assert set(got_q) == set(quarters)
+    for q, months in quarters.items():
+        last = max(months, key=lambda r: r["month_start"])
+        assert _close(_num(got_q[q]["mrr_usd"]), float(last["mrr_usd"])), q
+        assert _close(_num(got_q[q]["paying_accounts"]), float(last["paying_accounts"])), q
+        flows = [float(r["new_mrr_usd"]) for r in months if r["new_mrr_usd"] is not None]
+        assert _close(_num(got_q[q]["new_mrr_usd"]), sum(flows) if flows else None), q
+        assert _close(_num(got_q[q]["new_signups"]), float(sum(r["new_signups"] or 0 for r in months))), q
+    return kpis
+
+
+def _check_dashboard_ratios(parsed: Path, warehouse: Path) -> None:
+    dash = _mart_rows(warehouse, "select segment_row, window_days, accounts, conversions, conversion_rate "
+                                 "from analytics_marts.rpt_conversion_dashboard")
+    by_key = {(r["segment_row"], r["window_days"]): r for r in dash}
+    metrics = [f"conversion_rate_{row}_{w}d" for row in SEGMENT_ROWS for w in (30, 60, 90)
+               if (row, w) in by_key]
+    assert metrics, "rpt_conversion_dashboard is empty"
+    got = mf_query(parsed, warehouse, metrics)
+    assert len(got) == 1
+    for m in metrics:
+        row, w = m[len("conversion_rate_"):-1].rsplit("_", 1)
+        r = by_key[(row, int(w))]
+        expected = r["conversions"] / r["accounts"] if r["accounts"] else None  # recomputed, not copied
+        assert _close(_num(got[0][m]), expected), (m, got[0][m], expected)
+        assert _close(_num(got[0][m]), None if r["conversion_rate"] is None else float(r["conversion_rate"]))
+
+
+@pytest.mark.slow
+def test_mf_queries_equal_the_sample_marts(parsed, sample_warehouse):
+    _check_kpis_by_month_and_quarter(parsed, sample_warehouse)
+    _check_dashboard_ratios(parsed, sample_warehouse)
+
+
+@pytest.mark.slow
+def test_mf_queries_equal_the_test_warehouse_marts(parsed, test_warehouse):
+    kpis = _check_kpis_by_month_and_quarter(parsed, test_warehouse)
+    _check_dashboard_ratios(parsed, test_warehouse)
+    # account-grain marts through MetricFlow agree with the scorecard
+    got = {_month_key(r["metric_time__month"]): r
+           for r in mf_query(parsed, test_warehouse, ["account_mrr_usd", "account_paying_accounts", "signups"],
+                             "metric_time__month")}
+    for k in kpis:
+        row = got.get(_month_key(k["month_start"]), {})
+        if k["mrr_usd"] is not None and float(k["mrr_usd"]) != 0:
+            assert _close(_num(row.get("account_mrr_usd")), float(k["mrr_usd"]), 1e-4), k["month_start"]
+            assert _close(_num(row.get("account_paying_accounts")), float(k["paying_accounts"])), k["month_start"]
+        if k["new_signups"]:
+            assert _close(_num(row.get("signups")), float(k["new_signups"])), k["month_start"]
+
+
+def _public_mart_columns() -> dict[str, list[str]]:
+    out = {}
+    for line in MARTS_MD.read_text().splitlines():
+        cells = [c.strip() for c in line.split("|")]
+        if len(cells) > 3 and cells[1].startswith("`") and cells[1].strip("`") in PUBLIC_MARTS:
+            cols = [c.strip().split(" ")[0].strip("`") for c in cells[3].split(",")]
+            out[cells[1].strip("`")] = [c for c in cols if c]
+    return out
+
+
+def test_public_mart_list_matches_marts_md():
+    if not MARTS_MD.exists():
+        pytest.skip("MARTS.md not available")
+    assert set(_public_mart_columns()) == set(PUBLIC_MARTS)
+
+
+def test_every_public_mart_has_an_enforced_documented_contract(parsed):
+    manifest = json.loads((parsed / "target" / "manifest.json").read_text())
+    models = {n["name"]: n for n in manifest["nodes"].values()
+              if n["resource_type"] == "model" and n["package_name"] == "plg_analytics"}
+    expected_cols = _public_mart_columns() if MARTS_MD.exists() else {}
+    problems = []
+    for mart in PUBLIC_MARTS:
+        node = models.get(mart)
+        if node is None:
+            problems.append(f"{mart}: missing")
+            continue
+        if not node["config"].get("contract", {}).get("enforced"):
+            problems.append(f"{mart}: contract not enforced")
+        if not node.get("description"):
+            problems.append(f"{mart}: no description")
+        for col in expected_cols.get(mart, []):
+            c = node["columns"].get(col)
+            if c is None:
+                problems.append(f"{mart}.{col}: not in the contract")
+            elif not c.get("description") or not c.get("data_type"):
+                problems.append(f"{mart}.{col}: no description or data_type")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_model_is_described(parsed):
+    manifest = json.loads((parsed / "target" / "manifest.json").read_text())
+    undocumented = sorted(n["name"] for n in manifest["nodes"].values()
+                          if n["resource_type"] == "model" and n["package_name"] == "plg_analytics"
+                          and not n.get("description"))
+    assert not undocumented, f"models without a description: {undocumented}"
+
+
+def test_exposures_declare_the_report_and_the_dashboard(parsed):
+    manifest = json.loads((parsed / "target" / "manifest.json").read_text())
+    exposures = {e["name"]: e for e in manifest["exposures"].values()}
+    assert {"plg_kpi_report", "bi_plg_dashboard"} <= set(exposures)
+    for e in exposures.values():
+        assert e["owner"].get("email") or e["owner"].get("name")
+        assert e["depends_on"]["nodes"], f"{e['name']} depends on nothing"
+        for node in e["depends_on"]["nodes"]:
+            assert node.split(".")[-1] in PUBLIC_MARTS, f"{e['name']} depends on a private model {node}"
+
+
+def test_time_spine_is_configured(parsed):
+    manifest = json.loads((parsed / "target" / "manifest.json").read_text())
+    spine = [n for n in manifest["nodes"].values() if n["name"] == "metricflow_time_spine"]
+    assert spine and spine[0].get("time_spine", {}).get("standard_granularity_column") == "date_day"
