@@ -376,14 +376,31 @@ def run_dbt(args: list[str], env: dict, target_path: Path, log_path: Path, timeo
     return subprocess.run(cmd, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=timeout)
 
 
+def start_dbt(args: list[str], env: dict, target_path: Path, log_path: Path) -> subprocess.Popen:
+    """Like run_dbt, in the background; its output goes to <log_path>/stdout.txt (proc.stdout_path)."""
+    dbt = Path(sys.executable).parent / "dbt"
+    cmd = [str(dbt), *args, "--target-path", str(target_path), "--log-path", str(log_path)]
+    env = dict(env, DBT_PROFILES_DIR=str(PROJECT_DIR), DBT_SEND_ANONYMOUS_USAGE_STATS="False")
+    Path(log_path).mkdir(parents=True, exist_ok=True)
+    out = Path(log_path) / "stdout.txt"
+    with open(out, "w") as fh:
+        proc = subprocess.Popen(cmd, cwd=PROJECT_DIR, env=env, stdout=fh, stderr=subprocess.STDOUT, text=True)
+    proc.stdout_path = out  # type: ignore[attr-defined]
+    return proc
+
+
 def run_results_summary(target_path: Path) -> dict:
     """{status: count} and the failing nodes of a dbt run_results.json."""
-    data = json.loads((Path(target_path) / "run_results.json").read_text())
+    path = Path(target_path) / "run_results.json"
+    if not path.exists():
+        return {"statuses": {}, "failing": [("dbt", "error", "no run_results.json: dbt did not run (parse error?)")],
+                "total": 0}
+    data = json.loads(path.read_text())
     statuses: dict[str, int] = {}
     failing = []
     for r in data["results"]:
         statuses[r["status"]] = statuses.get(r["status"], 0) + 1
-        if r["status"] not in ("success", "pass"):
+        if r["status"] not in ("success", "pass", "warn", "no-op"):  # warn: severity chosen by the test owner
             failing.append((r["unique_id"], r["status"], (r.get("message") or "")[:300]))
     return {"statuses": statuses, "failing": failing, "total": len(data["results"])}
 
@@ -496,6 +513,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workdir", default=None, help="where dbt target/log dirs go (default: a temp dir)")
     ap.add_argument("--keep", action="store_true", help="keep the server running after the build (Ctrl-C stops)")
     ap.add_argument("--select", default=None, help="dbt --select for the postgres build")
+    ap.add_argument("--exclude", default=None, help="dbt --exclude for the postgres build")
+    ap.add_argument("--duck-warehouse", default=None, help="a DuckDB build of the same landing to compare marts with")
+    ap.add_argument("--duck-target", default=None, help="the --target-path of that DuckDB build (its manifest)")
     args = ap.parse_args(argv)
 
     work = Path(args.workdir or tempfile.mkdtemp(prefix="plg_pg_run_"))
@@ -504,11 +524,23 @@ def main(argv: list[str] | None = None) -> int:
         with contextlib.closing(pg.connect_builder()) as conn:
             counts = load_landing(args.landing, conn)
         print(f"postgres on 127.0.0.1:{pg.port}; landing loaded: {sum(counts.values())} rows in {len(counts)} tables")
-        build = ["build"] + (["--select", args.select] if args.select else [])
+        build = ["build"] + (["--select", args.select] if args.select else []) \
+            + (["--exclude", args.exclude] if args.exclude else [])
         res = run_dbt(build, pg.dbt_env(), work / "target_pg", work / "logs_pg")
         print(res.stdout[-4000:])
         summary = run_results_summary(work / "target_pg")
         print(json.dumps(summary, indent=2, default=str))
+        if args.duck_warehouse and args.duck_target and (work / "target_pg" / "manifest.json").exists():
+            with contextlib.closing(pg.connect_builder()) as conn:
+                results = compare_marts_duckdb_postgres(args.duck_warehouse, Path(args.duck_target), conn,
+                                                        work / "target_pg")
+            for r in results:
+                print(f"  {r['mart']:32s} rows={r['rows']:>7} diffs={len(r['diffs'])} {r.get('skipped', '')}"
+                      + (f" column gaps={r['missing_columns']}" if r["missing_columns"] else ""))
+                for d in r["diffs"][:5]:
+                    print("      ", d)
+            print(f"rows compared: {sum(r['rows'] for r in results)}; "
+                  f"differences: {sum(len(r['diffs']) for r in results)}")
         if args.keep:
             print(f"PLG_PG_HOST={pg.host} PLG_PG_PORT={pg.port} PLG_PG_USER={BUILDER} "
                   f"PLG_PG_PASSWORD={pg.builder_password} PLG_PG_DATABASE={DATABASE}")

@@ -52,8 +52,10 @@ PUBLIC_MARTS: tuple[str, ...] = (
     "rpt_trial_length",
     "rpt_sales_assist",
 )
-SOURCE_SCHEMA = os.environ.get("PLG_MARTS_SCHEMA", "analytics_marts")
-CLOCK_RELATION = os.environ.get("PLG_CLOCK_RELATION", "analytics_intermediate.int_clock")
+# dbt writes the marts to <target schema>_marts (profiles.yml: PLG_SCHEMA, default analytics)
+_BASE_SCHEMA = os.environ.get("PLG_SCHEMA", "analytics")
+SOURCE_SCHEMA = f"{_BASE_SCHEMA}_marts"
+CLOCK_RELATION = f"{_BASE_SCHEMA}_intermediate.int_clock"
 TARGET_SCHEMA = "marts"
 TMP_SUFFIX = ".tmp-"
 

@@ -168,8 +168,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workdir", default=None, help="scratch dir (default: a new temp dir, removed unless --keep)")
     ap.add_argument("--keep", action="store_true", help="keep the scratch dir (metastore, tables, targets)")
     ap.add_argument("--select", default=None, help="dbt --select for both builds")
+    ap.add_argument("--exclude", default=None, help="dbt --exclude for the Spark build, e.g. 'resource_type:test'")
+    ap.add_argument("--skip-load", action="store_true", help="reuse the Spark landing already in --workdir")
     ap.add_argument("--report", default=None, help="write the figures as JSON here")
     ap.add_argument("--rel-tol", type=float, default=1e-6)
+    ap.add_argument("--duck-warehouse", default=None, help="reuse this DuckDB build of the same landing")
+    ap.add_argument("--duck-target", default=None, help="... and its --target-path (manifest)")
     args = ap.parse_args(argv)
 
     work = Path(args.workdir or tempfile.mkdtemp(prefix="plg_spark_")).resolve()
@@ -188,7 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         # 1. landing
         landing = work / "landing.duckdb"
-        if args.landing:
+        if args.skip_load:
+            pass
+        elif args.landing:
             shutil.copyfile(args.landing, landing)
         else:
             res = subprocess.run([str(MAIN_VENV / "python"), "-m", "plg.generate", "--accounts", str(args.accounts),
@@ -201,36 +207,44 @@ def main(argv: list[str] | None = None) -> int:
         lap("generate")
 
         # 2. DuckDB reference build
-        duck = work / "duck.duckdb"
-        shutil.copyfile(landing, duck)
-        (work / "duck_tmp").mkdir(exist_ok=True)
-        denv = dict(os.environ, PLG_DUCKDB_PATH=str(duck), PLG_DUCKDB_TEMP_DIR=str(work / "duck_tmp"),
-                    PLG_DUCKDB_MEMORY_LIMIT=os.environ.get("PLG_DUCKDB_MEMORY_LIMIT", "3GB"))
-        denv.pop("PLG_TARGET", None)
         sel = ["--select", args.select] if args.select else []
-        res = _dbt(MAIN_VENV, ["build", *sel], denv, work / "target_duck", work / "logs_duck")
-        figures["duckdb_build"] = run_results_summary(work / "target_duck")
+        if args.duck_warehouse and args.duck_target:
+            duck, duck_target = Path(args.duck_warehouse), Path(args.duck_target)
+        else:
+            duck, duck_target = work / "duck.duckdb", work / "target_duck"
+            shutil.copyfile(landing, duck)
+            (work / "duck_tmp").mkdir(exist_ok=True)
+            denv = dict(os.environ, PLG_DUCKDB_PATH=str(duck), PLG_DUCKDB_TEMP_DIR=str(work / "duck_tmp"),
+                        PLG_DUCKDB_MEMORY_LIMIT=os.environ.get("PLG_DUCKDB_MEMORY_LIMIT", "3GB"))
+            denv.pop("PLG_TARGET", None)
+            res = _dbt(MAIN_VENV, ["build", *sel], denv, duck_target, work / "logs_duck")
+            if res.returncode != 0:
+                print("DuckDB build failed:\n", res.stdout[-4000:])
+        figures["duckdb_build"] = run_results_summary(duck_target)
         lap("duckdb_build")
-        if res.returncode != 0:
-            print("DuckDB build failed:\n", res.stdout[-4000:])
 
         # 3. landing -> Parquet -> Spark tables
-        counts = export_landing_parquet(landing, work / "parquet")
-        _spark_step("_load", str(spark_dir), str(work / "parquet"), str(work / "loaded.json"))
-        loaded = json.loads((work / "loaded.json").read_text())
+        if args.skip_load:
+            counts = loaded = json.loads((work / "loaded.json").read_text())
+        else:
+            counts = export_landing_parquet(landing, work / "parquet")
+            _spark_step("_load", str(spark_dir), str(work / "parquet"), str(work / "loaded.json"))
+            loaded = json.loads((work / "loaded.json").read_text())
         assert loaded == counts, f"landing rows differ after loading into Spark: {counts} vs {loaded}"
         figures["landing_rows"] = sum(counts.values())
         lap("spark_load")
 
         # 4. dbt build on Spark
         senv = dict(os.environ, PLG_TARGET="spark", PLG_SPARK_DIR=str(spark_dir))
-        res_spark = _dbt(SPARK_VENV, ["build", *sel], senv, work / "target_spark", work / "logs_spark")
+        exc = ["--exclude", *args.exclude.split()] if args.exclude else []
+        figures["spark_dbt_args"] = ["build", *sel, *exc]
+        res_spark = _dbt(SPARK_VENV, ["build", *sel, *exc], senv, work / "target_spark", work / "logs_spark")
         figures["spark_build"] = run_results_summary(work / "target_spark")
         lap("spark_build")
         print(res_spark.stdout[-5000:])
 
         # 5. compare
-        duck_marts = read_marts_duckdb(duck, work / "target_duck")
+        duck_marts = read_marts_duckdb(duck, duck_target)
         _spark_step("_read", str(spark_dir), str(work / "target_spark"), str(work / "spark_marts.pkl"))
         import pickle
 

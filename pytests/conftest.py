@@ -36,11 +36,23 @@ class RecomputeContext:
     as_of: object
 
 
-def _context(name: str, warehouse: Path) -> RecomputeContext:
+# vars that move every boundary of the edge landing (the recomputation takes the same parameters)
+EDGE_VARS = {
+    "as_of_date": "2026-06-15",
+    "conversion_windows": [30, 45],
+    "trial_grace_days": 16,
+    "segment_window_days": 45,
+    "funnel_window_days": 45,
+    "engagement_tier_high_min": 25,
+    "engagement_tier_low_below": 12,
+}
+
+
+def _context(name: str, warehouse: Path, as_of=None, **params) -> RecomputeContext:
     from plg.checks.staged import Staged, account_base
 
     staged = Staged.load(warehouse)
-    base, core_events, as_of = account_base(staged)
+    base, core_events, as_of = account_base(staged, as_of, **params)
     return RecomputeContext(name, warehouse, staged, base, core_events, as_of)
 
 
@@ -74,6 +86,26 @@ def edge_warehouse(tmp_path_factory) -> Path:
     build_landing().write_duckdb(str(warehouse))
     build_project(warehouse)
     return warehouse
+
+
+@pytest.fixture(scope="session")
+def edge_vars_warehouse(tmp_path_factory) -> Path:
+    """The edge landing built with EDGE_VARS (an explicit as-of date, other windows, grace and tiers)."""
+    from plg.fixtures.metrics_edge import build_landing
+
+    work = tmp_path_factory.mktemp("metrics_edge_vars")
+    warehouse = work / "edge_vars.duckdb"
+    build_landing().write_duckdb(str(warehouse))
+    build_project(warehouse, vars=EDGE_VARS)
+    return warehouse
+
+
+@pytest.fixture(scope="session")
+def edge_vars_ctx(edge_vars_warehouse) -> RecomputeContext:
+    v = EDGE_VARS
+    return _context("edge_vars", edge_vars_warehouse, v["as_of_date"],
+                    engagement_tier_high_min=v["engagement_tier_high_min"],
+                    engagement_tier_low_below=v["engagement_tier_low_below"])
 
 
 @pytest.fixture(scope="session")

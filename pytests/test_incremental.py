@@ -42,7 +42,8 @@ DBT = str(Path(sys.executable).parent / "dbt") if (Path(sys.executable).parent /
 N_ACCOUNTS = int(os.environ.get("PLG_INCR_TEST_ACCOUNTS", "800"))
 SEED = int(os.environ.get("PLG_INCR_TEST_SEED", "11"))
 WITH_TESTS = os.environ.get("PLG_INCR_TEST_WITH_TESTS", "0") == "1"
-HELD_DAYS = 4
+WHOLE_BUILDS = os.environ.get("PLG_INCR_TEST_WHOLE_BUILDS", "0") == "1"
+HELD_DAYS = int(os.environ.get("PLG_INCR_TEST_HELD_DAYS", "4"))
 EVENTS = "raw_product.events"
 FLOAT_TOLERANCE = 1e-9
 
@@ -97,9 +98,14 @@ class Scenario:
             raise AssertionError(f"dbt {' '.join(args)} failed on {self.warehouse} (exit {proc.returncode}):\n{tail}")
 
     def build(self, full_refresh: bool = False) -> None:
+        """``dbt build``; a follow-up (not full-refresh) build skips seeds and views, which a
+        previous build of this warehouse created and which hold no state (saves time; set
+        PLG_INCR_TEST_WHOLE_BUILDS=1 to rebuild them too)."""
         args = ["build"]
         if full_refresh:
             args.append("--full-refresh")
+        elif not WHOLE_BUILDS:
+            args += ["--exclude-resource-type", "seed", "--exclude", "config.materialized:view"]
         if not WITH_TESTS:
             args += ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
         self.dbt(*args)

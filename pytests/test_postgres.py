@@ -73,18 +73,29 @@ def landing(work) -> Path:
 
 
 @pytest.fixture(scope="module")
-def duck_build(work, landing):
-    """dbt build on DuckDB from a copy of the landing: the reference for the comparison."""
+def duck_build_started(work, landing):
+    """dbt build on DuckDB from a copy of the landing (the reference), started in the background so
+    that it runs while the PostgreSQL build does."""
     warehouse = work / "duck.duckdb"
     shutil.copyfile(landing, warehouse)
     target = work / "target_duck"
-    res = pgh.run_dbt(["build"], _dbt_env_duckdb(warehouse, work), target, work / "logs_duck")
+    proc = pgh.start_dbt(["build"], _dbt_env_duckdb(warehouse, work), target, work / "logs_duck")
+    yield warehouse, target, proc
+    if proc.poll() is None:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def duck_build(duck_build_started):
+    warehouse, target, proc = duck_build_started
+    proc.wait(timeout=3600)
+    res = subprocess.CompletedProcess(proc.args, proc.returncode, proc.stdout_path.read_text(errors="replace"), "")
     assert res.returncode == 0, "DuckDB build of the same landing failed:\n" + _explain(res, target)
     return warehouse, target
 
 
 @pytest.fixture(scope="module")
-def pg_build(pg_bindir, work, landing):
+def pg_build(pg_bindir, work, landing, duck_build_started):
     with pgh.PostgresServer(bindir=pg_bindir) as pg:
         with contextlib.closing(pg.connect_builder()) as conn:
             counts = pgh.load_landing(landing, conn)

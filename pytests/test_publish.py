@@ -267,3 +267,54 @@ def test_refuses_to_publish_onto_the_working_file(tmp_path):
     _finish(_build(tmp_path, 1, publish=False))
     with pytest.raises(pub.PublishError):
         pub.publish(tmp_path / "plg.duckdb", tmp_path / "plg.duckdb")
+
+
+@pytest.mark.slow
+def test_real_dbt_build_killed_midway_recovers(tmp_path):
+    """The same with dbt itself: SIGKILL `dbt run` of the marts midway on a copy of the test warehouse."""
+    source = os.environ.get("PLG_TEST_WAREHOUSE")
+    if not source or not Path(source).exists():
+        pytest.skip("PLG_TEST_WAREHOUSE not built (make test-dbt)")
+    import shutil
+
+    working, readers = tmp_path / "plg.duckdb", tmp_path / "plg_marts.duckdb"
+    shutil.copy(source, working)
+    pub.publish(working, readers)
+    con = duckdb.connect(str(readers), read_only=True)
+    before = con.execute("select mart_name, row_count from marts._published order by 1").fetchall()
+    checksum_before = con.execute("select count(*), sum(hash(account_id)) from marts.fct_conversions").fetchone()
+    con.close()
+
+    dbt = str(Path(sys.executable).parent / "dbt")
+    env = dict(_env(), DBT_PROFILES_DIR=str(ROOT), PLG_DUCKDB_PATH=str(working),
+               PLG_DUCKDB_TEMP_DIR=str(tmp_path / "tmp"), DBT_SEND_ANONYMOUS_USAGE_STATS="False")
+    cmd = [dbt, "run", "--select", "path:models/marts", "--target-path", str(tmp_path / "target"),
+           "--log-path", str(tmp_path / "logs")]
+    build = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                             start_new_session=True)
+    done = 0
+    for line in build.stdout:  # kill after the second model finished: mid-way through the marts
+        if " OK created " in line:
+            done += 1
+            if done == 2:
+                os.killpg(build.pid, signal.SIGKILL)
+                break
+    build.wait(timeout=60)
+    assert done == 2 and build.returncode == -signal.SIGKILL
+
+    # the readers' file is exactly as before
+    con = duckdb.connect(str(readers), read_only=True)
+    assert con.execute("select mart_name, row_count from marts._published order by 1").fetchall() == before
+    assert con.execute("select count(*), sum(hash(account_id)) from marts.fct_conversions").fetchone() == checksum_before
+    for mart, rows in before:
+        assert con.execute(f"select count(*) from marts.{mart}").fetchone()[0] == rows
+    con.close()
+
+    # no manual step: the next build opens the working file (WAL replay), completes, publishes
+    rerun = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
+    assert rerun.returncode == 0, rerun.stdout[-3000:]
+    pub.publish(working, readers)
+    con = duckdb.connect(str(readers), read_only=True)
+    after = con.execute("select mart_name, row_count from marts._published order by 1").fetchall()
+    con.close()
+    assert after == before  # same landing, same as-of: the rebuilt marts hold the same rows

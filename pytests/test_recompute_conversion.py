@@ -244,12 +244,12 @@ def test_edge_mart_trial_conversion_hand_computed(edge_ctx):
 
 # 60-day overall denominator: e01 e02 e03 e04 e08 e09 e10 e11; converted: e01 e02 e03 e04 e09 e11
 EDGE_SEGMENTS = pd.DataFrame([
-        ("free_model", "freemium", 4, 0.75), ("free_model", "trial", 4, 0.75),
-        ("signup_channel", "organic", 3, 2 / 3), ("signup_channel", "paid_search", 2, 0.5),
-        ("signup_channel", "referral", 1, 1.0), ("signup_channel", "partner", 1, 1.0),
-        ("signup_channel", "content", 1, 1.0),
-        ("firmographic_segment", "Enterprise", 2, 0.5), ("firmographic_segment", "SMB", 1, 1.0),
-        ("firmographic_segment", "Mid-Market", 3, 2 / 3), ("firmographic_segment", "Unknown", 2, 1.0),
+    ("free_model", "freemium", 4, 0.75), ("free_model", "trial", 4, 0.75),
+    ("signup_channel", "organic", 3, 2 / 3), ("signup_channel", "paid_search", 2, 0.5),
+    ("signup_channel", "referral", 1, 1.0), ("signup_channel", "partner", 1, 1.0),
+    ("signup_channel", "content", 1, 1.0),
+    ("firmographic_segment", "Enterprise", 2, 0.5), ("firmographic_segment", "SMB", 1, 1.0),
+    ("firmographic_segment", "Mid-Market", 3, 2 / 3), ("firmographic_segment", "Unknown", 2, 1.0),
     ], columns=["dimension", "segment", "accounts", "conversion_rate_60d"])
 SEGMENT_COLUMNS = {"accounts": "count", "conversion_rate_60d": "rate"}
 
@@ -266,3 +266,54 @@ def test_edge_mart_segments_hand_computed(edge_ctx):
     mart = mart[mart["dimension"] != "icp_tier"]
     _fail_on(diff_frames(EDGE_SEGMENTS, mart, ["dimension", "segment"], SEGMENT_COLUMNS, missing_ok=True),
              "rpt_segment_conversion vs hand-computed")
+
+
+# ------------------------------------------------------------------------------------------------
+# the same comparisons with the vars changed (conftest.EDGE_VARS): the marts must follow the vars
+# ------------------------------------------------------------------------------------------------
+def test_edge_with_vars_matches_recomputation(edge_vars_ctx):
+    from conftest import EDGE_VARS as V
+
+    c, problems = edge_vars_ctx, []
+    assert c.as_of == dt.date(2026, 6, 15)
+    expected = rc.conversion_dashboard(c.staged, c.as_of, base=c.base, conversion_windows=V["conversion_windows"])
+    problems += diff_frames(expected, read_relation(c.warehouse, "marts", "rpt_conversion_dashboard"),
+                            ["segment_row", "window_days"], {"accounts": "count", "conversions": "count",
+                                                             "conversion_rate": "rate",
+                                                             "self_serve_conversion_rate": "rate",
+                                                             "sales_assisted_share": "rate"})
+    problems += diff_frames(rc.funnel(None, c.as_of, base=c.base, funnel_window_days=V["funnel_window_days"]),
+                            read_relation(c.warehouse, "marts", "rpt_funnel"), ["step"], FUNNEL_COLUMNS)
+    seg = rc.segment_conversion(None, c.as_of, base=c.base, segment_window_days=V["segment_window_days"])
+    mart = read_relation(c.warehouse, "marts", "rpt_segment_conversion")
+    problems += diff_frames(seg, mart[mart["accounts"].fillna(0) > 0], ["dimension", "segment"], SEGMENT_COLUMNS)
+    trial = rc.trial_conversion(c.base, c.as_of, V["trial_grace_days"], by=["signup_cohort_month"]).rename(
+        columns={"signup_cohort_month": "month_start"})
+    problems += diff_frames(trial, read_relation(c.warehouse, "marts", "rpt_kpis_monthly"), ["month_start"],
+                            {"trial_conversion_rate": "rate"}, missing_ok=True)
+    _fail_on(problems, "edge landing with vars")
+
+
+def test_edge_with_vars_hand_computed(edge_vars_ctx):
+    """as_of 2026-06-15, grace 16 days: acc_e02 (converted exactly at trial_end + 14d) now counts; acc_e06 signed
+    up on the as-of day and its June 20 conversion is in the future."""
+    c = edge_vars_ctx
+    got = rc.trial_conversion(c.base, c.as_of, 16)
+    assert (got["trials"], got["conversions"]) == (4, 3)
+    base = c.base.set_index("account_id")
+    assert "acc_e06" in base.index and pd.isna(base.loc["acc_e06", "converted_at"])
+    # tiers with high >= 25 and low < 12: e03/e04/e09/e12 (25.9) become high, e02 (11.3) stays low, e11 (16.2)
+    # becomes medium
+    assert base.loc[["acc_e03", "acc_e04", "acc_e09", "acc_e12"], "engagement_tier"].eq("high").all()
+    assert base.loc["acc_e11", "engagement_tier"] == "medium"
+    assert base.loc["acc_e02", "engagement_tier"] == "low"
+
+
+def test_diff_frames_detects_differences():
+    """The comparison itself can fail: counts, rates, text, missing rows."""
+    a = pd.DataFrame({"k": [1, 2], "n": [3, 4], "r": [0.5, 0.25], "t": ["x", "y"]})
+    assert diff_frames(a, a.copy(), ["k"], {"n": "count", "r": "rate", "t": "text"}) == []
+    b = a.assign(n=[3, 5], r=[0.5, 0.2500001], t=["x", "z"])
+    assert len(diff_frames(a, b, ["k"], {"n": "count", "r": "rate", "t": "text"})) == 3
+    assert len(diff_frames(a, a.iloc[:1], ["k"], {"n": "count"})) == 1
+    assert diff_frames(a.assign(r=[None, 0.25]), a, ["k"], {"r": "rate"}) != []

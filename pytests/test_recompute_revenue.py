@@ -92,12 +92,12 @@ M = {m: pd.Timestamp(f"2026-{m:02d}-01") for m in range(1, 7)}
 # (account, month) -> (mrr_usd, previous_mrr_usd, fx_adjustment_usd, movement)
 EDGE_MRR = {
     # acc_e01: 2 seats x $50 from Feb 4; the proration line of the March seat change is not MRR; 3 seats from April;
-    # the draft invoice covering June is ignored
+    # in June only draft invoices cover June 30 (the subscription is still active): drafts are not MRR -> churn
     ("acc_e01", 2): (100, 0, 0, "new"),
     ("acc_e01", 3): (100, 100, 0, "unchanged"),
     ("acc_e01", 4): (150, 100, 0, "expansion"),
     ("acc_e01", 5): (150, 150, 0, "unchanged"),
-    ("acc_e01", 6): (150, 150, 0, "unchanged"),
+    ("acc_e01", 6): (0, 150, 0, "churn"),
     # acc_e02: Starter $100 -> Pro $300 in April (plan swap = expansion), canceled: no period covers June 30
     # (the void invoice does, and is ignored)
     ("acc_e02", 2): (100, 0, 0, "new"),
@@ -139,7 +139,7 @@ EDGE_MONTHS = {
     3: (488, 5, 0, 0, 20, 0, 0, -4, 0.0),
     4: (638, 4, 0, 250, 0, 100, 0, 0, 0.2),
     5: (810, 5, 50, 115, 0, 0, 0, 7, 0.0),
-    6: (820, 7, 200, 0, 0, 300, 100, 10, 0.2),
+    6: (670, 6, 200, 0, 0, 450, 100, 10, 0.4),   # churn: e02 (300) and e01 (150) of 5 paying in May
 }
 EDGE_NPS = {5: 0.0, 6: 50.0}
 
@@ -207,3 +207,23 @@ def test_edge_mart_nps_hand_computed(edge_ctx):
     actual = read_relation(edge_ctx.warehouse, "marts", "rpt_kpis_monthly")
     _fail_on(diff_frames(expected, actual, ["month_start"], {"nps": "rate"}, missing_ok=True),
              "rpt_kpis_monthly.nps vs hand-computed")
+
+
+def test_edge_with_vars_mrr_matches_recomputation(edge_vars_ctx):
+    """as_of 2026-06-15: June is measured on June 15, nothing dated later is used."""
+    c = edge_vars_ctx
+    expected = rr.fct_mrr(c.staged, c.as_of)
+    june = expected[expected["month_start"] == M[6]].set_index("account_id")
+    # on June 15: acc_e09 at the May 29 rate (1.15); acc_e02 still on its May 4 - June 4 period? no: churned;
+    # acc_e11 (June 11) and acc_e06 (June 20) not yet; acc_e04 reactivated June 1
+    assert june.loc["acc_e09", "mrr_usd"] == pytest.approx(230.0)
+    assert june.loc["acc_e02", "movement"] == "churn"
+    assert "acc_e11" not in june.index and "acc_e06" not in june.index
+    assert june.loc["acc_e04", "movement"] == "reactivation"
+    problems = diff_frames(expected, read_relation(c.warehouse, "marts", "fct_mrr"), ["account_id", "month_start"],
+                           MRR_COLUMNS)
+    problems += diff_frames(rr.monthly_revenue(expected), read_relation(c.warehouse, "marts", "rpt_kpis_monthly"),
+                            ["month_start"], MONTH_COLUMNS, missing_ok=True)
+    problems += diff_frames(rr.nps_monthly(c.staged, c.as_of), read_relation(c.warehouse, "marts", "rpt_kpis_monthly"),
+                            ["month_start"], {"nps": "rate"}, missing_ok=True)
+    _fail_on(problems, "edge landing with vars (revenue)")

@@ -17,8 +17,10 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -28,7 +30,7 @@ from plg.publish import PUBLIC_MARTS
 from plg.report.sample import build_sample
 
 ROOT = Path(__file__).resolve().parents[1]
-VENV_BIN = ROOT / ".venv" / "bin"
+VENV_BIN = Path(sys.executable).parent  # the .venv running pytest holds dbt and mf
 MARTS_MD = ROOT.parent / "shared" / "spec" / "MARTS.md"
 KPI_FLOWS = ["new_signups", "new_mrr_usd", "expansion_mrr_usd", "churned_mrr_usd"]
 KPI_STOCKS = ["mrr_usd", "arr_usd", "paying_accounts"]
@@ -37,31 +39,54 @@ SEGMENT_ROWS = ["overall", "freemium", "trial", "high_engagement", "low_engageme
 
 
 def _bin(name: str) -> str:
-    path = VENV_BIN / name
-    return str(path) if path.exists() else name
+    for path in (VENV_BIN / name, ROOT / ".venv" / "bin" / name):
+        if path.exists():
+            return str(path)
+    return name
+
+
+class Parser:
+    """dbt parse into temp targets. dbt-duckdb names the database after the DuckDB file's stem and
+    the semantic manifest embeds it, so mf must query a file with the stem the project was parsed with:
+    one parse per stem, each in a shadow project dir holding target/semantic_manifest.json."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        self.shadows: dict[str, Path] = {}
+
+    def shadow_for(self, stem: str = "plg") -> Path:
+        if stem in self.shadows:
+            return self.shadows[stem]
+        work = self.base / stem
+        env = dict(os.environ, DBT_PROFILES_DIR=str(ROOT), PLG_DUCKDB_PATH=str(work / "db" / f"{stem}.duckdb"),
+                   PLG_DUCKDB_TEMP_DIR=str(work / "tmp"), DBT_SEND_ANONYMOUS_USAGE_STATS="False")
+        proc = subprocess.run(
+            [_bin("dbt"), "parse", "--project-dir", str(ROOT), "--target-path", str(work / "target"),
+             "--log-path", str(work / "logs")],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+        )
+        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+        shadow = work / "project"
+        (shadow / "target").mkdir(parents=True)
+        shutil.copy(ROOT / "dbt_project.yml", shadow / "dbt_project.yml")
+        for name in ("semantic_manifest.json", "manifest.json"):
+            shutil.copy(work / "target" / name, shadow / "target" / name)
+        self.shadows[stem] = shadow
+        return shadow
 
 
 @pytest.fixture(scope="session")
-def parsed(tmp_path_factory) -> Path:
-    """dbt parse into a temp target; returns a shadow project dir with target/semantic_manifest.json."""
-    work = tmp_path_factory.mktemp("semantic")
-    env = dict(os.environ, DBT_PROFILES_DIR=str(ROOT), PLG_DUCKDB_PATH=str(work / "parse.duckdb"),
-               PLG_DUCKDB_TEMP_DIR=str(work / "tmp"), DBT_SEND_ANONYMOUS_USAGE_STATS="False")
-    proc = subprocess.run(
-        [_bin("dbt"), "parse", "--project-dir", str(ROOT), "--target-path", str(work / "target"),
-         "--log-path", str(work / "logs")],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
-    )
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    shadow = work / "project"
-    (shadow / "target").mkdir(parents=True)
-    shutil.copy(ROOT / "dbt_project.yml", shadow / "dbt_project.yml")
-    shutil.copy(work / "target" / "semantic_manifest.json", shadow / "target" / "semantic_manifest.json")
-    shutil.copy(work / "target" / "manifest.json", shadow / "target" / "manifest.json")
-    return shadow
+def parser(tmp_path_factory) -> Parser:
+    return Parser(tmp_path_factory.mktemp("semantic"))
 
 
-def mf_query(shadow: Path, warehouse: Path, metrics: list[str], group_by: str | None = None) -> list[dict[str, str]]:
+@pytest.fixture(scope="session")
+def parsed(parser) -> Path:
+    return parser.shadow_for("plg")
+
+
+def mf_query(parser: Parser, warehouse: Path, metrics: list[str], group_by: str | None = None) -> list[dict[str, str]]:
+    shadow = parser.shadow_for(Path(warehouse).stem)
     out = shadow / f"q{abs(hash((tuple(metrics), group_by)))}.csv"
     env = dict(os.environ, DBT_PROFILES_DIR=str(ROOT), DBT_PROJECT_DIR=str(shadow), PLG_DUCKDB_PATH=str(warehouse),
                PLG_DUCKDB_TEMP_DIR=str(shadow / "tmp"), DBT_SEND_ANONYMOUS_USAGE_STATS="False")
@@ -120,14 +145,14 @@ def test_warehouse(tmp_path_factory) -> Path:
     wh = os.environ.get("PLG_TEST_WAREHOUSE")
     if not wh or not Path(wh).exists():
         pytest.skip("PLG_TEST_WAREHOUSE not built (make test-dbt)")
-    return Path(wh)
+    return Path(wh).resolve()  # mf runs in another directory
 
 
-def _check_kpis_by_month_and_quarter(parsed: Path, warehouse: Path) -> list[dict]:
+def _check_kpis_by_month_and_quarter(parser: Parser, warehouse: Path) -> list[dict]:
     kpis = _mart_rows(warehouse, "select * from analytics_marts.rpt_kpis_monthly order by month_start")
     assert kpis, "rpt_kpis_monthly is empty"
     metrics = KPI_FLOWS + KPI_STOCKS + KPI_RATES
-    got = {_month_key(r["metric_time__month"]): r for r in mf_query(parsed, warehouse, metrics, "metric_time__month")}
+    got = {_month_key(r["metric_time__month"]): r for r in mf_query(parser, warehouse, metrics, "metric_time__month")}
     assert set(got) == {_month_key(k["month_start"]) for k in kpis}
     for k in kpis:
         row = got[_month_key(k["month_start"])]
@@ -140,7 +165,7 @@ def _check_kpis_by_month_and_quarter(parsed: Path, warehouse: Path) -> list[dict
         d = k["month_start"]
         quarters.setdefault(f"{d.year}-{(d.month - 1) // 3 * 3 + 1:02d}", []).append(k)
     got_q = {_month_key(r["metric_time__quarter"]): r
-             for r in mf_query(parsed, warehouse, ["mrr_usd", "paying_accounts", "new_mrr_usd", "new_signups"],
+             for r in mf_query(parser, warehouse, ["mrr_usd", "paying_accounts", "new_mrr_usd", "new_signups"],
                                "metric_time__quarter")}
     assert set(got_q) == set(quarters)
     for q, months in quarters.items():
@@ -153,14 +178,14 @@ def _check_kpis_by_month_and_quarter(parsed: Path, warehouse: Path) -> list[dict
     return kpis
 
 
-def _check_dashboard_ratios(parsed: Path, warehouse: Path) -> None:
+def _check_dashboard_ratios(parser: Parser, warehouse: Path) -> None:
     dash = _mart_rows(warehouse, "select segment_row, window_days, accounts, conversions, conversion_rate "
                                  "from analytics_marts.rpt_conversion_dashboard")
     by_key = {(r["segment_row"], r["window_days"]): r for r in dash}
     metrics = [f"conversion_rate_{row}_{w}d" for row in SEGMENT_ROWS for w in (30, 60, 90)
                if (row, w) in by_key]
     assert metrics, "rpt_conversion_dashboard is empty"
-    got = mf_query(parsed, warehouse, metrics)
+    got = mf_query(parser, warehouse, metrics)
     assert len(got) == 1
     for m in metrics:
         row, w = m[len("conversion_rate_"):-1].rsplit("_", 1)
@@ -171,18 +196,18 @@ def _check_dashboard_ratios(parsed: Path, warehouse: Path) -> None:
 
 
 @pytest.mark.slow
-def test_mf_queries_equal_the_sample_marts(parsed, sample_warehouse):
-    _check_kpis_by_month_and_quarter(parsed, sample_warehouse)
-    _check_dashboard_ratios(parsed, sample_warehouse)
+def test_mf_queries_equal_the_sample_marts(parser, sample_warehouse):
+    _check_kpis_by_month_and_quarter(parser, sample_warehouse)
+    _check_dashboard_ratios(parser, sample_warehouse)
 
 
 @pytest.mark.slow
-def test_mf_queries_equal_the_test_warehouse_marts(parsed, test_warehouse):
-    kpis = _check_kpis_by_month_and_quarter(parsed, test_warehouse)
-    _check_dashboard_ratios(parsed, test_warehouse)
+def test_mf_queries_equal_the_test_warehouse_marts(parser, test_warehouse):
+    kpis = _check_kpis_by_month_and_quarter(parser, test_warehouse)
+    _check_dashboard_ratios(parser, test_warehouse)
     # account-grain marts through MetricFlow agree with the scorecard
     got = {_month_key(r["metric_time__month"]): r
-           for r in mf_query(parsed, test_warehouse, ["account_mrr_usd", "account_paying_accounts", "signups"],
+           for r in mf_query(parser, test_warehouse, ["account_mrr_usd", "account_paying_accounts", "signups"],
                              "metric_time__month")}
     for k in kpis:
         row = got.get(_month_key(k["month_start"]), {})
@@ -198,7 +223,8 @@ def _public_mart_columns() -> dict[str, list[str]]:
     for line in MARTS_MD.read_text().splitlines():
         cells = [c.strip() for c in line.split("|")]
         if len(cells) > 3 and cells[1].startswith("`") and cells[1].strip("`") in PUBLIC_MARTS:
-            cols = [c.strip().split(" ")[0].strip("`") for c in cells[3].split(",")]
+            listed = re.sub(r"\([^)]*\)", "", cells[3])  # drop "(`self_serve`, `sales_assisted`, null)"
+            cols = [c.strip().split(" ")[0].strip("`") for c in listed.split(",")]
             out[cells[1].strip("`")] = [c for c in cols if c]
     return out
 

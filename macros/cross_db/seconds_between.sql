@@ -7,7 +7,7 @@
 {% endmacro %}
 
 {% macro default__seconds_between(start_at, end_at) -%}
-    extract(epoch from ({{ end_at }} - {{ start_at }}))
+    cast(extract(epoch from ({{ end_at }} - {{ start_at }})) as double precision)
 {%- endmacro %}
 
 {% macro duckdb__seconds_between(start_at, end_at) -%}

@@ -79,6 +79,7 @@ def machine_info() -> dict[str, Any]:
 
     return {
         "hostname": socket.gethostname(),
+        "load_average_at_start": load_average(),
         "cores": os.cpu_count(),
         "memory_gb": mem_gb,
         "os": platform.platform(),
@@ -87,6 +88,14 @@ def machine_info() -> dict[str, Any]:
         "dbt_core": version("dbt-core"),
         "dbt_duckdb": version("dbt-duckdb"),
     }
+
+
+def load_average() -> float | None:
+    """1-minute load average: other work on the machine inflates every time measured."""
+    try:
+        return round(os.getloadavg()[0], 2)
+    except (OSError, AttributeError):
+        return None
 
 
 def dbt_executable() -> str:
@@ -115,7 +124,8 @@ def parse_size(text: str) -> int:
 def slowest_models(run_results_path: Path, manifest_path: Path | None, top: int = 10) -> dict[str, Any]:
     """Per-phase summary from run_results.json: the slowest models, model/test time."""
     if not run_results_path.exists():
-        return {"slowest_models": [], "models_seconds": None, "tests_seconds": None, "nodes": None, "failures": None}
+        return {"slowest_models": [], "models_seconds": None, "tests_seconds": None, "nodes": None, "failures": None,
+                "failed_nodes": []}
     data = json.loads(run_results_path.read_text(encoding="utf-8"))
     materialized: dict[str, str] = {}
     if manifest_path and manifest_path.exists():
@@ -124,12 +134,13 @@ def slowest_models(run_results_path: Path, manifest_path: Path | None, top: int 
             materialized = {uid: node.get("config", {}).get("materialized") for uid, node in nodes.items()}
         except (OSError, ValueError):
             materialized = {}
-    models, models_s, tests_s, failures = [], 0.0, 0.0, 0
+    models, models_s, tests_s, failures, failed = [], 0.0, 0.0, 0, []
     for item in data.get("results", []):
         uid = item.get("unique_id", "")
         seconds = float(item.get("execution_time") or 0.0)
         if item.get("status") in ("error", "fail", "runtime error"):
             failures += 1
+            failed.append(uid.split(".")[-1] if uid.startswith("model.") else uid)
         if uid.startswith("model."):
             models_s += seconds
             models.append({"model": uid.split(".")[-1], "seconds": round(seconds, 3),
@@ -143,6 +154,7 @@ def slowest_models(run_results_path: Path, manifest_path: Path | None, top: int 
         "tests_seconds": round(tests_s, 2),
         "nodes": len(data.get("results", [])),
         "failures": failures,
+        "failed_nodes": failed[:20],
     }
 
 
@@ -362,6 +374,12 @@ class SizeRun:
             "incremental_over_full": round(incr / full, 3) if incr and full else None,
         }
         run["targets"] = evaluate_targets(run)
+        run["machine"]["load_average_at_end"] = load_average()
+        cores = run["machine"].get("cores") or 1
+        if max(run["machine"].get("load_average_at_start") or 0, run["machine"]["load_average_at_end"] or 0) > cores:
+            self.notes.append(
+                f"the machine was busy (1-minute load average {run['machine'].get('load_average_at_start')} at the "
+                f"start, {run['machine']['load_average_at_end']} at the end, {cores} cores): times are inflated")
         failed_builds = [p for p in ("full_build", "incremental_build")
                          if isinstance(run.get(p), dict) and (run[p].get("returncode") or run[p].get("failures"))]
         if error:

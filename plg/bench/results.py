@@ -11,12 +11,13 @@ A run is keyed by ``(size_events, run_date)``: merging a new run replaces the
 run with the same key and keeps every other one. Each run holds::
 
     size_events, run_date (YYYY-MM-DD), started_at (ISO UTC), status,
-    machine   {hostname, cores, memory_gb, os, python, duckdb, dbt_core, dbt_duckdb},
+    machine   {hostname, load_average_at_start, load_average_at_end, cores, memory_gb, os,
+               python, duckdb, dbt_core, dbt_duckdb},
     settings  {memory_limit, duckdb_threads, dbt_threads, seed, lookback_days},
     generate  {seconds, peak_rss_mb, events_landed, events_per_second, warehouse_mb},
     floor     {seconds, peak_rss_mb, rows, sql},
     full_build{seconds, peak_rss_mb, models_seconds, tests_seconds, nodes,
-               failures, slowest_models [{model, seconds, materialized}]},
+               failures, failed_nodes, slowest_models [{model, seconds, materialized}]},
     parse     {first_seconds, partial_seconds},
     append_day{seconds, peak_rss_mb, events_appended},
     incremental_build {same keys as full_build},
@@ -177,8 +178,10 @@ def render_markdown(data: dict[str, Any]) -> str:
         machine = run.get("machine", {})
         lines.append(
             "Machine: {cores} cores, {memory_gb} GB, DuckDB {duckdb}, dbt-core {dbt_core}, "
-            "dbt-duckdb {dbt_duckdb}, Python {python}.".format(
-                **{k: machine.get(k, "?") for k in ("cores", "memory_gb", "duckdb", "dbt_core", "dbt_duckdb", "python")}
+            "dbt-duckdb {dbt_duckdb}, Python {python}; 1-minute load average {load_average_at_start} at the start, "
+            "{load_average_at_end} at the end.".format(
+                **{k: machine.get(k, "?") for k in ("cores", "memory_gb", "duckdb", "dbt_core", "dbt_duckdb", "python",
+                                                     "load_average_at_start", "load_average_at_end")}
             )
         )
         settings = run.get("settings", {})
@@ -195,6 +198,8 @@ def render_markdown(data: dict[str, Any]) -> str:
                 f"tests {_fmt(build.get('tests_seconds'))} s, peak RSS {_fmt(build.get('peak_rss_mb'), 0)} MB, "
                 f"failures {_fmt(build.get('failures'))}.",
             ]
+            if build.get("failed_nodes"):
+                lines.append(f"Failed: {', '.join(build['failed_nodes'])}.")
             if slowest:
                 lines += ["", "| # | model | materialized | seconds |", "|---:|---|---|---:|"]
                 for rank, item in enumerate(slowest, start=1):

@@ -89,11 +89,16 @@ class Staged:
         warehouse = Path(warehouse)
         con = duckdb.connect(str(warehouse), read_only=True)
         try:
+            existing = {(r[0], r[1]) for r in con.execute(
+                "select table_schema, table_name from information_schema.tables").fetchall()}
             tables = {}
             for name, cols in STAGING_COLUMNS.items():
+                if (schema_name("staging"), name) not in existing:
+                    continue  # not built: an error only when a metric needs it (see __getitem__)
                 col_sql = ", ".join(cols)
                 tables[name] = con.execute(f"select {col_sql} from {schema_name('staging')}.{name}").df()
-            seeds = {s: con.execute(f"select * from {schema_name('reference')}.{s}").df() for s in SEEDS}
+            seeds = {s: con.execute(f"select * from {schema_name('reference')}.{s}").df() for s in SEEDS
+                     if (schema_name("reference"), s) in existing}
         finally:
             con.close()
         for df in tables.values():
@@ -103,6 +108,8 @@ class Staged:
         return cls(warehouse=warehouse, tables=tables, seeds=seeds)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in self.tables:
+            raise KeyError(f"{schema_name('staging')}.{name} is not in {self.warehouse} (not built?)")
         return self.tables[name]
 
 

@@ -7,6 +7,7 @@ Non-converting workspaces are generated vectorised; the paid lifecycle of conver
 from __future__ import annotations
 
 import calendar
+import math
 import datetime as dt
 
 import numpy as np
@@ -75,6 +76,33 @@ def add_interval(t: int, iv: str) -> int:
     return add_months(t, {"month": 1, "quarter": 3, "year": 12}[iv])
 
 
+class Pool:
+    """Scalar random draws from pre-drawn blocks (numpy scalar calls are slow in per-converter loops)."""
+
+    def __init__(self, rng: np.random.Generator, block: int = 1 << 18):
+        self.rng, self.block = rng, block
+        self.buf, self.i = rng.random(block).tolist(), 0
+
+    def random(self) -> float:
+        if self.i >= len(self.buf):
+            self.buf, self.i = self.rng.random(self.block).tolist(), 0
+        v = self.buf[self.i]
+        self.i += 1
+        return v
+
+    def integers(self, lo: int, hi: int) -> int:
+        return lo + int(self.random() * (hi - lo))
+
+    def uniform(self, lo: float, hi: float) -> float:
+        return lo + self.random() * (hi - lo)
+
+    def geometric(self, p: float) -> int:
+        return 1 + int(math.log(1.0 - self.random()) / math.log(1.0 - p))
+
+    def choice(self, seq):
+        return seq[int(self.random() * len(seq))]
+
+
 class Book:
     """Row accumulators (ints for ids/timestamps, -1 = null)."""
 
@@ -126,9 +154,10 @@ def build_billing(w: World, cfg: GenConfig, rng: np.random.Generator) -> dict[st
     iv_names = np.array(["month", "year", "quarter"])
     u_rand = rng.random((n, 8))
 
-    for a in range(n):
-        if not (w.trial[a] or free_sub[a] or conv[a]):
-            continue
+    _non_converters(bk, w, cfg, rng, cur_of, trial_start, trial_end, plan_pick, seats, free_sub, free_created,
+                    u_rand)
+    pool = Pool(rng)
+    for a in np.nonzero(conv)[0]:
         cur = cur_of[a]
         if w.trial[a]:
             if trial_start[a] >= end:
@@ -141,19 +170,6 @@ def build_billing(w: World, cfg: GenConfig, rng: np.random.Generator) -> dict[st
             bk.invoice(c, s1, "paid", "subscription_create", cur, 0, trial_start[a], trial_start[a], te,
                        trial_start[a], [(s1, price_id(plan, cur, "month"), "subscription", False, seats[a], 0, cur,
                                          trial_start[a], te)])
-            if not conv[a]:
-                if te < end:
-                    st = "incomplete_expired" if u_rand[a, 0] < 0.05 else "canceled"
-                    bk.subs[s1][1:] = [st, trial_start[a], trial_start[a], trial_start[a], te, te, te,
-                                       trial_start[a], te]
-                    if u_rand[a, 1] < 0.3:
-                        amt = unit_amount(plan, cur, "month") * int(seats[a])
-                        bk.invoice(c, s1, "void", "subscription_cycle", cur, amt, te, te, add_months(te, 1), -1,
-                                   [(s1, price_id(plan, cur, "month"), "subscription", False, seats[a], amt, cur,
-                                     te, add_months(te, 1))])
-                    if u_rand[a, 2] < 0.1:
-                        bk.cust[c][4] = True
-                continue
             C = int(w.conv_ts[a])
             if C <= te + grace:
                 if C > te and u_rand[a, 1] < 0.5:
@@ -161,50 +177,128 @@ def build_billing(w: World, cfg: GenConfig, rng: np.random.Generator) -> dict[st
                     bk.invoice(c, s1, "void", "subscription_cycle", cur, amt, te, te, add_months(te, 1), -1,
                                [(s1, price_id(plan, cur, "month"), "subscription", False, seats[a], amt, cur,
                                  te, add_months(te, 1))])
-                _paid_life(bk, rng, cfg, c, s1, C, "subscription_cycle", plan, cur, iv_names[iv_pick[a]],
+                _paid_life(bk, pool, cfg, c, s1, C, "subscription_cycle", plan, cur, iv_names[iv_pick[a]],
                            int(seats[a]), end, refund_first=False)
             else:
                 bk.subs[s1][1:] = ["canceled", trial_start[a], trial_start[a], trial_start[a], te, te, te,
                                    trial_start[a], te]
                 s2 = bk.sub([c, "active", C, C, -1, -1, -1, -1, C, C])
-                _paid_life(bk, rng, cfg, c, s2, C, "subscription_create", plan, cur, iv_names[iv_pick[a]],
+                _paid_life(bk, pool, cfg, c, s2, C, "subscription_create", plan, cur, iv_names[iv_pick[a]],
                            int(seats[a]), end, refund_first=False)
             continue
         # freemium
-        C = int(w.conv_ts[a]) if conv[a] else -1
+        C = int(w.conv_ts[a])
         iv = iv_names[iv_pick[a]]
         P = C
         refund_first = False
-        if conv[a] and iv == "month" and u_rand[a, 3] < cfg.refund_first_invoice_rate:
+        if iv == "month" and u_rand[a, 3] < cfg.refund_first_invoice_rate:
             p0 = add_months(C, -1)
             if p0 > w.signup[a] + DAY:
                 P, refund_first = p0, True
         c = -1
-        if free_sub[a] and free_created[a] < end and (not conv[a] or free_created[a] < P):
+        if free_sub[a] and free_created[a] < P:
             fc = int(free_created[a])
             c = bk.customer(a, fc, cur)
             s0 = bk.sub([c, "active", fc, fc, -1, -1, -1, -1, fc, add_months(fc, 1)])
             bk.invoice(c, s0, "paid", "subscription_create", cur, 0, fc, fc, add_months(fc, 1), fc,
                        [(s0, price_id("free", cur, "month"), "subscription", False, 1, 0, cur, fc,
                          add_months(fc, 1))])
-            if conv[a]:
-                bk.subs[s0][1:] = ["canceled", fc, fc, -1, -1, P, P, fc, P]
-            else:
-                k = max(0, int((end - DAY - fc) // int(30.44 * DAY)) - 1)
-                while add_months(fc, k + 1) <= end - DAY:
-                    k += 1
-                bk.subs[s0][8:] = [add_months(fc, k), add_months(fc, k + 1)]
-        if not conv[a]:
-            continue
+            bk.subs[s0][1:] = ["canceled", fc, fc, -1, -1, P, P, fc, P]
         if c < 0:
             c = bk.customer(a, P - 300, cur)
         plan = PLANS[plan_pick[a]]
         s1 = bk.sub([c, "active", P, P, -1, -1, -1, -1, P, P])
-        _paid_life(bk, rng, cfg, c, s1, P, "subscription_create", plan, cur, iv, int(seats[a]), end,
+        _paid_life(bk, pool, cfg, c, s1, P, "subscription_create", plan, cur, iv, int(seats[a]), end,
                    refund_first=refund_first)
 
     _faults(bk, rng, cfg, end)
     return _tables(bk, w, cfg, rng)
+
+
+def add_months_vec(t: np.ndarray, k: np.ndarray | int) -> np.ndarray:
+    """Vectorised add_months (day of month clipped to the target month's length)."""
+    t = np.asarray(t, dtype=np.int64)
+    d = (t // DAY).astype("datetime64[D]")
+    mon = d.astype("datetime64[M]")
+    dom = (d - mon.astype("datetime64[D]")).astype(np.int64)
+    newm = mon + np.asarray(k, dtype=np.int64)
+    dim = ((newm + 1).astype("datetime64[D]") - newm.astype("datetime64[D]")).astype(np.int64)
+    newd = newm.astype("datetime64[D]") + np.minimum(dom, dim - 1)
+    return newd.astype(np.int64) * DAY + t % DAY
+
+
+def _non_converters(bk: Book, w: World, cfg: GenConfig, rng, cur_of, trial_start, trial_end, plan_pick, seats,
+                    free_sub, free_created, u_rand) -> None:
+    """Customers, subscriptions and $0 invoices of workspaces that never convert (vectorised)."""
+    end = cfg.end_ts
+    conv = w.conv_ts > 0
+    plan_names = np.array(PLANS)
+    # --- trials that never convert
+    a = np.nonzero(w.trial & ~conv & (trial_start < end))[0]
+    ts0, te = trial_start[a], trial_end[a]
+    cur = cur_of[a]
+    ended = te < end
+    c0 = len(bk.cust)
+    deleted = ended & (u_rand[a, 2] < 0.1)
+    bk.cust.extend([list(r) for r in zip(a.tolist(), ts0.tolist(), cur.tolist(), [0] * len(a), deleted.tolist())])
+    cust = c0 + np.arange(len(a))
+    status = np.where(ended, np.where(u_rand[a, 0] < 0.05, "incomplete_expired", "canceled"), "trialing")
+    s0 = len(bk.subs)
+    endcol = np.where(ended, te, -1)
+    bk.subs.extend([list(r) for r in zip(cust.tolist(), status.tolist(), ts0.tolist(), ts0.tolist(), ts0.tolist(),
+                                         te.tolist(), endcol.tolist(), endcol.tolist(), ts0.tolist(), te.tolist())])
+    subs = s0 + np.arange(len(a))
+    plan = plan_names[plan_pick[a]]
+    pid = np.char.add(np.char.add(np.char.add("price_", plan), np.char.add("_", cur)), "_month")
+    i0 = len(bk.inv)
+    bk.inv.extend([list(r) for r in zip(cust.tolist(), subs.tolist(), ["paid"] * len(a),
+                                        ["subscription_create"] * len(a), cur.tolist(), [0] * len(a), [0] * len(a),
+                                        [0] * len(a), ts0.tolist(), ts0.tolist(), te.tolist(), ts0.tolist())])
+    bk.lines.extend([list(r) for r in zip((i0 + np.arange(len(a))).tolist(), subs.tolist(), pid.tolist(),
+                                          ["subscription"] * len(a), [False] * len(a), seats[a].tolist(),
+                                          [0] * len(a), cur.tolist(), ts0.tolist(), te.tolist())])
+    # the charge attempt at trial end, voided
+    v = np.nonzero(ended & (u_rand[a, 1] < 0.3))[0]
+    unit = np.array([unit_amount(p, c, "month") for p, c in zip(plan[v].tolist(), cur[v].tolist())], dtype=np.int64)
+    amt = unit * seats[a[v]]
+    pe = add_months_vec(te[v], 1)
+    i0 = len(bk.inv)
+    bk.inv.extend([list(r) for r in zip(cust[v].tolist(), subs[v].tolist(), ["void"] * len(v),
+                                        ["subscription_cycle"] * len(v), cur[v].tolist(), amt.tolist(),
+                                        [0] * len(v), amt.tolist(), te[v].tolist(), te[v].tolist(), pe.tolist(),
+                                        [-1] * len(v))])
+    bk.lines.extend([list(r) for r in zip((i0 + np.arange(len(v))).tolist(), subs[v].tolist(), pid[v].tolist(),
+                                          ["subscription"] * len(v), [False] * len(v), seats[a[v]].tolist(),
+                                          amt.tolist(), cur[v].tolist(), te[v].tolist(), pe.tolist())])
+    # --- freemium workspaces on the Free plan that never convert
+    a = np.nonzero(~w.trial & ~conv & free_sub & (free_created < end))[0]
+    fc = free_created[a]
+    cur = cur_of[a]
+    c0 = len(bk.cust)
+    bk.cust.extend([list(r) for r in zip(a.tolist(), fc.tolist(), cur.tolist(), [0] * len(a), [False] * len(a))])
+    cust = c0 + np.arange(len(a))
+    fcm = (fc // DAY).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    endm = np.datetime64(cfg.end, "M").astype(np.int64)
+    k = endm - fcm
+    for _ in range(3):
+        k = np.where(add_months_vec(fc, k) > end - DAY, k - 1, k)
+    k = np.maximum(k, 0)
+    cps, cpe = add_months_vec(fc, k), add_months_vec(fc, k + 1)
+    first_end = add_months_vec(fc, 1)
+    s0 = len(bk.subs)
+    m1 = [-1] * len(a)
+    bk.subs.extend([list(r) for r in zip(cust.tolist(), ["active"] * len(a), fc.tolist(), fc.tolist(), m1, m1, m1,
+                                         m1, cps.tolist(), cpe.tolist())])
+    subs = s0 + np.arange(len(a))
+    i0 = len(bk.inv)
+    z = [0] * len(a)
+    bk.inv.extend([list(r) for r in zip(cust.tolist(), subs.tolist(), ["paid"] * len(a),
+                                        ["subscription_create"] * len(a), cur.tolist(), z, z, z, fc.tolist(),
+                                        fc.tolist(), first_end.tolist(), fc.tolist())])
+    pid = np.char.add(np.char.add("price_free_", cur), "_month")
+    bk.lines.extend([list(r) for r in zip((i0 + np.arange(len(a))).tolist(), subs.tolist(), pid.tolist(),
+                                          ["subscription"] * len(a), [False] * len(a), [1] * len(a), z,
+                                          cur.tolist(), fc.tolist(), first_end.tolist())])
 
 
 def _pay(bk: Book, rng, cfg, inv: int, cust: int, amount: int, cur: str, created: int, end: int,
@@ -233,6 +327,7 @@ def _paid_life(bk: Book, rng, cfg: GenConfig, cust: int, sub: int, start: int, f
     last_inv = None
     status = "active"
     conv_invoice = True
+    anchor, m = start, 0  # billing cycle anchor: periods are whole months from it (day clipped)
     while t < end:
         reason = first_reason if k == 0 else "subscription_cycle"
         prorations = []
@@ -256,7 +351,10 @@ def _paid_life(bk: Book, rng, cfg: GenConfig, cust: int, sub: int, start: int, f
         if k == switch_at and k > 0 and reason == "subscription_cycle":
             reason = "subscription_update"
             iv = "year"
-        pe = add_interval(t, iv)
+            anchor, m = t, 0
+        step = {"month": 1, "quarter": 3, "year": 12}[iv]
+        pe = add_months(anchor, m + step)
+        m += step
         amt = unit_amount(plan, cur, iv) * seats
         lines = prorations + [(sub, price_id(plan, cur, iv), "subscription", False, seats, amt, cur, t, pe)]
         total = sum(x[5] for x in lines)
@@ -325,8 +423,9 @@ def _faults(bk: Book, rng, cfg: GenConfig, end: int) -> None:
     if nc == 0:
         return
     # metadata without the account key / malformed
+    draws = rng.random(nc).tolist()
     for c in range(nc):
-        r = rng.random()
+        r = draws[c]
         if r < cfg.missing_metadata_key_rate:
             bk.cust[c][3] = 1
         elif r < cfg.missing_metadata_key_rate + cfg.malformed_metadata_rate:
@@ -352,12 +451,24 @@ def _col(rows, i):
     return [r[i] for r in rows]
 
 
+def _cols(rows, k):
+    """Columns of row lists (rows may carry extra trailing flags)."""
+    if not rows:
+        return [[] for _ in range(k)]
+    return list(zip(*rows))[:k]
+
+
+def _colx(cols, i):
+    return cols[i]
+
+
 def _tables(bk: Book, w: World, cfg: GenConfig, rng) -> dict[str, pa.Table]:
     out: dict[str, pa.Table] = {}
     products, prices = products_prices()
     out["products"], out["prices"] = products, prices
     # customers
-    acc = np.array(_col(bk.cust, 0), dtype=np.int64)
+    KC = _cols(bk.cust, 5)
+    acc = np.array(KC[0], dtype=np.int64)
     owner = w.u_start[acc] if len(acc) else np.zeros(0, dtype=np.int64)
     from plg.generate.tables import take
     from plg.generate.world import FIRST, LAST
@@ -367,74 +478,79 @@ def _tables(bk: Book, w: World, cfg: GenConfig, rng) -> dict[str, pa.Table]:
     meta_ok = pc.binary_join_element_wise(pa.scalar('{"account_id":"'), acc_ids, pa.scalar('"}'), "")
     meta_missing = pa.array(['{"workspace_name":"unknown"}'] * len(acc))
     meta_bad = pc.binary_join_element_wise(pa.scalar('{"account_id":"'), acc_ids, "")
-    mv = np.array(_col(bk.cust, 3), dtype=np.int64)
+    mv = np.array(_colx(KC, 3), dtype=np.int64)
     metadata = pc.if_else(pa.array(mv == 1), meta_missing, pc.if_else(pa.array(mv == 2), meta_bad, meta_ok))
     out["customers"] = pa.table({
         "id": ids("cus_", np.arange(1, len(acc) + 1), 8),
         "email": email,
-        "created": ts(np.array(_col(bk.cust, 1), dtype=np.int64)),
+        "created": ts(np.array(_colx(KC, 1), dtype=np.int64)),
         "metadata": metadata,
-        "currency": pa.array(_col(bk.cust, 2), type=pa.string()),
-        "is_deleted": pa.array(_col(bk.cust, 4), type=pa.bool_()),
+        "currency": pa.array(_colx(KC, 2), type=pa.string()),
+        "is_deleted": pa.array(_colx(KC, 4), type=pa.bool_()),
     })
     S = bk.subs
-    def tcol(rows, i):
-        return ts(np.array(_col(rows, i), dtype=np.int64))
+    SC = _cols(S, 10)
+    def tcol(cols, i):
+        return ts(np.array(cols[i], dtype=np.int64))
     out["subscriptions"] = pa.table({
         "id": ids("sub_", np.arange(1, len(S) + 1), 8),
-        "customer_id": ids("cus_", np.array(_col(S, 0), dtype=np.int64) + 1, 8),
-        "status": pa.array(_col(S, 1), type=pa.string()),
-        "created": tcol(S, 2), "start_date": tcol(S, 3), "trial_start": tcol(S, 4), "trial_end": tcol(S, 5),
-        "canceled_at": tcol(S, 6), "ended_at": tcol(S, 7),
-        "current_period_start": tcol(S, 8), "current_period_end": tcol(S, 9),
+        "customer_id": ids("cus_", np.array(_colx(SC, 0), dtype=np.int64) + 1, 8),
+        "status": pa.array(_colx(SC, 1), type=pa.string()),
+        "created": tcol(SC, 2), "start_date": tcol(SC, 3), "trial_start": tcol(SC, 4), "trial_end": tcol(SC, 5),
+        "canceled_at": tcol(SC, 6), "ended_at": tcol(SC, 7),
+        "current_period_start": tcol(SC, 8), "current_period_end": tcol(SC, 9),
     })
     I = bk.inv
+    IC = _cols(I, 12)
     inv_null = np.array([len(r) > 12 for r in I], dtype=bool)
-    sub_of = np.array(_col(I, 1), dtype=np.int64)
+    sub_of = np.array(_colx(IC, 1), dtype=np.int64)
     out["invoices"] = pa.table({
         "id": ids("in_", np.arange(1, len(I) + 1), 9, inv_null),
-        "customer_id": ids("cus_", np.array(_col(I, 0), dtype=np.int64) + 1, 8),
+        "customer_id": ids("cus_", np.array(_colx(IC, 0), dtype=np.int64) + 1, 8),
         "subscription_id": ids("sub_", sub_of + 1, 8, sub_of < 0),
-        "status": pa.array(_col(I, 2), type=pa.string()),
-        "billing_reason": pa.array(_col(I, 3), type=pa.string()),
-        "currency": pa.array(_col(I, 4), type=pa.string()),
-        "amount_due": pa.array(_col(I, 5), type=pa.int64()),
-        "amount_paid": pa.array(_col(I, 6), type=pa.int64()),
-        "total": pa.array(_col(I, 7), type=pa.int64()),
-        "created": tcol(I, 8), "period_start": tcol(I, 9), "period_end": tcol(I, 10), "paid_at": tcol(I, 11),
+        "status": pa.array(_colx(IC, 2), type=pa.string()),
+        "billing_reason": pa.array(_colx(IC, 3), type=pa.string()),
+        "currency": pa.array(_colx(IC, 4), type=pa.string()),
+        "amount_due": pa.array(_colx(IC, 5), type=pa.int64()),
+        "amount_paid": pa.array(_colx(IC, 6), type=pa.int64()),
+        "total": pa.array(_colx(IC, 7), type=pa.int64()),
+        "created": tcol(IC, 8), "period_start": tcol(IC, 9), "period_end": tcol(IC, 10), "paid_at": tcol(IC, 11),
     })
     L = bk.lines
-    lsub = np.array(_col(L, 1), dtype=np.int64)
-    pid = pa.array(_col(L, 2), type=pa.string())
+    LC = _cols(L, 10)
+    lsub = np.array(_colx(LC, 1), dtype=np.int64)
+    pid = pa.array(_colx(LC, 2), type=pa.string())
     out["invoice_line_items"] = pa.table({
         "id": ids("il_", np.arange(1, len(L) + 1), 9),
-        "invoice_id": ids("in_", np.array(_col(L, 0), dtype=np.int64) + 1, 9),
+        "invoice_id": ids("in_", np.array(_colx(LC, 0), dtype=np.int64) + 1, 9),
         "subscription_id": ids("sub_", lsub + 1, 8, lsub < 0),
         "price_id": pc.if_else(pc.equal(pid, ""), pa.scalar(None, pa.string()), pid),
-        "type": pa.array(_col(L, 3), type=pa.string()),
-        "proration": pa.array(_col(L, 4), type=pa.bool_()),
-        "quantity": pa.array(np.array(_col(L, 5), dtype=np.int32)),
-        "amount": pa.array(_col(L, 6), type=pa.int64()),
-        "currency": pa.array(_col(L, 7), type=pa.string()),
-        "period_start": tcol(L, 8), "period_end": tcol(L, 9),
+        "type": pa.array(_colx(LC, 3), type=pa.string()),
+        "proration": pa.array(_colx(LC, 4), type=pa.bool_()),
+        "quantity": pa.array(np.array(_colx(LC, 5), dtype=np.int32)),
+        "amount": pa.array(_colx(LC, 6), type=pa.int64()),
+        "currency": pa.array(_colx(LC, 7), type=pa.string()),
+        "period_start": tcol(LC, 8), "period_end": tcol(LC, 9),
     })
     C = bk.charges
+    CC = _cols(C, 6)
     out["charges"] = pa.table({
         "id": ids("ch_", np.arange(1, len(C) + 1), 9),
-        "invoice_id": ids("in_", np.array(_col(C, 0), dtype=np.int64) + 1, 9),
-        "customer_id": ids("cus_", np.array(_col(C, 1), dtype=np.int64) + 1, 8),
-        "amount": pa.array(_col(C, 2), type=pa.int64()),
-        "currency": pa.array(_col(C, 3), type=pa.string()),
-        "status": pa.array(_col(C, 4), type=pa.string()),
-        "created": tcol(C, 5),
+        "invoice_id": ids("in_", np.array(_colx(CC, 0), dtype=np.int64) + 1, 9),
+        "customer_id": ids("cus_", np.array(_colx(CC, 1), dtype=np.int64) + 1, 8),
+        "amount": pa.array(_colx(CC, 2), type=pa.int64()),
+        "currency": pa.array(_colx(CC, 3), type=pa.string()),
+        "status": pa.array(_colx(CC, 4), type=pa.string()),
+        "created": tcol(CC, 5),
     })
     R = bk.refunds
+    RC = _cols(R, 5)
     out["refunds"] = pa.table({
         "id": ids("re_", np.arange(1, len(R) + 1), 9),
-        "charge_id": ids("ch_", np.array(_col(R, 0), dtype=np.int64) + 1, 9),
-        "amount": pa.array(_col(R, 1), type=pa.int64()),
-        "currency": pa.array(_col(R, 2), type=pa.string()),
-        "status": pa.array(_col(R, 3), type=pa.string()),
-        "created": tcol(R, 4),
+        "charge_id": ids("ch_", np.array(_colx(RC, 0), dtype=np.int64) + 1, 9),
+        "amount": pa.array(_colx(RC, 1), type=pa.int64()),
+        "currency": pa.array(_colx(RC, 2), type=pa.string()),
+        "status": pa.array(_colx(RC, 3), type=pa.string()),
+        "created": tcol(RC, 4),
     })
     return out

@@ -151,7 +151,7 @@ def compute_rates(con: duckdb.DuckDBPyConnection) -> dict:
                 count(*) filter (where in_overall and employee_count >= 500), count(*) filter (where in_overall and employee_count >= 500 and conv),
                 count(*) filter (where in_overall and conv and sales_assisted)
             from d
-        """).fetchone()
+        """).fetchall()[0]
         names = ["overall", "freemium", "trial", "high", "low", "team_3plus", "team_0", "mid_market", "enterprise"]
         win = {}
         for i, nm in enumerate(names):
@@ -165,10 +165,10 @@ def compute_rates(con: duckdb.DuckDBPyConnection) -> dict:
                count(*) filter (where not is_trial and converted_at is not null),
                count(*) filter (where not is_trial and converted_at >= signup_at + interval 90 day)
         from _facts
-    """).fetchone()
+    """).fetchall()[0]
     out["late_conversion_share"] = {"trial": tr[1] / tr[0] if tr[0] else None,
                                     "freemium": tr[3] / tr[2] if tr[2] else None}
-    out["as_of_date"] = str(con.execute("select max(as_of_date) from _facts").fetchone()[0])
+    out["as_of_date"] = str(con.execute("select max(as_of_date) from _facts").fetchall()[0][0])
     return out
 
 

@@ -52,10 +52,10 @@ class GenConfig:
     # --- calibration knobs: eventual conversion probability by free model x tier -----------
     conv_trial_high: float = 0.40
     conv_trial_medium: float = 0.085
-    conv_trial_low: float = 0.077
+    conv_trial_low: float = 0.075
     conv_free_high: float = 0.17
     conv_free_medium: float = 0.012
-    conv_free_low: float = 0.038
+    conv_free_low: float = 0.037
     mult_team_0: float = 0.75
     mult_team_1_2: float = 1.0
     mult_team_3plus: float = 1.8
@@ -66,8 +66,8 @@ class GenConfig:
     trial_early_share: float = 0.45  # trial conversions before trial_end
     trial_late_share: float = 0.07  # trial conversions after trial_end + grace
     trial_grace_days: int = 14
-    free_conv_30_share: float = 0.62  # freemium conversions within 30 days
-    free_conv_90_share: float = 0.25  # ... within 30-90 days (the rest after 90)
+    free_conv_30_share: float = 0.65  # freemium conversions within 30 days
+    free_conv_90_share: float = 0.23  # ... within 30-90 days (the rest after 90)
     sales_assist_rate: float = 0.5  # conversions of >=100-employee companies preceded by a sales touch
     refund_first_invoice_rate: float = 0.03  # freemium conversions whose first paid invoice is refunded
 

@@ -87,6 +87,7 @@ class Sink:
         self.con = duckdb.connect(path)
         self.con.execute(f"set memory_limit='{memory_limit}'")
         self.con.execute("set preserve_insertion_order=true")
+        self.con.execute("set enable_progress_bar=false")
         if create:
             for s in SOURCE_SCHEMAS.values():
                 self.con.execute(f"create schema if not exists {s}")
@@ -131,7 +132,7 @@ class Sink:
         return n
 
     def count(self, table: str) -> int:
-        return self.con.execute(f"select count(*) from {fq(table)}").fetchone()[0]
+        return self.con.execute(f"select count(*) from {fq(table)}").fetchall()[0][0]
 
     def finish(self) -> None:
         if self.parquet:

@@ -125,7 +125,6 @@ def build_world(cfg: GenConfig, rng: np.random.Generator) -> World:
         pa.array(ADJ).take(pa.array(ai)), pa.array(NOUN).take(pa.array(ni)),
         pc.cast(pa.array(np.arange(1, n + 1)), pa.string()), pa.array(TLD).take(pa.array(ti)), "")
 
-    w0 = None
     w = World(n=n, signup=signup, channel=channel, internal=internal, trial=trial, trial_len=trial_len,
               eng=eng, n7=n7, has_company=has_company, emp=emp, seg=seg, country=country,
               industry=industry, currency=currency, domain=domain)

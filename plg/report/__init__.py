@@ -56,6 +56,9 @@ HEADLINE = [
     ("nps", "NPS", num),
 ]
 PQA_LIMIT = 50
+# a cohort curve point is drawn only when at least this many accounts are old enough for it: the
+# latest cohorts' tails rest on a handful of early signups and would only show noise
+COHORT_MIN_AT_RISK = 30
 
 
 class ReportError(RuntimeError):
@@ -159,7 +162,9 @@ def _cohort_chart(rows: list[dict[str, Any]]) -> str:
     series: dict[str, list[float | None]] = {}
     for r in rows:
         ys = series.setdefault(str(r["cohort_start"])[:7], [None] * len(offsets))
-        ys[index[r["day_offset"]]] = _f(r["cumulative_conversion_rate"])
+        if (r["accounts_at_risk"] or 0) >= COHORT_MIN_AT_RISK:
+            ys[index[r["day_offset"]]] = _f(r["cumulative_conversion_rate"])
+    series = {k: v for k, v in series.items() if any(y is not None for y in v)}
     return svg.line_chart(list(series.items()), [f"day {d}" for d in offsets], pct,
                           "Cumulative conversion rate by day since signup, monthly signup cohorts",
                           width=1000, height=340)
@@ -270,7 +275,8 @@ def render(data: dict[str, Any]) -> str:
                  "green band: the benchmark range (conversion_benchmarks seed)."),
         _section("cohort-curves", "Cohort conversion curves (monthly signup cohorts)", _cohort_chart(data["cohorts"]),
                  "Share of the cohort converted before day d+1, over the cohort's accounts at least d+1 days old "
-                 "(the 12 latest monthly cohorts)."),
+                 f"(the 12 latest monthly cohorts; a point is drawn when at least {COHORT_MIN_AT_RISK} accounts are "
+                 "that old)."),
         _section("funnel", "Funnel (30 days, mature accounts)", svg.funnel(funnel_rows, "Signup to paid funnel"),
                  "Nested steps: each counts only the accounts that passed every earlier step."),
         _section("mrr-bridge", "MRR bridge (latest month)", bridge, bridge_note),

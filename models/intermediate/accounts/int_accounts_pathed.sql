@@ -7,20 +7,30 @@ with
 
 clock as (
 
-    select as_of_date, as_of_end_at from {{ ref('int_clock') }}
+    select
+        as_of_date,
+        as_of_end_at
+    from {{ ref('int_clock') }}
 
 ),
 
 accounts as (
 
-    select account_id, signup_at, created_by_user_id, signup_channel, is_internal
+    select
+        account_id,
+        signup_at,
+        created_by_user_id,
+        signup_channel,
+        is_internal
     from {{ ref('stg_product__accounts') }}
 
 ),
 
 customers as (
 
-    select customer_id, account_id
+    select
+        customer_id,
+        account_id
     from {{ ref('stg_stripe__customers') }}
     where account_id is not null
 
@@ -28,28 +38,46 @@ customers as (
 
 subscriptions as (
 
-    select subscription_id, customer_id, created_at, trial_start_at, trial_end_at
+    select
+        subscription_id,
+        customer_id,
+        created_at,
+        trial_start_at,
+        trial_end_at
     from {{ ref('stg_stripe__subscriptions') }}
 
 ),
 
 invoices as (
 
-    select invoice_id, account_id, status, amount_paid, paid_at, is_fully_refunded
+    select
+        invoice_id,
+        account_id,
+        status,
+        amount_paid,
+        paid_at,
+        is_fully_refunded
     from {{ ref('int_invoices_enriched') }}
 
 ),
 
 invoice_lines as (
 
-    select invoice_id, currency_code, monthly_amount, is_mrr_eligible
+    select
+        invoice_id,
+        currency_code,
+        monthly_amount,
+        is_mrr_eligible
     from {{ ref('int_invoice_lines_normalised') }}
 
 ),
 
 fx_rates as (
 
-    select rate_date, currency_code, usd_per_unit
+    select
+        rate_date,
+        currency_code,
+        usd_per_unit
     from {{ ref('int_fx_rates_daily') }}
 
 ),
@@ -91,7 +119,11 @@ account_subscriptions as (
 
 first_subscriptions as (
 
-    select account_id, subscription_id, trial_start_at, trial_end_at
+    select
+        account_id,
+        subscription_id,
+        trial_start_at,
+        trial_end_at
     from account_subscriptions
     where subscription_rank = 1
 
@@ -121,7 +153,10 @@ qualifying_invoices as (
 
 conversion_invoices as (
 
-    select invoice_id, account_id, paid_at
+    select
+        invoice_id,
+        account_id,
+        paid_at
     from qualifying_invoices
     where conversion_rank = 1
 
@@ -159,8 +194,12 @@ final as (
                 then 'trial'
             else 'freemium'
         end as free_model,
-        case when first_subscriptions.trial_end_at is not null then first_subscriptions.trial_start_at end as trial_start_at,
-        case when first_subscriptions.trial_start_at is not null then first_subscriptions.trial_end_at end as trial_end_at,
+        case
+            when first_subscriptions.trial_end_at is not null then first_subscriptions.trial_start_at
+        end as trial_start_at,
+        case
+            when first_subscriptions.trial_start_at is not null then first_subscriptions.trial_end_at
+        end as trial_end_at,
         case
             when first_subscriptions.trial_start_at is not null and first_subscriptions.trial_end_at is not null
                 then {{ day_number_since('first_subscriptions.trial_start_at', 'first_subscriptions.trial_end_at') }}

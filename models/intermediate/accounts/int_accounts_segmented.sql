@@ -12,14 +12,22 @@ with
 
 accounts as (
 
-    select account_id, signup_channel
+    select
+        account_id,
+        signup_channel
     from {{ ref('int_accounts_pathed') }}
 
 ),
 
 companies as (
 
-    select company_id, account_id, employee_count, industry, country_code, updated_at
+    select
+        company_id,
+        account_id,
+        employee_count,
+        industry,
+        country_code,
+        updated_at
     from {{ ref('stg_crm__companies') }}
     where account_id is not null
 
@@ -27,14 +35,22 @@ companies as (
 
 segment_bands as (
 
-    select segment_name, min_employees, max_employees, sort_order
+    select
+        segment_name,
+        min_employees,
+        max_employees,
+        sort_order
     from {{ ref('firmographic_segments') }}
 
 ),
 
 icp_rules as (
 
-    select rule_id, lower(attribute) as attribute, lower(match_value) as match_value, points
+    select
+        rule_id,
+        lower(attribute) as attribute,
+        lower(match_value) as match_value,
+        points
     from {{ ref('icp_fit_rules') }}
 
 ),

@@ -15,14 +15,20 @@ clock as (
 
 accounts as (
 
-    select account_id, signup_at, created_by_user_id
+    select
+        account_id,
+        signup_at,
+        created_by_user_id
     from {{ ref('int_accounts_pathed') }}
 
 ),
 
 users as (
 
-    select user_id, account_id, created_at
+    select
+        user_id,
+        account_id,
+        created_at
     from {{ ref('stg_product__users') }}
 
 ),

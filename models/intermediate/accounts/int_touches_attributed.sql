@@ -23,14 +23,19 @@ clock as (
 
 accounts as (
 
-    select account_id, signup_at, converted_at
+    select
+        account_id,
+        signup_at,
+        converted_at
     from {{ ref('int_accounts_pathed') }}
 
 ),
 
 account_companies as (
 
-    select account_id, company_id
+    select
+        account_id,
+        company_id
     from {{ ref('int_accounts_segmented') }}
     where company_id is not null
 
@@ -38,7 +43,12 @@ account_companies as (
 
 activities as (
 
-    select activity_id, company_id, activity_type, owner_type, occurred_at
+    select
+        activity_id,
+        company_id,
+        activity_type,
+        owner_type,
+        occurred_at
     from {{ ref('stg_crm__activities') }}
 
 ),

@@ -19,21 +19,30 @@ clock as (
 
 accounts as (
 
-    select account_id, signup_at, free_model, converted_at
+    select
+        account_id,
+        signup_at,
+        free_model,
+        converted_at
     from {{ ref('int_accounts_pathed') }}
 
 ),
 
 engagement as (
 
-    select account_id, first_core_event_at, engagement_tier
+    select
+        account_id,
+        first_core_event_at,
+        engagement_tier
     from {{ ref('int_engagement_scored') }}
 
 ),
 
 touches as (
 
-    select account_id, attribution
+    select
+        account_id,
+        attribution
     from {{ ref('int_touches_attributed') }}
 
 ),

@@ -27,14 +27,23 @@ clock as (
 
 accounts as (
 
-    select account_id, signup_at, signup_cohort_month, free_model, trial_end_at, converted_at
+    select
+        account_id,
+        signup_at,
+        signup_cohort_month,
+        free_model,
+        trial_end_at,
+        converted_at
     from {{ ref('int_accounts_pathed') }}
 
 ),
 
 windowed as (
 
-    select account_id, is_in_plc_denominator, is_converted
+    select
+        account_id,
+        is_in_plc_denominator,
+        is_converted
     from {{ ref('int_accounts_windowed') }}
     where window_days = {{ w30 }}
 
@@ -42,14 +51,19 @@ windowed as (
 
 engagement as (
 
-    select account_id, has_product_adoption, is_product_adoption_mature
+    select
+        account_id,
+        has_product_adoption,
+        is_product_adoption_mature
     from {{ ref('int_engagement_scored') }}
 
 ),
 
 activation as (
 
-    select account_id, activated_at
+    select
+        account_id,
+        activated_at
     from {{ ref('int_activation_milestones_reached') }}
 
 ),
@@ -77,7 +91,9 @@ per_account as (
             else 0
         end as trial_converted,
         case when engagement.is_product_adoption_mature then 1 else 0 end as in_adoption_denominator,
-        case when engagement.is_product_adoption_mature and engagement.has_product_adoption then 1 else 0 end as adopted,
+        case
+            when engagement.is_product_adoption_mature and engagement.has_product_adoption then 1 else 0
+        end as adopted,
         {{ seconds_between('accounts.signup_at', 'activation.activated_at') }} / 3600.0 as activation_hours
     from accounts
     cross join clock

@@ -7,7 +7,11 @@ with
 
 events as (
 
-    select account_id, day_number, feature_name, occurred_at
+    select
+        account_id,
+        day_number,
+        feature_name,
+        occurred_at
     from {{ ref('int_events_scoped') }}
     where is_core
 

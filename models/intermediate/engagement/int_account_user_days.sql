@@ -7,7 +7,10 @@ with
 
 events as (
 
-    select account_id, day_number, user_id
+    select
+        account_id,
+        day_number,
+        user_id
     from {{ ref('int_events_scoped') }}
     where is_core and user_id is not null
 

@@ -9,14 +9,19 @@ with
 
 accounts as (
 
-    select account_id, signup_at
+    select
+        account_id,
+        signup_at
     from {{ ref('int_accounts_pathed') }}
 
 ),
 
 events as (
 
-    select account_id, event_name, occurred_at
+    select
+        account_id,
+        event_name,
+        occurred_at
     from {{ ref('int_events_scoped') }}
 
 ),
@@ -67,7 +72,9 @@ final as (
         coalesce(per_account.milestones_reached, 0) as milestones_reached,
         milestone_total.milestones_total,
         case
-            when milestone_total.milestones_total > 0 and per_account.milestones_reached = milestone_total.milestones_total
+            when
+                milestone_total.milestones_total > 0
+                and per_account.milestones_reached = milestone_total.milestones_total
                 then per_account.last_milestone_reached_at
         end as activated_at
     from accounts

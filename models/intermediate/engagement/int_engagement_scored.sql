@@ -16,6 +16,9 @@
 {%- set team_cap = positive_int_var('pes_team_cap') %}
 {%- set weights = pes_weights() %}
 {%- set tiers = engagement_tier_thresholds() %}
+{%- set capped_users = 'case when active_users_14d < ' ~ team_cap
+    ~ ' then active_users_14d else ' ~ team_cap ~ ' end' %}
+{%- set adoption_end = dbt.dateadd('day', product_adoption_days, 'evaluation.evaluation_end_at') %}
 
 with
 
@@ -27,28 +30,43 @@ clock as (
 
 accounts as (
 
-    select account_id, signup_at, free_model, trial_end_at
+    select
+        account_id,
+        signup_at,
+        free_model,
+        trial_end_at
     from {{ ref('int_accounts_pathed') }}
 
 ),
 
 feature_days as (
 
-    select account_id, day_number, feature_name, first_occurred_at, last_occurred_at
+    select
+        account_id,
+        day_number,
+        feature_name,
+        first_occurred_at,
+        last_occurred_at
     from {{ ref('int_account_feature_days') }}
 
 ),
 
 user_days as (
 
-    select account_id, day_number, user_id
+    select
+        account_id,
+        day_number,
+        user_id
     from {{ ref('int_account_user_days') }}
 
 ),
 
 catalogue as (
 
-    select event_name, feature_name, is_core
+    select
+        event_name,
+        feature_name,
+        is_core
     from {{ ref('event_catalogue') }}
 
 ),
@@ -104,7 +122,7 @@ adoption as (
         max(case
             when
                 feature_days.last_occurred_at >= evaluation.evaluation_end_at
-                and feature_days.first_occurred_at < {{ dbt.dateadd('day', product_adoption_days, 'evaluation.evaluation_end_at') }}
+                and feature_days.first_occurred_at < {{ adoption_end }}
                 then 1
             else 0
         end) as has_adoption_event
@@ -128,7 +146,7 @@ components as (
         feature_usage.first_core_event_at,
         evaluation.evaluation_end_at,
         coalesce(adoption.has_adoption_event, 0) = 1 as has_product_adoption,
-        {{ dbt.dateadd('day', product_adoption_days, 'evaluation.evaluation_end_at') }} <= clock.as_of_end_at as is_product_adoption_mature,
+        {{ adoption_end }} <= clock.as_of_end_at as is_product_adoption_mature,
         {{ dbt.dateadd('day', engagement_days, 'accounts.signup_at') }} <= clock.as_of_end_at as is_pes_window_complete
     from accounts
     cross join core_feature_total
@@ -160,10 +178,10 @@ scored as (
         is_pes_window_complete,
         {{ safe_rate('core_features_used_14d', 'core_features_total') }} as breadth_14d,
         {{ safe_rate('active_days_14d', engagement_days) }} as frequency_14d,
-        {{ safe_rate('case when active_users_14d < ' ~ team_cap ~ ' then active_users_14d else ' ~ team_cap ~ ' end', team_cap) }} as team_14d,
+        {{ safe_rate(capped_users, team_cap) }} as team_14d,
         coalesce({{ safe_rate(weights[0] ~ ' * core_features_used_14d', 'core_features_total') }}, 0)
         + {{ safe_rate(weights[1] ~ ' * active_days_14d', engagement_days) }}
-        + {{ safe_rate(weights[2] ~ ' * (case when active_users_14d < ' ~ team_cap ~ ' then active_users_14d else ' ~ team_cap ~ ' end)', team_cap) }}
+        + {{ safe_rate(weights[2] ~ ' * (' ~ capped_users ~ ')', team_cap) }}
             as pes_14d,
         {{ safe_rate('core_features_used_30d', 'core_features_total') }} as feature_adoption_30d
     from components

@@ -7,6 +7,7 @@
 -#}
 {%- set team_cap = positive_int_var('pes_team_cap') %}
 {%- set weights = pes_weights() %}
+{%- set capped_users = 'case when active_users < ' ~ team_cap ~ ' then active_users else ' ~ team_cap ~ ' end' %}
 
 with
 
@@ -18,28 +19,39 @@ clock as (
 
 accounts as (
 
-    select account_id, signup_at
+    select
+        account_id,
+        signup_at
     from {{ ref('int_accounts_pathed') }}
 
 ),
 
 feature_days as (
 
-    select account_id, day_number, feature_name
+    select
+        account_id,
+        day_number,
+        feature_name
     from {{ ref('int_account_feature_days') }}
 
 ),
 
 user_days as (
 
-    select account_id, day_number, user_id
+    select
+        account_id,
+        day_number,
+        user_id
     from {{ ref('int_account_user_days') }}
 
 ),
 
 catalogue as (
 
-    select event_name, feature_name, is_core
+    select
+        event_name,
+        feature_name,
+        is_core
     from {{ ref('event_catalogue') }}
 
 ),
@@ -74,7 +86,7 @@ weeks as (
 
     select cast(generated_number - 1 as {{ dbt.type_int() }}) as week_number
     from week_series
-    where generated_number - 1 <= (select max(last_week_number) from account_ages)
+    where generated_number - 1 <= (select max(account_ages.last_week_number) from account_ages)
 
 ),
 
@@ -86,7 +98,7 @@ account_weeks as (
         weeks.week_number
     from account_ages
     inner join weeks
-        on weeks.week_number <= account_ages.last_week_number
+        on account_ages.last_week_number >= weeks.week_number
 
 ),
 
@@ -118,7 +130,9 @@ combined as (
     select
         account_weeks.account_id,
         account_weeks.week_number,
-        cast({{ dbt.dateadd('day', '7 * account_weeks.week_number', 'account_weeks.signup_at') }} as date) as week_start,
+        cast(
+            {{ dbt.dateadd('day', '7 * account_weeks.week_number', 'account_weeks.signup_at') }} as date
+        ) as week_start,
         {{ dbt.dateadd('day', '7 * (account_weeks.week_number + 1)', 'account_weeks.signup_at') }} <= clock.as_of_end_at
             as is_complete_week,
         coalesce(weekly_features.active_days, 0) as active_days,
@@ -151,7 +165,7 @@ final as (
         active_users,
         coalesce({{ safe_rate(weights[0] ~ ' * core_features_used', 'core_features_total') }}, 0)
         + {{ safe_rate(weights[1] ~ ' * active_days', 7) }}
-        + {{ safe_rate(weights[2] ~ ' * (case when active_users < ' ~ team_cap ~ ' then active_users else ' ~ team_cap ~ ' end)', team_cap) }}
+        + {{ safe_rate(weights[2] ~ ' * (' ~ capped_users ~ ')', team_cap) }}
             as pes
     from combined
 

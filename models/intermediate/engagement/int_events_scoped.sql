@@ -16,14 +16,22 @@ clock as (
 
 accounts as (
 
-    select account_id, signup_at
+    select
+        account_id,
+        signup_at
     from {{ ref('int_accounts_pathed') }}
 
 ),
 
 events as (
 
-    select event_id, event_name, user_id, account_id, occurred_at, received_at
+    select
+        event_id,
+        event_name,
+        user_id,
+        account_id,
+        occurred_at,
+        received_at
     from {{ ref('stg_product__events') }}
 
 ),

@@ -9,7 +9,9 @@ with
 
 events as (
 
-    select account_id, occurred_at
+    select
+        account_id,
+        occurred_at
     from {{ ref('int_events_scoped') }}
 
 ),

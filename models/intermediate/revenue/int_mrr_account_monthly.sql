@@ -80,7 +80,7 @@ grid as (
     inner join account_first_months
         on account_currencies.account_id = account_first_months.account_id
     inner join months
-        on months.month_start >= account_first_months.first_mrr_month_start
+        on account_first_months.first_mrr_month_start <= months.month_start
 
 ),
 

@@ -28,16 +28,31 @@ bounds as (
         max(clock.as_of_date) as as_of_date
     from clock
     left join lines
-        on lines.period_start_date <= clock.as_of_date
+        on clock.as_of_date >= lines.period_start_date
 
 ),
 
 digits as (
 
-    select 0 as digit union all select 1 as digit union all select 2 as digit
-    union all select 3 as digit union all select 4 as digit union all select 5 as digit
-    union all select 6 as digit union all select 7 as digit union all select 8 as digit
-    union all select 9 as digit
+    select 0 as digit
+    union all
+    select 1 as digit
+    union all
+    select 2 as digit
+    union all
+    select 3 as digit
+    union all
+    select 4 as digit
+    union all
+    select 5 as digit
+    union all
+    select 6 as digit
+    union all
+    select 7 as digit
+    union all
+    select 8 as digit
+    union all
+    select 9 as digit
 
 ),
 

@@ -16,14 +16,21 @@ clock as (
 
 activation as (
 
-    select account_id, signup_at, activated_at, milestones_reached
+    select
+        account_id,
+        signup_at,
+        activated_at,
+        milestones_reached
     from {{ ref('int_activation_milestones_reached') }}
 
 ),
 
 first_sessions as (
 
-    select account_id, first_session_started_at, first_session_ended_at
+    select
+        account_id,
+        first_session_started_at,
+        first_session_ended_at
     from {{ ref('int_first_sessions_sessionized') }}
 
 ),

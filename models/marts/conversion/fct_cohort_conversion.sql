@@ -20,7 +20,12 @@ clock as (
 
 accounts as (
 
-    select account_id, signup_at, signup_cohort_month, signup_cohort_week, converted_at
+    select
+        account_id,
+        signup_at,
+        signup_cohort_month,
+        signup_cohort_week,
+        converted_at
     from {{ ref('int_accounts_pathed') }}
 
 ),
@@ -95,9 +100,21 @@ by_week as (
 
 unioned as (
 
-    select cohort_grain, cohort_start, day_offset, accounts_at_risk, conversions from by_month
+    select
+        cohort_grain,
+        cohort_start,
+        day_offset,
+        accounts_at_risk,
+        conversions
+    from by_month
     union all
-    select cohort_grain, cohort_start, day_offset, accounts_at_risk, conversions from by_week
+    select
+        cohort_grain,
+        cohort_start,
+        day_offset,
+        accounts_at_risk,
+        conversions
+    from by_week
 
 ),
 

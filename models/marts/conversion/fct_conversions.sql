@@ -4,28 +4,42 @@ with
 
 accounts as (
 
-    select account_id, signup_at, free_model, converted_at, days_to_convert, first_mrr_usd
+    select
+        account_id,
+        signup_at,
+        free_model,
+        converted_at,
+        days_to_convert,
+        first_mrr_usd
     from {{ ref('int_accounts_pathed') }}
 
 ),
 
 touches as (
 
-    select account_id, attribution
+    select
+        account_id,
+        attribution
     from {{ ref('int_touches_attributed') }}
 
 ),
 
 engagement as (
 
-    select account_id, pes_14d, engagement_tier, feature_adoption_30d
+    select
+        account_id,
+        pes_14d,
+        engagement_tier,
+        feature_adoption_30d
     from {{ ref('int_engagement_scored') }}
 
 ),
 
 teammates as (
 
-    select account_id, teammates_7d
+    select
+        account_id,
+        teammates_7d
     from {{ ref('int_teammates_counted') }}
 
 ),

@@ -4,7 +4,15 @@ with
 
 weekly as (
 
-    select account_id, week_number, week_start, is_complete_week, active_days, core_features_used, active_users, pes
+    select
+        account_id,
+        week_number,
+        week_start,
+        is_complete_week,
+        active_days,
+        core_features_used,
+        active_users,
+        pes
     from {{ ref('int_engagement_weekly') }}
 
 ),

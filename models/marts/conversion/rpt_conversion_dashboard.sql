@@ -33,7 +33,10 @@ windowed as (
 
 benchmarks as (
 
-    select segment_row, benchmark_low_rate, benchmark_high_rate
+    select
+        segment_row,
+        benchmark_low_rate,
+        benchmark_high_rate
     from {{ ref('conversion_benchmarks') }}
 
 ),
@@ -57,31 +60,61 @@ spine as (
 
 memberships as (
 
-    select account_id, window_days, 'overall' as segment_row, is_converted, is_self_serve_conversion, is_sales_assisted_conversion
+    select
+        account_id,
+        window_days,
+        'overall' as segment_row,
+        is_converted,
+        is_self_serve_conversion,
+        is_sales_assisted_conversion
     from windowed
     where is_in_plc_denominator
 
     union all
 
-    select account_id, window_days, 'freemium' as segment_row, is_converted, is_self_serve_conversion, is_sales_assisted_conversion
+    select
+        account_id,
+        window_days,
+        'freemium' as segment_row,
+        is_converted,
+        is_self_serve_conversion,
+        is_sales_assisted_conversion
     from windowed
     where is_in_plc_denominator and free_model = 'freemium'
 
     union all
 
-    select account_id, window_days, 'trial' as segment_row, is_converted, is_self_serve_conversion, is_sales_assisted_conversion
+    select
+        account_id,
+        window_days,
+        'trial' as segment_row,
+        is_converted,
+        is_self_serve_conversion,
+        is_sales_assisted_conversion
     from windowed
     where is_in_plc_denominator and free_model = 'trial'
 
     union all
 
-    select account_id, window_days, 'high_engagement' as segment_row, is_converted, is_self_serve_conversion, is_sales_assisted_conversion
+    select
+        account_id,
+        window_days,
+        'high_engagement' as segment_row,
+        is_converted,
+        is_self_serve_conversion,
+        is_sales_assisted_conversion
     from windowed
     where is_in_plc_denominator and engagement_tier = 'high'
 
     union all
 
-    select account_id, window_days, 'low_engagement' as segment_row, is_converted, is_self_serve_conversion, is_sales_assisted_conversion
+    select
+        account_id,
+        window_days,
+        'low_engagement' as segment_row,
+        is_converted,
+        is_self_serve_conversion,
+        is_sales_assisted_conversion
     from windowed
     where is_in_plc_denominator and engagement_tier = 'low'
 

@@ -11,7 +11,11 @@ with
 
 windowed as (
 
-    select account_id, is_mature, is_converted, engagement_tier
+    select
+        account_id,
+        is_mature,
+        is_converted,
+        engagement_tier
     from {{ ref('int_accounts_windowed') }}
     where window_days = {{ window_days }}
 
@@ -19,7 +23,10 @@ windowed as (
 
 activation as (
 
-    select account_id, signup_at, activated_at
+    select
+        account_id,
+        signup_at,
+        activated_at
     from {{ ref('int_activation_milestones_reached') }}
 
 ),
@@ -66,16 +73,36 @@ totals as (
 
 steps as (
 
-    select 1 as step, 'signed_up' as step_name, step_1_accounts as accounts, step_1_accounts as previous_accounts, step_1_accounts
+    select
+        1 as step,
+        'signed_up' as step_name,
+        step_1_accounts as accounts,
+        step_1_accounts as previous_accounts,
+        step_1_accounts
     from totals
     union all
-    select 2 as step, 'activated' as step_name, step_2_accounts as accounts, step_1_accounts as previous_accounts, step_1_accounts
+    select
+        2 as step,
+        'activated' as step_name,
+        step_2_accounts as accounts,
+        step_1_accounts as previous_accounts,
+        step_1_accounts
     from totals
     union all
-    select 3 as step, 'engaged' as step_name, step_3_accounts as accounts, step_2_accounts as previous_accounts, step_1_accounts
+    select
+        3 as step,
+        'engaged' as step_name,
+        step_3_accounts as accounts,
+        step_2_accounts as previous_accounts,
+        step_1_accounts
     from totals
     union all
-    select 4 as step, 'converted' as step_name, step_4_accounts as accounts, step_3_accounts as previous_accounts, step_1_accounts
+    select
+        4 as step,
+        'converted' as step_name,
+        step_4_accounts as accounts,
+        step_3_accounts as previous_accounts,
+        step_1_accounts
     from totals
 
 ),

@@ -20,7 +20,9 @@ with
 
 windowed as (
 
-    select account_id, is_converted
+    select
+        account_id,
+        is_converted
     from {{ ref('int_accounts_windowed') }}
     where window_days = {{ window_days }} and is_in_plc_denominator
 
@@ -28,14 +30,21 @@ windowed as (
 
 accounts as (
 
-    select account_id, free_model, signup_channel, first_mrr_usd
+    select
+        account_id,
+        free_model,
+        signup_channel,
+        first_mrr_usd
     from {{ ref('int_accounts_pathed') }}
 
 ),
 
 segments as (
 
-    select account_id, firmographic_segment, icp_tier
+    select
+        account_id,
+        firmographic_segment,
+        icp_tier
     from {{ ref('int_accounts_segmented') }}
 
 ),
@@ -60,13 +69,33 @@ base as (
 
 unpivoted as (
 
-    select 'firmographic_segment' as dimension, firmographic_segment as segment, is_converted, acv_usd from base
+    select
+        'firmographic_segment' as dimension,
+        firmographic_segment as segment,
+        is_converted,
+        acv_usd
+    from base
     union all
-    select 'icp_tier' as dimension, icp_tier as segment, is_converted, acv_usd from base
+    select
+        'icp_tier' as dimension,
+        icp_tier as segment,
+        is_converted,
+        acv_usd
+    from base
     union all
-    select 'signup_channel' as dimension, signup_channel as segment, is_converted, acv_usd from base
+    select
+        'signup_channel' as dimension,
+        signup_channel as segment,
+        is_converted,
+        acv_usd
+    from base
     union all
-    select 'free_model' as dimension, free_model as segment, is_converted, acv_usd from base
+    select
+        'free_model' as dimension,
+        free_model as segment,
+        is_converted,
+        acv_usd
+    from base
 
 ),
 

@@ -11,6 +11,8 @@
 {%- set activation_days = positive_int_var('activation_window_days') %}
 {%- set rate_below = rate_var('low_converting_rate_below') %}
 {%- set target_rate = rate_var('activation_target_rate') %}
+{%- set cohort_month_at = 'cast(accounts.signup_cohort_month as ' ~ dbt.type_timestamp() ~ ')' %}
+{%- set next_month_start = dbt.dateadd('month', 1, cohort_month_at) %}
 
 with
 
@@ -22,14 +24,20 @@ clock as (
 
 accounts as (
 
-    select account_id, signup_at, signup_cohort_month
+    select
+        account_id,
+        signup_at,
+        signup_cohort_month
     from {{ ref('int_accounts_pathed') }}
 
 ),
 
 windowed as (
 
-    select account_id, is_in_plc_denominator, is_converted
+    select
+        account_id,
+        is_in_plc_denominator,
+        is_converted
     from {{ ref('int_accounts_windowed') }}
     where window_days = {{ window_days }}
 
@@ -37,14 +45,18 @@ windowed as (
 
 segments as (
 
-    select account_id, firmographic_segment
+    select
+        account_id,
+        firmographic_segment
     from {{ ref('int_accounts_segmented') }}
 
 ),
 
 activation as (
 
-    select account_id, activated_at
+    select
+        account_id,
+        activated_at
     from {{ ref('int_activation_milestones_reached') }}
 
 ),
@@ -55,7 +67,7 @@ mature_months as (
     from accounts
     cross join clock
     where
-        {{ dbt.dateadd('day', window_days, dbt.dateadd('month', 1, 'cast(accounts.signup_cohort_month as ' ~ dbt.type_timestamp() ~ ')')) }}
+        {{ dbt.dateadd('day', window_days, next_month_start) }}
         <= clock.as_of_end_at
 
 ),

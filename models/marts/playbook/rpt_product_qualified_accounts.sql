@@ -12,21 +12,32 @@ with
 
 accounts as (
 
-    select account_id, signup_at, free_model, converted_at
+    select
+        account_id,
+        signup_at,
+        free_model,
+        converted_at
     from {{ ref('int_accounts_pathed') }}
 
 ),
 
 engagement as (
 
-    select account_id, pes_14d, engagement_tier, feature_adoption_30d
+    select
+        account_id,
+        pes_14d,
+        engagement_tier,
+        feature_adoption_30d
     from {{ ref('int_engagement_scored') }}
 
 ),
 
 segments as (
 
-    select account_id, employee_count, firmographic_segment
+    select
+        account_id,
+        employee_count,
+        firmographic_segment
     from {{ ref('int_accounts_segmented') }}
 
 ),

@@ -15,7 +15,9 @@ with
 
 windowed as (
 
-    select account_id, is_converted
+    select
+        account_id,
+        is_converted
     from {{ ref('int_accounts_windowed') }}
     where window_days = {{ window_days }} and is_mature
 
@@ -23,37 +25,50 @@ windowed as (
 
 accounts as (
 
-    select account_id, signup_at, converted_at
+    select
+        account_id,
+        signup_at,
+        converted_at
     from {{ ref('int_accounts_pathed') }}
 
 ),
 
 engagement as (
 
-    select account_id, feature_adoption_30d
+    select
+        account_id,
+        feature_adoption_30d
     from {{ ref('int_engagement_scored') }}
 
 ),
 
 segments as (
 
-    select account_id, employee_count
+    select
+        account_id,
+        employee_count
     from {{ ref('int_accounts_segmented') }}
 
 ),
 
 touches as (
 
-    select account_id, assist_group
+    select
+        account_id,
+        assist_group
     from {{ ref('int_touches_attributed') }}
 
 ),
 
 groups as (
 
-    select 'sales_demo' as assist_group, 1 as group_order
+    select
+        'sales_demo' as assist_group,
+        1 as group_order
     union all
-    select 'automation_only' as assist_group, 2 as group_order
+    select
+        'automation_only' as assist_group,
+        2 as group_order
 
 ),
 
@@ -98,7 +113,9 @@ final as (
     select
         cast(groups.assist_group as {{ dbt.type_string() }}) as assist_group,
         cast(coalesce(aggregated.accounts, 0) as bigint) as accounts,
-        cast({{ safe_rate('aggregated.conversions', 'aggregated.accounts') }} as {{ type_double() }}) as conversion_rate_90d,
+        cast(
+            {{ safe_rate('aggregated.conversions', 'aggregated.accounts') }} as {{ type_double() }}
+        ) as conversion_rate_90d,
         cast(coalesce(aggregated.conversions, 0) as bigint) as conversions,
         cast(groups.group_order as integer) as group_order
     from groups

@@ -9,7 +9,9 @@ with
 
 windowed as (
 
-    select account_id, is_converted
+    select
+        account_id,
+        is_converted
     from {{ ref('int_accounts_windowed') }}
     where window_days = {{ window_days }} and is_in_plc_denominator
 
@@ -17,18 +19,26 @@ windowed as (
 
 teammates as (
 
-    select account_id, teammates_band
+    select
+        account_id,
+        teammates_band
     from {{ ref('int_teammates_counted') }}
 
 ),
 
 bands as (
 
-    select '0' as teammates_band, 1 as band_order
+    select
+        '0' as teammates_band,
+        1 as band_order
     union all
-    select '1-2' as teammates_band, 2 as band_order
+    select
+        '1-2' as teammates_band,
+        2 as band_order
     union all
-    select '3+' as teammates_band, 3 as band_order
+    select
+        '3+' as teammates_band,
+        3 as band_order
 
 ),
 
@@ -50,7 +60,9 @@ final as (
     select
         cast(bands.teammates_band as {{ dbt.type_string() }}) as teammates_band,
         cast(coalesce(aggregated.accounts, 0) as bigint) as accounts,
-        cast({{ safe_rate('aggregated.conversions', 'aggregated.accounts') }} as {{ type_double() }}) as conversion_rate_60d,
+        cast(
+            {{ safe_rate('aggregated.conversions', 'aggregated.accounts') }} as {{ type_double() }}
+        ) as conversion_rate_60d,
         cast(coalesce(aggregated.conversions, 0) as bigint) as conversions,
         cast(bands.band_order as integer) as band_order
     from bands

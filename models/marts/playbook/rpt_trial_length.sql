@@ -18,7 +18,12 @@ clock as (
 
 accounts as (
 
-    select account_id, free_model, trial_end_at, trial_length_days, converted_at
+    select
+        account_id,
+        free_model,
+        trial_end_at,
+        trial_length_days,
+        converted_at
     from {{ ref('int_accounts_pathed') }}
     where free_model = 'trial'
 
@@ -26,7 +31,9 @@ accounts as (
 
 segments as (
 
-    select account_id, firmographic_segment
+    select
+        account_id,
+        firmographic_segment
     from {{ ref('int_accounts_segmented') }}
 
 ),

@@ -4,7 +4,10 @@
 
 with activities as (
 
-    select record_key, quarantine_rule, quarantine_detail
+    select
+        record_key,
+        quarantine_rule,
+        quarantine_detail
     from {{ ref('base_crm__activities') }}
     where quarantine_rule is not null and not is_duplicate_delivery
 
@@ -12,7 +15,10 @@ with activities as (
 
 companies as (
 
-    select record_key, quarantine_rule, quarantine_detail
+    select
+        record_key,
+        quarantine_rule,
+        quarantine_detail
     from {{ ref('base_crm__companies') }}
     where quarantine_rule is not null and not is_duplicate_delivery
 
@@ -20,9 +26,19 @@ companies as (
 
 unioned as (
 
-    select 'activities' as source_table, record_key, quarantine_rule, quarantine_detail from activities
+    select
+        'activities' as source_table,
+        record_key,
+        quarantine_rule,
+        quarantine_detail
+    from activities
     union all
-    select 'companies' as source_table, record_key, quarantine_rule, quarantine_detail from companies
+    select
+        'companies' as source_table,
+        record_key,
+        quarantine_rule,
+        quarantine_detail
+    from companies
 
 ),
 

@@ -4,7 +4,10 @@
 
 with fx_rates as (
 
-    select record_key, quarantine_rule, quarantine_detail
+    select
+        record_key,
+        quarantine_rule,
+        quarantine_detail
     from {{ ref('base_finance__fx_rates') }}
     where quarantine_rule is not null and not is_duplicate_delivery
 
@@ -12,7 +15,10 @@ with fx_rates as (
 
 gtm_spend as (
 
-    select record_key, quarantine_rule, quarantine_detail
+    select
+        record_key,
+        quarantine_rule,
+        quarantine_detail
     from {{ ref('base_finance__gtm_spend') }}
     where quarantine_rule is not null and not is_duplicate_delivery
 
@@ -20,7 +26,10 @@ gtm_spend as (
 
 headcount as (
 
-    select record_key, quarantine_rule, quarantine_detail
+    select
+        record_key,
+        quarantine_rule,
+        quarantine_detail
     from {{ ref('base_finance__headcount') }}
     where quarantine_rule is not null and not is_duplicate_delivery
 
@@ -28,11 +37,26 @@ headcount as (
 
 unioned as (
 
-    select 'fx_rates' as source_table, record_key, quarantine_rule, quarantine_detail from fx_rates
+    select
+        'fx_rates' as source_table,
+        record_key,
+        quarantine_rule,
+        quarantine_detail
+    from fx_rates
     union all
-    select 'gtm_spend' as source_table, record_key, quarantine_rule, quarantine_detail from gtm_spend
+    select
+        'gtm_spend' as source_table,
+        record_key,
+        quarantine_rule,
+        quarantine_detail
+    from gtm_spend
     union all
-    select 'headcount' as source_table, record_key, quarantine_rule, quarantine_detail from headcount
+    select
+        'headcount' as source_table,
+        record_key,
+        quarantine_rule,
+        quarantine_detail
+    from headcount
 
 ),
 

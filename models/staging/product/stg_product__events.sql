@@ -88,10 +88,11 @@ final as (
 
     select * from earliest_clean
     {%- if is_incremental() %}
-    where not exists (
-        select 1 from {{ this }} as existing
-        where existing.event_id = earliest_clean.event_id
-    )
+    where
+        not exists (
+            select 1 from {{ this }} as existing
+            where existing.event_id = earliest_clean.event_id
+        )
     {%- endif %}
 
 )

@@ -7,7 +7,10 @@
 
 with accounts as (
 
-    select record_key, quarantine_rule, quarantine_detail
+    select
+        record_key,
+        quarantine_rule,
+        quarantine_detail
     from {{ ref('base_product__accounts') }}
     where quarantine_rule is not null and not is_duplicate_delivery
 
@@ -15,7 +18,10 @@ with accounts as (
 
 users as (
 
-    select record_key, quarantine_rule, quarantine_detail
+    select
+        record_key,
+        quarantine_rule,
+        quarantine_detail
     from {{ ref('base_product__users') }}
     where quarantine_rule is not null and not is_duplicate_delivery
 
@@ -29,7 +35,10 @@ event_deliveries as (
 
 events_without_key as (
 
-    select record_key, quarantine_rule, quarantine_detail
+    select
+        record_key,
+        quarantine_rule,
+        quarantine_detail
     from event_deliveries
     where event_id is null
 
@@ -59,7 +68,10 @@ flagged_event_deliveries as (
 
 events_with_key as (
 
-    select record_key, quarantine_rule, quarantine_detail
+    select
+        record_key,
+        quarantine_rule,
+        quarantine_detail
     from flagged_event_deliveries
     where delivery_rank = 1 and quarantine_rule is not null
 
@@ -67,13 +79,33 @@ events_with_key as (
 
 unioned as (
 
-    select 'accounts' as source_table, record_key, quarantine_rule, quarantine_detail from accounts
+    select
+        'accounts' as source_table,
+        record_key,
+        quarantine_rule,
+        quarantine_detail
+    from accounts
     union all
-    select 'users' as source_table, record_key, quarantine_rule, quarantine_detail from users
+    select
+        'users' as source_table,
+        record_key,
+        quarantine_rule,
+        quarantine_detail
+    from users
     union all
-    select 'events' as source_table, record_key, quarantine_rule, quarantine_detail from events_without_key
+    select
+        'events' as source_table,
+        record_key,
+        quarantine_rule,
+        quarantine_detail
+    from events_without_key
     union all
-    select 'events' as source_table, record_key, quarantine_rule, quarantine_detail from events_with_key
+    select
+        'events' as source_table,
+        record_key,
+        quarantine_rule,
+        quarantine_detail
+    from events_with_key
 
 ),
 

@@ -4,7 +4,10 @@
 
 with charges as (
 
-    select record_key, quarantine_rule, quarantine_detail
+    select
+        record_key,
+        quarantine_rule,
+        quarantine_detail
     from {{ ref('base_stripe__charges') }}
     where quarantine_rule is not null and not is_duplicate_delivery
 
@@ -12,7 +15,10 @@ with charges as (
 
 customers as (
 
-    select record_key, quarantine_rule, quarantine_detail
+    select
+        record_key,
+        quarantine_rule,
+        quarantine_detail
     from {{ ref('base_stripe__customers') }}
     where quarantine_rule is not null and not is_duplicate_delivery
 
@@ -20,7 +26,10 @@ customers as (
 
 invoice_line_items as (
 
-    select record_key, quarantine_rule, quarantine_detail
+    select
+        record_key,
+        quarantine_rule,
+        quarantine_detail
     from {{ ref('base_stripe__invoice_line_items') }}
     where quarantine_rule is not null and not is_duplicate_delivery
 
@@ -28,7 +37,10 @@ invoice_line_items as (
 
 invoices as (
 
-    select record_key, quarantine_rule, quarantine_detail
+    select
+        record_key,
+        quarantine_rule,
+        quarantine_detail
     from {{ ref('base_stripe__invoices') }}
     where quarantine_rule is not null and not is_duplicate_delivery
 
@@ -36,7 +48,10 @@ invoices as (
 
 prices as (
 
-    select record_key, quarantine_rule, quarantine_detail
+    select
+        record_key,
+        quarantine_rule,
+        quarantine_detail
     from {{ ref('base_stripe__prices') }}
     where quarantine_rule is not null and not is_duplicate_delivery
 
@@ -44,7 +59,10 @@ prices as (
 
 products as (
 
-    select record_key, quarantine_rule, quarantine_detail
+    select
+        record_key,
+        quarantine_rule,
+        quarantine_detail
     from {{ ref('base_stripe__products') }}
     where quarantine_rule is not null and not is_duplicate_delivery
 
@@ -52,7 +70,10 @@ products as (
 
 refunds as (
 
-    select record_key, quarantine_rule, quarantine_detail
+    select
+        record_key,
+        quarantine_rule,
+        quarantine_detail
     from {{ ref('base_stripe__refunds') }}
     where quarantine_rule is not null and not is_duplicate_delivery
 
@@ -60,7 +81,10 @@ refunds as (
 
 subscriptions as (
 
-    select record_key, quarantine_rule, quarantine_detail
+    select
+        record_key,
+        quarantine_rule,
+        quarantine_detail
     from {{ ref('base_stripe__subscriptions') }}
     where quarantine_rule is not null and not is_duplicate_delivery
 
@@ -68,21 +92,61 @@ subscriptions as (
 
 unioned as (
 
-    select 'charges' as source_table, record_key, quarantine_rule, quarantine_detail from charges
+    select
+        'charges' as source_table,
+        record_key,
+        quarantine_rule,
+        quarantine_detail
+    from charges
     union all
-    select 'customers' as source_table, record_key, quarantine_rule, quarantine_detail from customers
+    select
+        'customers' as source_table,
+        record_key,
+        quarantine_rule,
+        quarantine_detail
+    from customers
     union all
-    select 'invoice_line_items' as source_table, record_key, quarantine_rule, quarantine_detail from invoice_line_items
+    select
+        'invoice_line_items' as source_table,
+        record_key,
+        quarantine_rule,
+        quarantine_detail
+    from invoice_line_items
     union all
-    select 'invoices' as source_table, record_key, quarantine_rule, quarantine_detail from invoices
+    select
+        'invoices' as source_table,
+        record_key,
+        quarantine_rule,
+        quarantine_detail
+    from invoices
     union all
-    select 'prices' as source_table, record_key, quarantine_rule, quarantine_detail from prices
+    select
+        'prices' as source_table,
+        record_key,
+        quarantine_rule,
+        quarantine_detail
+    from prices
     union all
-    select 'products' as source_table, record_key, quarantine_rule, quarantine_detail from products
+    select
+        'products' as source_table,
+        record_key,
+        quarantine_rule,
+        quarantine_detail
+    from products
     union all
-    select 'refunds' as source_table, record_key, quarantine_rule, quarantine_detail from refunds
+    select
+        'refunds' as source_table,
+        record_key,
+        quarantine_rule,
+        quarantine_detail
+    from refunds
     union all
-    select 'subscriptions' as source_table, record_key, quarantine_rule, quarantine_detail from subscriptions
+    select
+        'subscriptions' as source_table,
+        record_key,
+        quarantine_rule,
+        quarantine_detail
+    from subscriptions
 
 ),
 

@@ -4,7 +4,10 @@
 
 with nps_responses as (
 
-    select record_key, quarantine_rule, quarantine_detail
+    select
+        record_key,
+        quarantine_rule,
+        quarantine_detail
     from {{ ref('base_surveys__nps_responses') }}
     where quarantine_rule is not null and not is_duplicate_delivery
 
@@ -12,7 +15,12 @@ with nps_responses as (
 
 unioned as (
 
-    select 'nps_responses' as source_table, record_key, quarantine_rule, quarantine_detail from nps_responses
+    select
+        'nps_responses' as source_table,
+        record_key,
+        quarantine_rule,
+        quarantine_detail
+    from nps_responses
 
 ),
 

@@ -45,11 +45,11 @@ ranked as (
             order by
                 case when quarantine_rule is null then 0 else 1 end,
                 updated_at desc nulls last,
-                account_id nulls last,
-                employee_count nulls last,
-                company_name nulls last,
-                industry nulls last,
-                country_code nulls last
+                account_id asc nulls last,
+                employee_count asc nulls last,
+                company_name asc nulls last,
+                industry asc nulls last,
+                country_code asc nulls last
         ) as key_rank
     from ruled
 

@@ -43,10 +43,10 @@ ranked as (
             order by
                 case when quarantine_rule is null then 0 else 1 end,
                 created_at desc nulls last,
-                account_id nulls last,
-                role nulls last,
-                email_hash nulls last,
-                invited_by_user_id nulls last
+                account_id asc nulls last,
+                role asc nulls last,
+                email_hash asc nulls last,
+                invited_by_user_id asc nulls last
         ) as key_rank
     from ruled
 

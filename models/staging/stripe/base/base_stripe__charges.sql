@@ -11,7 +11,10 @@ with source as (
 
 currencies as (
 
-    select currency_code, minor_unit_digits from {{ ref('currencies') }}
+    select
+        currency_code,
+        minor_unit_digits
+    from {{ ref('currencies') }}
 
 ),
 

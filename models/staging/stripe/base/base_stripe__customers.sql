@@ -55,9 +55,9 @@ ranked as (
             order by
                 case when quarantine_rule is null then 0 else 1 end,
                 created_at desc nulls last,
-                account_id nulls last,
-                email_hash nulls last,
-                currency_code nulls last
+                account_id asc nulls last,
+                email_hash asc nulls last,
+                currency_code asc nulls last
         ) as key_rank
     from ruled
 

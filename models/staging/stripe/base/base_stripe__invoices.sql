@@ -11,7 +11,10 @@ with source as (
 
 currencies as (
 
-    select currency_code, minor_unit_digits from {{ ref('currencies') }}
+    select
+        currency_code,
+        minor_unit_digits
+    from {{ ref('currencies') }}
 
 ),
 
@@ -58,9 +61,9 @@ ranked as (
             order by
                 case when quarantine_rule is null then 0 else 1 end,
                 paid_at desc nulls last,
-                status nulls last,
+                status asc nulls last,
                 amount_paid desc nulls last,
-                created_at nulls last
+                created_at asc nulls last
         ) as key_rank
     from ruled
 

@@ -11,7 +11,10 @@ with source as (
 
 currencies as (
 
-    select currency_code, minor_unit_digits from {{ ref('currencies') }}
+    select
+        currency_code,
+        minor_unit_digits
+    from {{ ref('currencies') }}
 
 ),
 
@@ -52,9 +55,9 @@ ranked as (
             order by
                 case when quarantine_rule is null then 0 else 1 end,
                 is_active desc nulls last,
-                product_id nulls last,
-                unit_amount nulls last,
-                currency_code nulls last
+                product_id asc nulls last,
+                unit_amount asc nulls last,
+                currency_code asc nulls last
         ) as key_rank
     from ruled
 

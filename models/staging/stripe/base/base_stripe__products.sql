@@ -38,7 +38,7 @@ ranked as (
             order by
                 case when quarantine_rule is null then 0 else 1 end,
                 is_active desc nulls last,
-                product_name nulls last
+                product_name asc nulls last
         ) as key_rank
     from ruled
 

@@ -48,8 +48,8 @@ ranked as (
                 current_period_end_at desc nulls last,
                 ended_at desc nulls last,
                 canceled_at desc nulls last,
-                status nulls last,
-                created_at nulls last
+                status asc nulls last,
+                created_at asc nulls last
         ) as key_rank
     from ruled
 

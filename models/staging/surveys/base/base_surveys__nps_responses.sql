@@ -13,7 +13,9 @@ with source as (
 
 users as (
 
-    select user_id, account_id
+    select
+        user_id,
+        account_id
     from {{ ref('stg_product__users') }}
 
 ),

@@ -1,0 +1,205 @@
+{#-
+    The KPI scorecard: one row per month from the first signup (or MRR) month to the as-of month.
+    Signup-cohort metrics come from int_signup_cohorts_monthly (the month is the signup cohort),
+    revenue metrics from the MRR movements (the month is the MRR month), CAC from GTM spend,
+    NPS from survey responses, revenue per employee from headcount. Every rate whose denominator
+    is 0 or missing is null.
+-#}
+with
+
+months as (
+
+    select month_start from {{ ref('int_kpi_months') }}
+
+),
+
+cohorts as (
+
+    select
+        month_start,
+        new_signups,
+        conversion_rate_30d,
+        trial_conversion_rate,
+        product_adoption_rate,
+        median_activation_hours
+    from {{ ref('int_signup_cohorts_monthly') }}
+
+),
+
+revenue as (
+
+    select
+        month_start,
+        mrr_usd,
+        paying_accounts,
+        new_mrr_usd,
+        reactivation_mrr_usd,
+        expansion_mrr_usd,
+        contraction_mrr_usd,
+        churned_mrr_usd,
+        fx_adjustment_mrr_usd,
+        churned_accounts,
+        new_paying_accounts,
+        previous_mrr_usd,
+        previous_paying_accounts
+    from {{ ref('int_kpis_revenue_monthly') }}
+
+),
+
+gtm_spend as (
+
+    select
+        month_start,
+        sum(spend_usd) as gtm_spend_usd
+    from {{ ref('int_gtm_spend_monthly') }}
+    where category in ('marketing', 'sales')
+    group by month_start
+
+),
+
+headcount as (
+
+    select
+        month_start,
+        sum(fte) as total_fte
+    from {{ ref('stg_finance__headcount') }}
+    group by month_start
+
+),
+
+nps as (
+
+    select
+        month_start,
+        nps
+    from {{ ref('int_nps_monthly') }}
+
+),
+
+joined as (
+
+    select
+        months.month_start,
+        coalesce(cohorts.new_signups, 0) as new_signups,
+        cohorts.conversion_rate_30d,
+        cohorts.trial_conversion_rate,
+        cohorts.product_adoption_rate,
+        cohorts.median_activation_hours,
+        revenue.mrr_usd,
+        revenue.mrr_usd * 12 as arr_usd,
+        revenue.paying_accounts,
+        revenue.new_mrr_usd,
+        revenue.expansion_mrr_usd,
+        revenue.contraction_mrr_usd,
+        revenue.churned_mrr_usd,
+        revenue.reactivation_mrr_usd,
+        revenue.fx_adjustment_mrr_usd,
+        case
+            when revenue.previous_paying_accounts > 0
+                then 1.0 * revenue.churned_accounts / revenue.previous_paying_accounts
+        end as logo_churn_rate,
+        case
+            when revenue.previous_mrr_usd > 0
+                then (revenue.churned_mrr_usd + revenue.contraction_mrr_usd) / revenue.previous_mrr_usd
+        end as gross_revenue_churn_rate,
+        case
+            when revenue.previous_mrr_usd > 0
+                then
+                    (
+                        revenue.previous_mrr_usd + revenue.expansion_mrr_usd
+                        - revenue.contraction_mrr_usd - revenue.churned_mrr_usd
+                    )
+                    / revenue.previous_mrr_usd
+        end as net_revenue_retention_rate,
+        case when revenue.paying_accounts > 0 then revenue.mrr_usd / revenue.paying_accounts end as arpa_usd,
+        case
+            when revenue.new_paying_accounts > 0 then revenue.new_mrr_usd / revenue.new_paying_accounts
+        end as new_account_arpa_usd,
+        revenue.new_paying_accounts,
+        coalesce(gtm_spend.gtm_spend_usd, 0) as gtm_spend_usd,
+        nps.nps,
+        headcount.total_fte,
+        case
+            when revenue.new_paying_accounts > 0
+                then coalesce(gtm_spend.gtm_spend_usd, 0) / revenue.new_paying_accounts
+        end as cac_usd
+    from months
+    left join cohorts
+        on months.month_start = cohorts.month_start
+    left join revenue
+        on months.month_start = revenue.month_start
+    left join gtm_spend
+        on months.month_start = gtm_spend.month_start
+    left join nps
+        on months.month_start = nps.month_start
+    left join headcount
+        on months.month_start = headcount.month_start
+
+),
+
+trailing_churn as (
+
+    select
+        month_start,
+        avg(logo_churn_rate) over (
+            order by month_start
+            rows between {{ var('ltv_churn_trailing_months') - 1 }} preceding and current row
+        ) as trailing_logo_churn_rate
+    from joined
+
+),
+
+final as (
+
+    select
+        cast(joined.month_start as date) as month_start,
+        cast(joined.new_signups as {{ dbt.type_bigint() }}) as new_signups,
+        cast(joined.conversion_rate_30d as {{ plg_type_double() }}) as conversion_rate_30d,
+        cast(joined.trial_conversion_rate as {{ plg_type_double() }}) as trial_conversion_rate,
+        cast(joined.product_adoption_rate as {{ plg_type_double() }}) as product_adoption_rate,
+        cast(joined.median_activation_hours as {{ plg_type_double() }}) as median_activation_hours,
+        cast(joined.mrr_usd as {{ plg_type_double() }}) as mrr_usd,
+        cast(joined.arr_usd as {{ plg_type_double() }}) as arr_usd,
+        cast(joined.paying_accounts as {{ dbt.type_bigint() }}) as paying_accounts,
+        cast(joined.new_mrr_usd as {{ plg_type_double() }}) as new_mrr_usd,
+        cast(joined.expansion_mrr_usd as {{ plg_type_double() }}) as expansion_mrr_usd,
+        cast(joined.contraction_mrr_usd as {{ plg_type_double() }}) as contraction_mrr_usd,
+        cast(joined.churned_mrr_usd as {{ plg_type_double() }}) as churned_mrr_usd,
+        cast(joined.reactivation_mrr_usd as {{ plg_type_double() }}) as reactivation_mrr_usd,
+        cast(joined.fx_adjustment_mrr_usd as {{ plg_type_double() }}) as fx_adjustment_mrr_usd,
+        cast(joined.logo_churn_rate as {{ plg_type_double() }}) as logo_churn_rate,
+        cast(joined.gross_revenue_churn_rate as {{ plg_type_double() }}) as gross_revenue_churn_rate,
+        cast(joined.net_revenue_retention_rate as {{ plg_type_double() }}) as net_revenue_retention_rate,
+        cast(joined.arpa_usd as {{ plg_type_double() }}) as arpa_usd,
+        cast(
+            case
+                when trailing_churn.trailing_logo_churn_rate > 0
+                    then joined.arpa_usd * {{ var('gross_margin') }} / trailing_churn.trailing_logo_churn_rate
+            end
+            as {{ plg_type_double() }}
+        ) as ltv_usd,
+        cast(joined.cac_usd as {{ plg_type_double() }}) as cac_usd,
+        cast(
+            case
+                when joined.new_account_arpa_usd > 0
+                    then joined.cac_usd / (joined.new_account_arpa_usd * {{ var('gross_margin') }})
+            end
+            as {{ plg_type_double() }}
+        ) as payback_months,
+        cast(joined.nps as {{ plg_type_double() }}) as nps,
+        cast(
+            case when joined.total_fte > 0 then joined.arr_usd / joined.total_fte end
+            as {{ plg_type_double() }}
+        ) as revenue_per_employee_usd,
+        cast(joined.new_paying_accounts as {{ dbt.type_bigint() }}) as new_paying_accounts,
+        cast(joined.gtm_spend_usd as {{ plg_type_double() }}) as gtm_spend_usd,
+        cast(joined.new_account_arpa_usd as {{ plg_type_double() }}) as new_account_arpa_usd,
+        cast(trailing_churn.trailing_logo_churn_rate as {{ plg_type_double() }}) as trailing_logo_churn_rate,
+        cast(joined.total_fte as {{ plg_type_double() }}) as total_fte
+    from joined
+    inner join trailing_churn
+        on joined.month_start = trailing_churn.month_start
+
+)
+
+select * from final
