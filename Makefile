@@ -15,12 +15,16 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := False
 DEMO_ACCOUNTS ?= 20000
 DEMO_SEED     ?= 42
 WAREHOUSE     ?= warehouse/plg.duckdb
+READERS_WAREHOUSE ?= warehouse/plg_marts.duckdb
+REPORT        ?= reports/plg_report.html
 # test landing (make test)
 TEST_ACCOUNTS  ?= 12000
 TEST_SEED      ?= 7
 TEST_WAREHOUSE ?= warehouse/test.duckdb
+# benchmark sizes (events)
+SIZES ?= 1000000 10000000 100000000
 
-.PHONY: help install run test test-dbt lint pytest docs bench clean
+.PHONY: help install run publish report test test-dbt lint pytest bench clean
 
 help:
 	@echo "make run    - install, generate the demo landing, dbt build, print the KPI scorecard"
@@ -35,10 +39,24 @@ $(VENV)/.installed: requirements.txt
 install: $(VENV)/.installed
 
 run: install
-	mkdir -p warehouse/tmp
+	mkdir -p warehouse/tmp reports
 	$(PY) -m plg.generate --accounts $(DEMO_ACCOUNTS) --seed $(DEMO_SEED) --warehouse $(WAREHOUSE)
 	PLG_DUCKDB_PATH=$(WAREHOUSE) $(DBT) build --target-path target/run
-	PLG_DUCKDB_PATH=$(WAREHOUSE) $(PY) -m plg.summary --warehouse $(WAREHOUSE) --run-results target/run/run_results.json
+	@# target/semantic_manifest.json for `mf query` (MetricFlow reads target/ of the project)
+	PLG_DUCKDB_PATH=$(WAREHOUSE) $(DBT) parse --quiet
+	$(MAKE) --no-print-directory publish report-quiet
+	$(PY) -m plg.summary --warehouse $(WAREHOUSE) --run-results target/run/run_results.json
+	@echo "Readers' file (BI tools connect here, read-only): $(abspath $(READERS_WAREHOUSE))"
+	@echo "KPI report: $(abspath $(REPORT))"
+
+publish: install
+	$(PY) -m plg.publish --from $(WAREHOUSE) --to $(READERS_WAREHOUSE)
+
+report: install
+	$(PY) -m plg.report --warehouse $(READERS_WAREHOUSE) --out $(REPORT)
+
+report-quiet: install
+	$(PY) -m plg.report --warehouse $(READERS_WAREHOUSE) --out $(REPORT) > /dev/null
 
 test: install test-dbt lint pytest
 
@@ -46,12 +64,16 @@ test-dbt: install
 	mkdir -p warehouse/tmp
 	$(PY) -m plg.generate --accounts $(TEST_ACCOUNTS) --seed $(TEST_SEED) --warehouse $(TEST_WAREHOUSE)
 	PLG_DUCKDB_PATH=$(TEST_WAREHOUSE) $(DBT) build --target-path target/test
+	PLG_DUCKDB_PATH=$(TEST_WAREHOUSE) $(DBT) docs generate --target-path target/test --quiet
 
 lint: install
-	$(VENV)/bin/sqlfluff lint models macros analyses tests
+	PLG_DUCKDB_PATH=$(TEST_WAREHOUSE) $(VENV)/bin/sqlfluff lint models macros analyses tests
 
 pytest: install
 	PLG_TEST_WAREHOUSE=$(TEST_WAREHOUSE) $(PY) -m pytest -q pytests
+
+bench: install
+	$(PY) -m plg.bench --sizes $(SIZES) --workdir bench_results/scratch --out bench_results
 
 clean:
 	rm -rf target logs warehouse reports

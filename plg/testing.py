@@ -46,9 +46,11 @@ def build_env(warehouse: Path) -> dict[str, str]:
 
 
 def build_project(warehouse: str | Path, *, select: str | None = None, vars: dict | None = None,
-                  full_refresh: bool = False, timeout: int = 3600) -> subprocess.CompletedProcess:
+                  full_refresh: bool = False, extra_args: list[str] | None = None,
+                  timeout: int = 3600) -> subprocess.CompletedProcess:
     """Run `dbt build` of the project into `warehouse` (a DuckDB file); raise DbtBuildError with the
-    tail of dbt's output and log when it fails."""
+    tail of dbt's output and log when it fails. extra_args are appended to the dbt command line
+    (e.g. ["--exclude-resource-type", "unit_test"])."""
     warehouse = Path(warehouse).resolve()
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     stem = warehouse.stem
@@ -64,6 +66,8 @@ def build_project(warehouse: str | Path, *, select: str | None = None, vars: dic
         cmd += ["--vars", json.dumps(vars)]
     if full_refresh:
         cmd.append("--full-refresh")
+    if extra_args:
+        cmd += list(extra_args)
     result = subprocess.run(cmd, cwd=PROJECT_DIR, env=build_env(warehouse), capture_output=True, text=True,
                             timeout=timeout)
     if result.returncode != 0:

@@ -22,7 +22,7 @@ import pytest
 
 from plg import postgres as pgh
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 ACCOUNTS = os.environ.get("PLG_PG_TEST_ACCOUNTS", "1500")
 SEED = os.environ.get("PLG_PG_TEST_SEED", "11")
@@ -201,3 +201,22 @@ def test_reader_role_reads_marts_only(pg_build):
         assert refused(conn, sql.SQL("truncate {}").format(q(schema, table)))
         assert refused(conn, sql.SQL("create table {} (x integer)").format(q(schema, "reader_was_here")))
         assert refused(conn, sql.SQL("create schema reader_schema"))
+
+
+def test_mart_comparison_can_fail():
+    """The comparison used above is not vacuous: planted differences are found, float noise is not."""
+    from datetime import datetime
+
+    cols = ["account_id", "mrr_usd", "converted_at", "is_converted"]
+    left = (cols, [("a1", 10.0, datetime(2026, 1, 1, 10), True), ("a2", None, None, False)])
+    same = (list(reversed(cols)), [(False, None, None, "a2"), (True, datetime(2026, 1, 1, 10), 10.0 + 1e-9, "a1")])
+    assert pgh.compare_tables("m", left, same, ("account_id",))["diffs"] == []
+    off_float = (cols, [("a1", 10.01, datetime(2026, 1, 1, 10), True), ("a2", None, None, False)])
+    off_null = (cols, [("a1", 10.0, datetime(2026, 1, 1, 10), True), ("a2", 0.0, None, False)])
+    off_time = (cols, [("a1", 10.0, datetime(2026, 1, 1, 11), True), ("a2", None, None, False)])
+    off_bool = (cols, [("a1", 10.0, datetime(2026, 1, 1, 10), False), ("a2", None, None, False)])
+    missing_row = (cols, [("a1", 10.0, datetime(2026, 1, 1, 10), True)])
+    for other in (off_float, off_null, off_time, off_bool, missing_row):
+        assert pgh.compare_tables("m", left, other, ("account_id",))["diffs"], other
+    assert pgh.compare_tables("m", left, (cols[:3], [r[:3] for r in left[1]]), ("account_id",))["missing_columns"] \
+        == ["is_converted"]

@@ -313,7 +313,8 @@ def test_diff_frames_detects_differences():
     """The comparison itself can fail: counts, rates, text, missing rows."""
     a = pd.DataFrame({"k": [1, 2], "n": [3, 4], "r": [0.5, 0.25], "t": ["x", "y"]})
     assert diff_frames(a, a.copy(), ["k"], {"n": "count", "r": "rate", "t": "text"}) == []
-    b = a.assign(n=[3, 5], r=[0.5, 0.2500001], t=["x", "z"])
+    b = a.assign(n=[3, 5], r=[0.5, 0.2501], t=["x", "z"])
     assert len(diff_frames(a, b, ["k"], {"n": "count", "r": "rate", "t": "text"})) == 3
     assert len(diff_frames(a, a.iloc[:1], ["k"], {"n": "count"})) == 1
     assert diff_frames(a.assign(r=[None, 0.25]), a, ["k"], {"r": "rate"}) != []
+    assert diff_frames(a.assign(r=[0.5, 0.2500001]), a, ["k"], {"r": "rate"}) == []  # within 1e-6 relative

@@ -214,11 +214,12 @@ def test_edge_with_vars_mrr_matches_recomputation(edge_vars_ctx):
     c = edge_vars_ctx
     expected = rr.fct_mrr(c.staged, c.as_of)
     june = expected[expected["month_start"] == M[6]].set_index("account_id")
-    # on June 15: acc_e09 at the May 29 rate (1.15); acc_e02 still on its May 4 - June 4 period? no: churned;
-    # acc_e11 (June 11) and acc_e06 (June 20) not yet; acc_e04 reactivated June 1
+    # on June 15: acc_e09 at the May 29 rate (1.15); acc_e02's last period ended June 4 (churn); acc_e11 new
+    # (June 11); acc_e06 (June 20) not yet; acc_e04 reactivated June 1
     assert june.loc["acc_e09", "mrr_usd"] == pytest.approx(230.0)
     assert june.loc["acc_e02", "movement"] == "churn"
-    assert "acc_e11" not in june.index and "acc_e06" not in june.index
+    assert june.loc["acc_e11", "movement"] == "new"
+    assert "acc_e06" not in june.index
     assert june.loc["acc_e04", "movement"] == "reactivation"
     problems = diff_frames(expected, read_relation(c.warehouse, "marts", "fct_mrr"), ["account_id", "month_start"],
                            MRR_COLUMNS)

@@ -80,7 +80,7 @@ def _expected_marks(marts: Path) -> dict[str, int]:
         con.close()
 
 
-def _check_report(marts: Path, chromium: str, name: str) -> dict:
+def _check_report(marts: Path, chromium: str, name: str, capsys) -> dict:
     html_path = write_report(marts, REPORTS / f"{name}.html")
     html = html_path.read_text(encoding="utf-8")
     # self-contained: no script, stylesheet, image or font fetched from anywhere
@@ -89,7 +89,8 @@ def _check_report(marts: Path, chromium: str, name: str) -> dict:
 
     screenshot = REPORTS / f"{name}.png"
     res = inspect_page(html_path, screenshot=screenshot, executable=chromium)
-    print(f"\n[report] {html_path}\n[report] screenshot: {res['screenshot']}")
+    with capsys.disabled():  # shown in the pytest output even when the test passes
+        print(f"\n[report] {html_path}\n[report] screenshot: {res['screenshot']}")
 
     assert res["console_errors"] == []
     assert all(u.startswith(("file:", "data:", "about:")) for u in res["requests"]), res["requests"]
@@ -114,13 +115,13 @@ def _check_report(marts: Path, chromium: str, name: str) -> dict:
 
 
 @pytest.mark.slow
-def test_report_from_sample_marts_renders_every_chart(sample_marts, chromium):
-    _check_report(sample_marts, chromium, "plg_report_sample")
+def test_report_from_sample_marts_renders_every_chart(sample_marts, chromium, capsys):
+    _check_report(sample_marts, chromium, "plg_report_sample", capsys)
 
 
 @pytest.mark.slow
-def test_report_from_test_warehouse_renders_every_chart(test_warehouse_marts, chromium):
-    out = _check_report(test_warehouse_marts, chromium, "plg_report_test")
+def test_report_from_test_warehouse_renders_every_chart(test_warehouse_marts, chromium, capsys):
+    out = _check_report(test_warehouse_marts, chromium, "plg_report_test", capsys)
     # the MRR bridge adds up: previous + new + reactivation + expansion - contraction - churn + fx = MRR
     assert "unexplained difference" not in out["html"]
 

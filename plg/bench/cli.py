@@ -236,7 +236,12 @@ class SizeRun:
         if not measured.ok:
             for line in measured.output_tail[-15:]:
                 log(f"    | {line}")
-            self.notes.append(f"{name} failed with exit code {measured.returncode}; see {self.logs / (name + '.out')}")
+            log_path = self.logs / f"{name}.out"
+            try:
+                log_path = log_path.relative_to(self.args.project_dir)
+            except ValueError:
+                pass
+            self.notes.append(f"{name} failed with exit code {measured.returncode}; see {log_path}")
         return measured
 
     def _dbt(self, name: str, *dbt_args: str) -> Measured:

@@ -1,7 +1,10 @@
 -- METRICS.md: 9 core features, each its own feature (one core event per feature).
 with catalogue as (
 
-    select event_name, feature_name, is_core
+    select
+        event_name,
+        feature_name,
+        is_core
     from {{ ref('event_catalogue') }}
 
 ),

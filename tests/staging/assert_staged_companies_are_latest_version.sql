@@ -1,7 +1,9 @@
 -- Independent check: each staged company is its latest landed version (max updated_at).
 with staged as (
 
-    select company_id, updated_at
+    select
+        company_id,
+        updated_at
     from {{ ref('stg_crm__companies') }}
 
 ),

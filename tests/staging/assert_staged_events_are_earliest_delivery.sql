@@ -1,14 +1,18 @@
 -- Independent check of the de-duplication: no landed delivery of a staged event_id was received earlier.
 with staged as (
 
-    select event_id, received_at
+    select
+        event_id,
+        received_at
     from {{ ref('stg_product__events') }}
 
 ),
 
 landed as (
 
-    select event_id, received_at
+    select
+        event_id,
+        received_at
     from {{ source('product', 'events') }}
     where event_id is not null
 
@@ -24,7 +28,7 @@ earlier_deliveries as (
     inner join landed
         on
             staged.event_id = landed.event_id
-            and landed.received_at < staged.received_at
+            and staged.received_at > landed.received_at
 
 )
 

@@ -1,21 +1,30 @@
 -- Independent check of the minor -> major conversion: staged amount x 10^digits = landed minor units.
 with staged as (
 
-    select invoice_id, currency_code, amount_paid, total_amount
+    select
+        invoice_id,
+        currency_code,
+        amount_paid,
+        total_amount
     from {{ ref('stg_stripe__invoices') }}
 
 ),
 
 landed as (
 
-    select id, amount_paid, total
+    select
+        id,
+        amount_paid,
+        total
     from {{ source('stripe', 'invoices') }}
 
 ),
 
 currencies as (
 
-    select currency_code, minor_unit_digits
+    select
+        currency_code,
+        minor_unit_digits
     from {{ ref('currencies') }}
 
 ),

@@ -5,8 +5,7 @@
     (also `week` x 52 / 12 and `day` x 365 / 12 per interval_count, which the spec does not name).
     A line without its own period takes its invoice's period.
     is_mrr_eligible: a `subscription` line, not a proration, on an invoice that is not draft, void
-    or uncollectible, with a known price interval. is_draft_subscription_line: the same line on a draft
-    invoice (used only to keep an open subscription's MRR while its renewal invoice is a draft).
+    or uncollectible, with a known price interval.
 -#}
 with
 
@@ -128,14 +127,7 @@ final as (
             and invoice_status not in ('draft', 'void', 'uncollectible')
             and monthly_amount is not null,
             false
-        ) as is_mrr_eligible,
-        coalesce(
-            line_type = 'subscription'
-            and not coalesce(is_proration, false)
-            and invoice_status = 'draft'
-            and monthly_amount is not null,
-            false
-        ) as is_draft_subscription_line
+        ) as is_mrr_eligible
     from normalised
 
 )

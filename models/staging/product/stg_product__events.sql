@@ -1,11 +1,13 @@
 {#-
     Clean events: one row per event_id, the earliest delivery (received_at, then occurred_at, then the
     properties hash, then name / user / account), kept only when that delivery breaks no quarantine rule.
-    Incremental (append + anti-join): a run re-reads the deliveries of every event_id that has a delivery
-    received in the last var lookback_days before the table's max(received_at) (filter first, then rank the
-    deliveries of those event_ids only), and appends the earliest delivery of events not yet in the table.
-    An event whose earliest delivery precedes the re-scan window was judged by an earlier run, so a full
-    refresh and any sequence of incremental runs over an append-only landing give the same table.
+
+    Incremental (append + anti-join on event_id), cheap at scale: the re-scan bound
+    (max(received_at) of this table - var lookback_days) is read first and inlined as a literal, so the
+    filter on received_at is pushed down to the landing scan. Only deliveries received from that bound on
+    are ranked; an event_id with a delivery received before the bound (a cheap look at two landing columns)
+    was judged by an earlier run (staged or quarantined) and is skipped; so is an event_id already in the
+    table. A full refresh and any sequence of incremental runs over an append-only landing give the same table.
 -#}
 {{ config(
     materialized='incremental',
@@ -14,28 +16,29 @@
     on_schema_change='append_new_columns'
 ) }}
 
+{%- set rescan_from_at = none %}
+{%- if is_incremental() and execute %}
+{%- set rescan_query -%}
+select cast({{ dbt.dateadd('day', -1 * var('lookback_days'), 'max(received_at)') }} as {{ dbt.type_string() }})
+from {{ this }}
+{%- endset %}
+{%- set rescan_from_at = run_query(rescan_query).columns[0].values()[0] %}
+{%- endif %}
+
 with deliveries_all as (
 
     select * from {{ ref('base_product__events') }}
 
 ),
 
-{% if is_incremental() %}
-rescan_window as (
+{% if rescan_from_at is not none %}
+judged_event_ids as (
 
-    select {{ dbt.dateadd('day', -1 * var('lookback_days'), 'max(received_at)') }} as rescan_from_at
-    from {{ this }}
-
-),
-
-rescanned_event_ids as (
-
-    select distinct landed.event_id
-    from {{ source('product', 'events') }} as landed
-    cross join rescan_window
+    select distinct event_id
+    from {{ source('product', 'events') }}
     where
-        landed.event_id is not null
-        and (landed.received_at >= rescan_window.rescan_from_at or rescan_window.rescan_from_at is null)
+        event_id is not null
+        and received_at < cast('{{ rescan_from_at }}' as {{ dbt.type_timestamp() }})
 
 ),
 
@@ -43,8 +46,12 @@ deliveries as (
 
     select deliveries_all.*
     from deliveries_all
-    inner join rescanned_event_ids
-        on deliveries_all.event_id = rescanned_event_ids.event_id
+    left join judged_event_ids
+        on deliveries_all.event_id = judged_event_ids.event_id
+    where
+        deliveries_all.event_id is not null
+        and deliveries_all.received_at >= cast('{{ rescan_from_at }}' as {{ dbt.type_timestamp() }})
+        and judged_event_ids.event_id is null
 
 ),
 {% else %}
