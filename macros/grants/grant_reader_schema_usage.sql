@@ -38,3 +38,18 @@
 {% macro spark__grant_reader_schema_usage(relation) %}{% endmacro %}
 
 {% macro bigquery__grant_reader_schema_usage(relation) %}{% endmacro %}
+
+{#-
+    A local Spark session (dbt-spark method `session`, Hive metastore) has no SQL authorization:
+    GRANT is not a valid statement there, so the `grants` config is skipped with a one-time warning
+    (as dbt-duckdb does). Any other Spark connection keeps dbt's default behaviour.
+-#}
+{% macro spark__apply_grants(relation, grant_config, should_revoke=True) %}
+    {%- if target.method == 'session' -%}
+        {%- if grant_config -%}
+            {%- do log('grants skipped on ' ~ relation ~ ': a local Spark session has no SQL authorization', info=False) -%}
+        {%- endif -%}
+    {%- else -%}
+        {{ return(default__apply_grants(relation, grant_config, should_revoke)) }}
+    {%- endif -%}
+{% endmacro %}
