@@ -24,12 +24,14 @@ TEST_WAREHOUSE ?= warehouse/test.duckdb
 # benchmark sizes (events)
 SIZES ?= 1000000 10000000 100000000
 
-.PHONY: help install run publish report test test-dbt lint pytest bench clean
+.PHONY: help install run publish report report-quiet test test-dbt lint pytest test-postgres spark bench clean
 
 help:
 	@echo "make run    - install, generate the demo landing, dbt build, print the KPI scorecard"
 	@echo "make test   - install, dbt build on a test landing, sqlfluff, pytest (everything)"
 	@echo "make bench  - benchmark (SIZES='1000000 10000000 100000000')"
+	@echo "make test-postgres - the PostgreSQL build + comparison + grants test alone"
+	@echo "make spark  - build on a local Spark session and compare the marts with DuckDB"
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON_BOOT) -m venv $(VENV)
@@ -70,7 +72,19 @@ lint: install
 	PLG_DUCKDB_PATH=$(TEST_WAREHOUSE) $(VENV)/bin/sqlfluff lint models macros analyses tests
 
 pytest: install
-	PLG_TEST_WAREHOUSE=$(TEST_WAREHOUSE) $(PY) -m pytest -q pytests
+	PLG_TEST_WAREHOUSE=$(TEST_WAREHOUSE) $(PY) -m pytest -q --durations=30 pytests
+
+test-postgres: install
+	$(PY) -m pytest -q -m postgres pytests/test_postgres.py
+
+# Spark (dbt-spark session + local PySpark) lives in its own venv: too slow for CI, run by hand
+$(VENV)-spark/.installed: requirements-spark.txt
+	$(PYTHON_BOOT) -m venv $(VENV)-spark
+	$(VENV)-spark/bin/pip install --quiet --disable-pip-version-check -r requirements-spark.txt
+	touch $@
+
+spark: install $(VENV)-spark/.installed
+	$(VENV)-spark/bin/python -m plg.spark --accounts 1500 --seed 11 --report reports/spark_last_run.json
 
 bench: install
 	$(PY) -m plg.bench --sizes $(SIZES) --workdir bench_results/scratch --out bench_results

@@ -431,7 +431,7 @@ def _sort_key(row, idx):
                  for i in idx)
 
 
-def _equal(a, b, rel_tol: float) -> bool:
+def _equal(a, b, rel_tol: float, abs_tol: float = 1e-9) -> bool:
     if a is None or b is None:
         return a is None and b is None
     if isinstance(a, bool) or isinstance(b, bool):
@@ -439,7 +439,7 @@ def _equal(a, b, rel_tol: float) -> bool:
     if isinstance(a, (int, float)) and isinstance(b, (int, float)):
         if isinstance(a, float) and math.isnan(a):
             return isinstance(b, float) and math.isnan(b)
-        return math.isclose(float(a), float(b), rel_tol=rel_tol, abs_tol=1e-9)
+        return math.isclose(float(a), float(b), rel_tol=rel_tol, abs_tol=abs_tol)
     if isinstance(a, datetime) and isinstance(b, datetime):
         return a == b
     if isinstance(a, date) and isinstance(b, date):
@@ -454,7 +454,8 @@ def fetch_rows(cursor, schema: str, table: str, quote: str = '"') -> tuple[list[
 
 
 def compare_tables(name: str, left: tuple[list[str], list[tuple]], right: tuple[list[str], list[tuple]],
-                   grain: tuple[str, ...], rel_tol: float = 1e-6, max_diffs: int = 10) -> dict:
+                   grain: tuple[str, ...], rel_tol: float = 1e-6, max_diffs: int = 10,
+                   abs_tol: float = 1e-9) -> dict:
     """Row-for-row comparison of two (columns, rows) on the columns both have, sorted by the grain."""
     lcols, lrows = left
     rcols, rrows = right
@@ -471,7 +472,7 @@ def compare_tables(name: str, left: tuple[list[str], list[tuple]], right: tuple[
         diffs.append(f"{name}: row count {len(lrows)} vs {len(rrows)}")
     for lr, rr in zip(lrows, rrows):
         for c, a, b in zip(cols, lr, rr):
-            if not _equal(a, b, rel_tol):
+            if not _equal(a, b, rel_tol, abs_tol):
                 key = {g: lr[cols.index(g)] for g in grain if g in cols}
                 diffs.append(f"{name} {key} {c}: {a!r} vs {b!r}")
                 break

@@ -174,6 +174,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-load", action="store_true", help="reuse the Spark landing already in --workdir")
     ap.add_argument("--report", default=None, help="write the figures as JSON here")
     ap.add_argument("--rel-tol", type=float, default=1e-6)
+    ap.add_argument("--abs-tol", type=float, default=1e-6,
+                    help="absolute tolerance: Spark's decimal arithmetic rounds intermediate results to 6 decimal "
+                         "places (spark.sql.decimalOperations.allowPrecisionLoss), DuckDB/PostgreSQL compute in double")
     ap.add_argument("--duck-warehouse", default=None, help="reuse this DuckDB build of the same landing")
     ap.add_argument("--duck-target", default=None, help="... and its --target-path (manifest)")
     args = ap.parse_args(argv)
@@ -255,7 +258,8 @@ def main(argv: list[str] | None = None) -> int:
         results = []
         for name, grain in PUBLIC_MARTS.items():
             if name in duck_marts and name in spark_marts:
-                results.append(compare_tables(name, duck_marts[name], spark_marts[name], grain, args.rel_tol))
+                results.append(compare_tables(name, duck_marts[name], spark_marts[name], grain, args.rel_tol,
+                                              abs_tol=args.abs_tol))
             else:
                 results.append({"mart": name, "rows": 0, "diffs": [], "missing_columns": [],
                                 "skipped": f"not built (duckdb: {name in duck_marts}, spark: {name in spark_marts})"})

@@ -17,6 +17,16 @@
     {%- endif -%}
 {% endmacro %}
 
+{#- PostgreSQL: two marts finishing at once would update the schema's ACL concurrently ("tuple
+    concurrently updated"); a transaction-scoped advisory lock serialises the post-hooks. -#}
+{% macro postgres__grant_reader_schema_usage(relation) %}
+    {%- set role = var('reader_role') -%}
+    {%- if role -%}
+        select pg_advisory_xact_lock(hashtext('plg_analytics.grant_reader_schema_usage'));
+        grant usage on schema {{ adapter.quote(relation.schema) }} to {{ adapter.quote(role) }}
+    {%- endif -%}
+{% endmacro %}
+
 {% macro snowflake__grant_reader_schema_usage(relation) %}
     {%- set role = var('reader_role') -%}
     {%- if role -%}
@@ -41,15 +51,15 @@
 
 {#-
     A local Spark session (dbt-spark method `session`, Hive metastore) has no SQL authorization:
-    GRANT is not a valid statement there, so the `grants` config is skipped with a one-time warning
-    (as dbt-duckdb does). Any other Spark connection keeps dbt's default behaviour.
+    GRANT/SHOW GRANTS are not valid statements there, so on Spark the `grants` config is skipped
+    (logged), as dbt-duckdb does. On a Spark Thrift server with SQL authorization set env
+    PLG_SPARK_GRANTS=true to apply them (dbt's default behaviour). (target.method is not exposed to
+    Jinja by dbt-spark, hence the explicit switch.)
 -#}
 {% macro spark__apply_grants(relation, grant_config, should_revoke=True) %}
-    {%- if target.method == 'session' -%}
-        {%- if grant_config -%}
-            {%- do log('grants skipped on ' ~ relation ~ ': a local Spark session has no SQL authorization', info=False) -%}
-        {%- endif -%}
-    {%- else -%}
+    {%- if env_var('PLG_SPARK_GRANTS', 'false') | lower == 'true' -%}
         {{ return(default__apply_grants(relation, grant_config, should_revoke)) }}
+    {%- elif grant_config -%}
+        {%- do log('grants skipped on ' ~ relation ~ ': Spark without SQL authorization (PLG_SPARK_GRANTS)', info=False) -%}
     {%- endif -%}
 {% endmacro %}

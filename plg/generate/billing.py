@@ -364,9 +364,11 @@ def _paid_life(bk: Book, rng, cfg: GenConfig, cust: int, sub: int, start: int, f
             r = rng.random()
             if r < cfg.past_due_rate:
                 st, status = "open", "past_due"
-            elif r < cfg.past_due_rate + cfg.unpaid_rate:
+            elif r < cfg.past_due_rate + cfg.unpaid_rate and end - t > 14 * DAY:
+                # dunning takes weeks: only an invoice open long enough becomes uncollectible
                 st, status = "uncollectible", "unpaid"
-            elif r < cfg.past_due_rate + cfg.unpaid_rate + 0.03:
+            elif r < cfg.past_due_rate + cfg.unpaid_rate + 0.03 and end - t < DAY:
+                # Stripe keeps a renewal invoice in draft for about an hour before finalising it
                 st = "draft"
         inv = bk.invoice(cust, sub, st, reason, cur, total, t, t, pe, -1, lines)
         if st == "paid":

@@ -94,7 +94,7 @@ class GenConfig:
     failed_charge_rate: float = 0.04
     partial_refund_rate: float = 0.02
     full_refund_rate: float = 0.01
-    failed_refund_rate: float = 0.005
+    failed_refund_rate: float = 0.01
     unknown_currency_rate: float = 0.005
     nps_out_of_range_rate: float = 0.01
     nps_null_rate: float = 0.01

@@ -1,20 +1,174 @@
 {#-
     Compact core-event aggregate: one row per account x day since signup x user (non-null users with a
-    core event). Feeds the team component of PES (14 days and weekly).
+    core event), over ALL staged events at/after the account's signup (as-of independent; downstream
+    models filter first_known_at < as_of_end_at). Feeds the team component of PES (14 days and weekly).
+
+    Incremental (delete+insert on the key), same scheme as int_account_feature_days: the keys touched by
+    staged events received from max(last_received_at) - var lookback_days on are recomputed from all
+    their staged events. A change of the seed event_catalogue or of an account's signup_at needs
+    --full-refresh.
 -#}
+{{ config(
+    materialized='incremental',
+    unique_key=['account_id', 'day_number', 'user_id'],
+    incremental_strategy='delete+insert',
+    on_schema_change='fail'
+) }}
+
+{#- rescan_from_at: received_at bound of the touched keys; scan_from_at: no event of a touched key occurred
+    before it (a key's day starts after its touching event's occurred_at - 1 day), so the events are pruned on
+    occurred_at too (both read first and inlined as literals: pushed down to the staging scans) -#}
+{%- set rescan_from_at = none %}
+{%- set scan_from_at = none %}
+{%- if is_incremental() and execute %}
+{%- set rescan_query -%}
+with bound as (
+
+    select {{ dbt.dateadd('day', -1 * var('lookback_days'), 'max(last_received_at)') }} as rescan_from_at
+    from {{ this }}
+
+)
+
+select
+    cast(bound.rescan_from_at as {{ dbt.type_string() }}) as rescan_from_at,
+    cast({{ dbt.dateadd('day', -1, 'min(events.occurred_at)') }} as {{ dbt.type_string() }}) as scan_from_at
+from bound
+left join {{ ref('stg_product__events') }} as events
+    on events.received_at >= bound.rescan_from_at
+group by bound.rescan_from_at
+{%- endset %}
+{%- set bounds = run_query(rescan_query) %}
+{%- set rescan_from_at = bounds.columns[0].values()[0] %}
+{%- set scan_from_at = bounds.columns[1].values()[0] %}
+{%- endif %}
 
 with
+
+accounts as (
+
+    select
+        account_id,
+        signup_at
+    from {{ ref('stg_product__accounts') }}
+
+),
+
+catalogue as (
+
+    select lower(trim(event_name)) as event_name
+    from {{ ref('event_catalogue') }}
+    where is_core
+
+),
 
 events as (
 
     select
         account_id,
-        day_number,
-        user_id
-    from {{ ref('int_events_scoped') }}
-    where is_core and user_id is not null
+        user_id,
+        event_name,
+        occurred_at,
+        received_at
+    from {{ ref('stg_product__events') }}
+    where received_at is not null and user_id is not null
 
 ),
+
+{% if rescan_from_at is not none %}
+recent_events as (
+
+    select
+        account_id,
+        user_id,
+        event_name,
+        occurred_at
+    from {{ ref('stg_product__events') }}
+    where
+        received_at is not null
+        and user_id is not null
+        and received_at >= cast('{{ rescan_from_at }}' as {{ dbt.type_timestamp() }})
+
+),
+
+touched_keys as (
+
+    select distinct
+        recent_events.account_id,
+        {{ day_number_since('accounts.signup_at', 'recent_events.occurred_at') }} as day_number,
+        recent_events.user_id
+    from recent_events
+    inner join accounts
+        on recent_events.account_id = accounts.account_id
+    inner join catalogue
+        on recent_events.event_name = catalogue.event_name
+    where recent_events.occurred_at >= accounts.signup_at
+
+),
+
+touched_accounts as (
+
+    select distinct account_id
+    from touched_keys
+
+),
+
+core_events_all as (
+
+    select
+        events.account_id,
+        {{ day_number_since('accounts.signup_at', 'events.occurred_at') }} as day_number,
+        events.user_id,
+        events.occurred_at,
+        events.received_at
+    from events
+    inner join touched_accounts
+        on events.account_id = touched_accounts.account_id
+    inner join accounts
+        on events.account_id = accounts.account_id
+    inner join catalogue
+        on events.event_name = catalogue.event_name
+    where
+        events.occurred_at >= accounts.signup_at
+        {%- if scan_from_at is not none %}
+        and events.occurred_at >= cast('{{ scan_from_at }}' as {{ dbt.type_timestamp() }})
+        {%- endif %}
+
+),
+
+core_events as (
+
+    select
+        core_events_all.account_id,
+        core_events_all.day_number,
+        core_events_all.user_id,
+        core_events_all.occurred_at,
+        core_events_all.received_at
+    from core_events_all
+    inner join touched_keys
+        on
+            core_events_all.account_id = touched_keys.account_id
+            and core_events_all.day_number = touched_keys.day_number
+            and core_events_all.user_id = touched_keys.user_id
+
+),
+{% else %}
+core_events as (
+
+    select
+        events.account_id,
+        {{ day_number_since('accounts.signup_at', 'events.occurred_at') }} as day_number,
+        events.user_id,
+        events.occurred_at,
+        events.received_at
+    from events
+    inner join accounts
+        on events.account_id = accounts.account_id
+    inner join catalogue
+        on events.event_name = catalogue.event_name
+    where events.occurred_at >= accounts.signup_at
+
+),
+{% endif %}
 
 final as (
 
@@ -22,8 +176,11 @@ final as (
         account_id,
         day_number,
         user_id,
-        count(*) as event_count
-    from events
+        count(*) as event_count,
+        min(occurred_at) as first_occurred_at,
+        min(case when received_at > occurred_at then received_at else occurred_at end) as first_known_at,
+        max(received_at) as last_received_at
+    from core_events
     group by account_id, day_number, user_id
 
 )

@@ -3,6 +3,10 @@
     activation_milestones was reached (repeats ignored, any order); activated_at = the latest of those
     first times once every milestone is reached (null otherwise). Scoped events only (after signup,
     before the end of the as-of day).
+    Read from the compact aggregate int_account_feature_days (no event scan): a milestone event maps to its
+    core feature through the seed event_catalogue (each milestone must be a core event with a feature of its
+    own, as in the seed), and its first reach = the earliest first_occurred_at over the account's
+    feature-days known before the end of the as-of day (first_known_at < as_of_end_at).
 -#}
 
 with
@@ -16,13 +20,30 @@ accounts as (
 
 ),
 
-events as (
+clock as (
+
+    select as_of_end_at from {{ ref('int_clock') }}
+
+),
+
+feature_days as (
 
     select
         account_id,
-        event_name,
-        occurred_at
-    from {{ ref('int_events_scoped') }}
+        feature_name,
+        first_occurred_at,
+        first_known_at
+    from {{ ref('int_account_feature_days') }}
+
+),
+
+catalogue as (
+
+    select
+        lower(trim(event_name)) as event_name,
+        coalesce(feature_name, lower(trim(event_name))) as feature_name
+    from {{ ref('event_catalogue') }}
+    where is_core
 
 ),
 
@@ -30,6 +51,29 @@ milestones as (
 
     select distinct lower(trim(event_name)) as event_name
     from {{ ref('activation_milestones') }}
+
+),
+
+milestone_features as (
+
+    select
+        milestones.event_name,
+        catalogue.feature_name
+    from milestones
+    inner join catalogue
+        on milestones.event_name = catalogue.event_name
+
+),
+
+known_feature_days as (
+
+    select
+        feature_days.account_id,
+        feature_days.feature_name,
+        feature_days.first_occurred_at
+    from feature_days
+    cross join clock
+    where feature_days.first_known_at < clock.as_of_end_at
 
 ),
 
@@ -43,13 +87,13 @@ milestone_total as (
 first_reached as (
 
     select
-        events.account_id,
-        events.event_name,
-        min(events.occurred_at) as first_reached_at
-    from events
-    inner join milestones
-        on events.event_name = milestones.event_name
-    group by events.account_id, events.event_name
+        known_feature_days.account_id,
+        milestone_features.event_name,
+        min(known_feature_days.first_occurred_at) as first_reached_at
+    from known_feature_days
+    inner join milestone_features
+        on known_feature_days.feature_name = milestone_features.feature_name
+    group by known_feature_days.account_id, milestone_features.event_name
 
 ),
 

@@ -42,22 +42,27 @@ accounts as (
 feature_days as (
 
     select
-        account_id,
-        day_number,
-        feature_name,
-        first_occurred_at,
-        last_occurred_at
-    from {{ ref('int_account_feature_days') }}
+        feature_days.account_id,
+        feature_days.day_number,
+        feature_days.feature_name,
+        feature_days.first_occurred_at,
+        feature_days.last_occurred_at
+    from {{ ref('int_account_feature_days') }} as feature_days
+    cross join clock
+    -- as-of filter: the key had an event that occurred and was received before the end of the as-of day
+    where feature_days.first_known_at < clock.as_of_end_at
 
 ),
 
 user_days as (
 
     select
-        account_id,
-        day_number,
-        user_id
-    from {{ ref('int_account_user_days') }}
+        user_days.account_id,
+        user_days.day_number,
+        user_days.user_id
+    from {{ ref('int_account_user_days') }} as user_days
+    cross join clock
+    where user_days.first_known_at < clock.as_of_end_at
 
 ),
 

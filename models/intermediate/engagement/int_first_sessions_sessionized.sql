@@ -2,8 +2,19 @@
     The first session of each account (METRICS.md "first-session activation"): the run of the account's
     scoped events (any event, from its first event at/after signup) whose gaps to the previous event are
     under var session_gap_minutes. The session ends at its last event.
+
+    Cost: only the first session is needed, so the ordered (window) pass runs on each account's events of
+    [first_event_at, first_event_at + var first_session_scan_hours) only (default 24 hours), not on all
+    events. The result is exact whatever that bound: a session whose last event in the bound is closer
+    than session_gap_minutes to the bound's end might continue after it; those few accounts are
+    sessionized again over all their events.
 -#}
 {%- set gap_minutes = positive_int_var('session_gap_minutes') %}
+{%- set scan_hours = var('first_session_scan_hours', 24) %}
+{%- if scan_hours is not number or scan_hours is boolean or scan_hours <= 0 or scan_hours != scan_hours | int %}
+    {{ exceptions.raise_compiler_error("var first_session_scan_hours must be a positive whole number of hours, got '" ~ scan_hours ~ "'") }}
+{%- endif %}
+{%- set scan_end = dbt.dateadd('hour', scan_hours | int, 'first_events.first_event_at') %}
 
 with
 
@@ -16,22 +27,46 @@ events as (
 
 ),
 
-gaps as (
+first_events as (
+
+    select
+        account_id,
+        min(occurred_at) as first_event_at
+    from events
+    group by account_id
+
+),
+
+bounded_events as (
+
+    select
+        events.account_id,
+        events.occurred_at,
+        {{ scan_end }} as scan_end_at
+    from events
+    inner join first_events
+        on events.account_id = first_events.account_id
+    where events.occurred_at < {{ scan_end }}
+
+),
+
+bounded_gaps as (
 
     select
         account_id,
         occurred_at,
+        scan_end_at,
         lag(occurred_at) over (partition by account_id order by occurred_at) as previous_occurred_at
-    from events
+    from bounded_events
 
 ),
 
-session_breaks as (
+bounded_breaks as (
 
     select
         account_id,
         min(occurred_at) as second_session_started_at
-    from gaps
+    from bounded_gaps
     where
         previous_occurred_at is not null
         and {{ seconds_between('previous_occurred_at', 'occurred_at') }} >= {{ gap_minutes * 60 }}
@@ -39,20 +74,110 @@ session_breaks as (
 
 ),
 
+bounded_sessions as (
+
+    select
+        bounded_gaps.account_id,
+        min(bounded_gaps.occurred_at) as first_session_started_at,
+        max(bounded_gaps.occurred_at) as first_session_ended_at,
+        count(*) as first_session_events,
+        max(bounded_gaps.scan_end_at) as scan_end_at,
+        max(case when bounded_breaks.second_session_started_at is not null then 1 else 0 end) as has_break
+    from bounded_gaps
+    left join bounded_breaks
+        on bounded_gaps.account_id = bounded_breaks.account_id
+    where
+        bounded_breaks.second_session_started_at is null
+        or bounded_gaps.occurred_at < bounded_breaks.second_session_started_at
+    group by bounded_gaps.account_id
+
+),
+
+closed_sessions as (
+
+    -- closed: a break was seen, or any later event (at/after scan_end_at) is at least the gap after the last one
+    select
+        account_id,
+        first_session_started_at,
+        first_session_ended_at,
+        first_session_events
+    from bounded_sessions
+    where
+        has_break = 1
+        or {{ seconds_between('first_session_ended_at', 'scan_end_at') }} >= {{ gap_minutes * 60 }}
+
+),
+
+open_accounts as (
+
+    select account_id
+    from bounded_sessions
+    where
+        has_break = 0
+        and {{ seconds_between('first_session_ended_at', 'scan_end_at') }} < {{ gap_minutes * 60 }}
+
+),
+
+open_gaps as (
+
+    select
+        events.account_id,
+        events.occurred_at,
+        lag(events.occurred_at) over (partition by events.account_id order by events.occurred_at)
+            as previous_occurred_at
+    from events
+    inner join open_accounts
+        on events.account_id = open_accounts.account_id
+
+),
+
+open_breaks as (
+
+    select
+        account_id,
+        min(occurred_at) as second_session_started_at
+    from open_gaps
+    where
+        previous_occurred_at is not null
+        and {{ seconds_between('previous_occurred_at', 'occurred_at') }} >= {{ gap_minutes * 60 }}
+    group by account_id
+
+),
+
+open_sessions as (
+
+    select
+        open_gaps.account_id,
+        min(open_gaps.occurred_at) as first_session_started_at,
+        max(open_gaps.occurred_at) as first_session_ended_at,
+        count(*) as first_session_events
+    from open_gaps
+    left join open_breaks
+        on open_gaps.account_id = open_breaks.account_id
+    where
+        open_breaks.second_session_started_at is null
+        or open_gaps.occurred_at < open_breaks.second_session_started_at
+    group by open_gaps.account_id
+
+),
+
 final as (
 
     select
-        gaps.account_id,
-        min(gaps.occurred_at) as first_session_started_at,
-        max(gaps.occurred_at) as first_session_ended_at,
-        count(*) as first_session_events
-    from gaps
-    left join session_breaks
-        on gaps.account_id = session_breaks.account_id
-    where
-        session_breaks.second_session_started_at is null
-        or gaps.occurred_at < session_breaks.second_session_started_at
-    group by gaps.account_id
+        account_id,
+        first_session_started_at,
+        first_session_ended_at,
+        first_session_events
+    from closed_sessions
+
+    union all
+
+    select
+        account_id,
+        first_session_started_at,
+        first_session_ended_at,
+        first_session_events
+    from open_sessions
 
 )
 
