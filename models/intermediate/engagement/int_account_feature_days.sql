@@ -18,32 +18,11 @@
     on_schema_change='fail'
 ) }}
 
-{#- rescan_from_at: received_at bound of the touched keys; scan_from_at: no event of a touched key occurred
-    before it (a key's day starts after its touching event's occurred_at - 1 day), so the events are pruned on
-    occurred_at too (both read first and inlined as literals: pushed down to the staging scans) -#}
-{%- set rescan_from_at = none %}
-{%- set scan_from_at = none %}
-{%- if is_incremental() and execute %}
-{%- set rescan_query -%}
-with bound as (
-
-    select {{ dbt.dateadd('day', -1 * var('lookback_days'), 'max(last_received_at)') }} as rescan_from_at
-    from {{ this }}
-
-)
-
-select
-    cast(bound.rescan_from_at as {{ dbt.type_string() }}) as rescan_from_at,
-    cast({{ dbt.dateadd('day', -1, 'min(events.occurred_at)') }} as {{ dbt.type_string() }}) as scan_from_at
-from bound
-left join {{ ref('stg_product__events') }} as events
-    on events.received_at >= bound.rescan_from_at
-group by bound.rescan_from_at
-{%- endset %}
-{%- set bounds = run_query(rescan_query) %}
-{%- set rescan_from_at = bounds.columns[0].values()[0] %}
-{%- set scan_from_at = bounds.columns[1].values()[0] %}
-{%- endif %}
+{#- the rescan window (macros/engagement/engagement_helpers.sql): rescan_from_at bounds the received_at of
+    the touched keys, scan_from_at their occurred_at (none on a full build) -#}
+{%- set rescan = engagement_rescan_bounds() %}
+{%- set rescan_from_at = rescan['rescan_from_at'] %}
+{%- set scan_from_at = rescan['scan_from_at'] %}
 
 with
 

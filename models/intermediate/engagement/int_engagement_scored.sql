@@ -14,10 +14,7 @@
 {%- set adoption_days = positive_int_var('feature_adoption_window_days') %}
 {%- set product_adoption_days = positive_int_var('product_adoption_window_days') %}
 {%- set team_cap = positive_int_var('pes_team_cap') %}
-{%- set weights = pes_weights() %}
 {%- set tiers = engagement_tier_thresholds() %}
-{%- set capped_users = 'case when active_users_14d < ' ~ team_cap
-    ~ ' then active_users_14d else ' ~ team_cap ~ ' end' %}
 {%- set adoption_end = dbt.dateadd('day', product_adoption_days, 'evaluation.evaluation_end_at') %}
 
 with
@@ -183,11 +180,10 @@ scored as (
         is_pes_window_complete,
         {{ safe_rate('core_features_used_14d', 'core_features_total') }} as breadth_14d,
         {{ safe_rate('active_days_14d', engagement_days) }} as frequency_14d,
-        {{ safe_rate(capped_users, team_cap) }} as team_14d,
-        coalesce({{ safe_rate(weights[0] ~ ' * core_features_used_14d', 'core_features_total') }}, 0)
-        + {{ safe_rate(weights[1] ~ ' * active_days_14d', engagement_days) }}
-        + {{ safe_rate(weights[2] ~ ' * (' ~ capped_users ~ ')', team_cap) }}
-            as pes_14d,
+        {{ safe_rate(pes_capped_users('active_users_14d'), team_cap) }} as team_14d,
+        {{ pes_score(
+            'core_features_used_14d', 'core_features_total', 'active_days_14d', engagement_days, 'active_users_14d'
+        ) }} as pes_14d,
         {{ safe_rate('core_features_used_30d', 'core_features_total') }} as feature_adoption_30d
     from components
 

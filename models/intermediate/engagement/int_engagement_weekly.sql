@@ -5,10 +5,6 @@
     days / 7), team (min(users, pes_team_cap) / cap), weighted by the PES weights.
     week_start = the date of signup_at + 7n days; is_complete_week when the week has fully elapsed.
 -#}
-{%- set team_cap = positive_int_var('pes_team_cap') %}
-{%- set weights = pes_weights() %}
-{%- set capped_users = 'case when active_users < ' ~ team_cap ~ ' then active_users else ' ~ team_cap ~ ' end' %}
-
 with
 
 clock as (
@@ -168,10 +164,7 @@ final as (
         active_days,
         core_features_used,
         active_users,
-        coalesce({{ safe_rate(weights[0] ~ ' * core_features_used', 'core_features_total') }}, 0)
-        + {{ safe_rate(weights[1] ~ ' * active_days', 7) }}
-        + {{ safe_rate(weights[2] ~ ' * (' ~ capped_users ~ ')', team_cap) }}
-            as pes
+        {{ pes_score('core_features_used', 'core_features_total', 'active_days', 7, 'active_users') }} as pes
     from combined
 
 )

@@ -70,49 +70,9 @@ bounds as (
 
 ),
 
-digits as (
-
-    select 0 as digit
-    union all
-    select 1 as digit
-    union all
-    select 2 as digit
-    union all
-    select 3 as digit
-    union all
-    select 4 as digit
-    union all
-    select 5 as digit
-    union all
-    select 6 as digit
-    union all
-    select 7 as digit
-    union all
-    select 8 as digit
-    union all
-    select 9 as digit
-
-),
-
-day_numbers as (
-
-    -- 0 .. 99 999 days (274 years) without a non-portable generate_series
-    select d1.digit + 10 * d2.digit + 100 * d3.digit + 1000 * d4.digit + 10000 * d5.digit as day_number
-    from digits as d1
-    cross join digits as d2
-    cross join digits as d3
-    cross join digits as d4
-    cross join digits as d5
-
-),
-
 day_spine as (
 
-    select
-        cast({{ dbt.dateadd('day', 'day_numbers.day_number', 'bounds.first_rate_date') }} as date) as rate_date
-    from day_numbers
-    cross join bounds
-    where day_numbers.day_number <= {{ dbt.datediff('bounds.first_rate_date', 'bounds.as_of_date', 'day') }}
+    {{ date_spine_between('day', 'bounds', 'first_rate_date', 'as_of_date', 'rate_date', 100000) }}
 
 ),
 

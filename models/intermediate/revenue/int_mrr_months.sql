@@ -32,52 +32,20 @@ bounds as (
 
 ),
 
-digits as (
+month_spine as (
 
-    select 0 as digit
-    union all
-    select 1 as digit
-    union all
-    select 2 as digit
-    union all
-    select 3 as digit
-    union all
-    select 4 as digit
-    union all
-    select 5 as digit
-    union all
-    select 6 as digit
-    union all
-    select 7 as digit
-    union all
-    select 8 as digit
-    union all
-    select 9 as digit
-
-),
-
-month_numbers as (
-
-    -- 0 .. 999 months, without a non-portable generate_series
-    select d1.digit + 10 * d2.digit + 100 * d3.digit as month_number
-    from digits as d1
-    cross join digits as d2
-    cross join digits as d3
+    {{ date_spine_between('month', 'bounds', 'first_month_start', 'as_of_month_start', 'month_start', 1000) }}
 
 ),
 
 months as (
 
     select
-        cast({{ dbt.dateadd('month', 'month_numbers.month_number', 'bounds.first_month_start') }} as date)
-            as month_start,
+        month_spine.month_start,
         bounds.as_of_month_start,
         bounds.as_of_date
-    from month_numbers
+    from month_spine
     cross join bounds
-    where
-        month_numbers.month_number
-        <= {{ dbt.datediff('bounds.first_month_start', 'bounds.as_of_month_start', 'month') }}
 
 ),
 
