@@ -1,15 +1,29 @@
 -- No staging relation (base views included) carries a raw email, the NPS comment or raw JSON payloads.
-{%- set staging_schema = ref('stg_product__users').schema %}
+-- Column lists come from the adapter, not information_schema (a Spark session has none).
+-- depends_on: {{ ref('stg_product__users') }}
+{%- set forbidden = ['email', 'comment', 'properties', 'metadata'] -%}
+{%- set offenders = [] -%}
+{%- if execute -%}
+{%- for node in graph.nodes.values() if node.resource_type == 'model' and node.fqn[1] == 'staging' -%}
+{%- set relation = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias) -%}
+{%- if relation is not none -%}
+{%- for column in adapter.get_columns_in_relation(relation) if column.name | lower in forbidden -%}
+{%- do offenders.append((node.alias, column.name | lower)) -%}
+{%- endfor -%}
+{%- endif -%}
+{%- endfor -%}
+{%- endif %}
 
-with staging_columns as (
-
-    select
-        table_name,
-        column_name
-    from information_schema.columns
-    where lower(table_schema) = lower('{{ staging_schema }}')
-
-)
-
-select * from staging_columns
-where lower(column_name) in ('email', 'comment', 'properties', 'metadata')
+{% if offenders | length == 0 -%}
+select
+    cast(null as {{ dbt.type_string() }}) as relation_name,
+    cast(null as {{ dbt.type_string() }}) as column_name
+where 1 = 0
+{%- else -%}
+{%- for relation_name, column_name in offenders %}
+select
+    '{{ relation_name }}' as relation_name,
+    '{{ column_name }}' as column_name
+{% if not loop.last %}union all{% endif %}
+{%- endfor %}
+{%- endif %}
