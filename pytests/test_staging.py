@@ -83,13 +83,16 @@ def _landing_key(table: str, row: dict) -> str | None:
 
 def _staged(con, table: str) -> pd.DataFrame:
     model, _ = STAGING_MODELS[table]
-    return con.execute(f"select * from {STAGING}.{model}").df()
+    # same row order as _staged_keys (the natural key is unique in staging), so keys line up with rows
+    order = f" order by {', '.join(STAGED_NATURAL_KEYS[table])}" if table in STAGED_NATURAL_KEYS else ""
+    return con.execute(f"select * from {STAGING}.{model}{order}").df()
 
 
 def _staged_keys(con, table: str) -> list[str]:
     model, key = STAGING_MODELS[table]
     if table in STAGED_NATURAL_KEYS:  # python values (dates stay dates): "2026-01-01|marketing|..."
-        rows = con.execute(f"select {', '.join(STAGED_NATURAL_KEYS[table])} from {STAGING}.{model}").fetchall()
+        cols = ', '.join(STAGED_NATURAL_KEYS[table])
+        rows = con.execute(f"select {cols} from {STAGING}.{model} order by {cols}").fetchall()
         return ["|".join(str(v) for v in r) for r in rows]
     return [r[0] for r in con.execute(f"select {key} from {STAGING}.{model}").fetchall()]
 
