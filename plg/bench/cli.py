@@ -287,8 +287,12 @@ class SizeRun:
 
     def build(self, name: str, full_refresh: bool) -> dict[str, Any]:
         args = ["build"] + (["--full-refresh"] if full_refresh else [])
+        # unit tests check logic on fixed fixtures, not the data: a scheduled run leaves them to CI
+        # (the dbt docs' advice; `make test` runs them). --unit-tests puts them back.
         if self.args.exclude_tests:
             args += ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
+        elif not self.args.unit_tests:
+            args += ["--exclude-resource-type", "unit_test"]
         measured = self._dbt(name, *args)
         self._phase_copy(name)
         summary = slowest_models(self.target / "run_results.json", self.target / "manifest.json", self.args.top)
@@ -319,6 +323,7 @@ class SizeRun:
                 "seed": self.args.seed,
                 "vars": self.args.vars,
                 "tests_in_build": not self.args.exclude_tests,
+                "unit_tests_in_build": bool(self.args.unit_tests and not self.args.exclude_tests),
             },
         }
         self.prepare()
@@ -445,8 +450,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--out", type=Path, default=PROJECT_DIR / "bench_results",
                         help="where results.json and results.md are merged/written")
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--memory-limit", default=os.environ.get("PLG_DUCKDB_MEMORY_LIMIT", "12GB"),
-                        help="DuckDB memory_limit for dbt and the floor (default $PLG_DUCKDB_MEMORY_LIMIT or 12GB)")
+    parser.add_argument("--memory-limit", default=os.environ.get("PLG_DUCKDB_MEMORY_LIMIT", "10GB"),
+                        help="DuckDB memory_limit for dbt and the floor (default $PLG_DUCKDB_MEMORY_LIMIT or 10GB)")
     parser.add_argument("--duckdb-threads", type=int, default=int(os.environ.get("PLG_DUCKDB_THREADS", "2")))
     parser.add_argument("--dbt-threads", type=int, default=int(os.environ.get("PLG_THREADS", "2")))
     parser.add_argument("--project-dir", type=Path, default=PROJECT_DIR)
@@ -457,7 +462,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--generator-arg", action="append",
                         help="extra argument passed to plg.generate (repeatable, e.g. --generator-arg=--foo)")
     parser.add_argument("--exclude-tests", action="store_true",
-                        help="dbt build without data/unit tests (default: tests included, as a scheduled run)")
+                        help="dbt build without data/unit tests (default: data tests included, as a scheduled run)")
+    parser.add_argument("--unit-tests", action="store_true",
+                        help="also run the unit tests in each build (default: left to CI, as in a scheduled run)")
     parser.add_argument("--top", type=int, default=10, help="how many slowest models to keep (default 10)")
     parser.add_argument("--keep-warehouse", action="store_true",
                         help="keep each size's warehouse file (default: delete it after the size is done)")

@@ -97,6 +97,10 @@ def _get(run: dict[str, Any], *keys: str) -> Any:
     return value
 
 
+def _yes_no(value: Any) -> str:
+    return "?" if value is None else ("yes" if value else "no")
+
+
 def _fmt(value: Any, digits: int = 1) -> str:
     if value is None:
         return "–"
@@ -188,7 +192,9 @@ def render_markdown(data: dict[str, Any]) -> str:
         settings = run.get("settings", {})
         lines.append(
             f"Settings: memory_limit {settings.get('memory_limit')}, DuckDB threads "
-            f"{settings.get('duckdb_threads')}, dbt threads {settings.get('dbt_threads')}, seed {settings.get('seed')}."
+            f"{settings.get('duckdb_threads')}, dbt threads {settings.get('dbt_threads')}, seed {settings.get('seed')}; "
+            f"builds run the data tests: {_yes_no(settings.get('tests_in_build'))}, "
+            f"the unit tests: {_yes_no(settings.get('unit_tests_in_build'))}."
         )
         for phase, title in (("full_build", "Full build"), ("incremental_build", "Incremental build")):
             build = run.get(phase) or {}

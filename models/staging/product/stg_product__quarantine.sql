@@ -1,7 +1,8 @@
 {#-
     Every unusable landed row of the product source: one row per row that is not staged and is not a
-    repeated delivery. Events: the earliest delivery of an event_id is judged (later copies are duplicates);
-    only the deliveries of event_ids with a broken rule are ranked (cheap at scale).
+    repeated delivery. Events: the earliest delivery of an event_id is judged (later copies are duplicates)
+    by the incremental base_product__quarantined_events; rows with a null event_id are all quarantined
+    (rule null_event_id) and read here with a filter the landing scan applies, so a daily run stays cheap.
 -#}
 {{ config(materialized='table') }}
 
@@ -27,42 +28,14 @@ users as (
 
 ),
 
-event_deliveries as (
-
-    select * from {{ ref('base_product__events') }}
-
-),
-
 events_without_key as (
 
     select
         record_key,
         quarantine_rule,
         quarantine_detail
-    from event_deliveries
+    from {{ ref('base_product__events') }}
     where event_id is null
-
-),
-
-flagged_event_ids as (
-
-    select distinct event_id
-    from event_deliveries
-    where event_id is not null and quarantine_rule is not null
-
-),
-
-flagged_event_deliveries as (
-
-    select
-        event_deliveries.*,
-        row_number() over (
-            partition by event_deliveries.event_id
-            order by {{ event_delivery_order('event_deliveries') }}
-        ) as delivery_rank
-    from event_deliveries
-    inner join flagged_event_ids
-        on event_deliveries.event_id = flagged_event_ids.event_id
 
 ),
 
@@ -72,8 +45,7 @@ events_with_key as (
         record_key,
         quarantine_rule,
         quarantine_detail
-    from flagged_event_deliveries
-    where delivery_rank = 1 and quarantine_rule is not null
+    from {{ ref('base_product__quarantined_events') }}
 
 ),
 

@@ -1,7 +1,8 @@
 {#-
     Events, one row per DELIVERY (no de-duplication here, so the model stays row-local and cheap: the staging
-    model and the quarantine filter by event_id first, then rank deliveries).
-    Normalises the name (trim + lower case), parses properties (feature, invitee_count), resolves a null
+    model ranks only the deliveries flagged has_repeated_event_id, from base_product__repeated_event_ids;
+    a filter on that flag is applied right after the landing scan, before any parsing).
+    Normalises the name (trim + lower case), parses properties once (feature, invitee_count), resolves a null
     account_id through the user, and computes the quarantine rule (first broken, null when fine).
     Raw properties text is not carried (it may hold PII): properties_hash breaks ties between deliveries.
 -#}
@@ -24,6 +25,23 @@ with source as (
 
 ),
 
+repeated_event_ids as (
+
+    select event_id from {{ ref('base_product__repeated_event_ids') }}
+
+),
+
+flagged as (
+
+    select
+        source.*,
+        (repeated_event_ids.event_id is not null) as has_repeated_event_id
+    from source
+    left join repeated_event_ids
+        on source.event_id = repeated_event_ids.event_id
+
+),
+
 users as (
 
     select
@@ -33,7 +51,7 @@ users as (
 
 ),
 
-renamed as (
+parsed as (
 
     select
         event_id,
@@ -43,10 +61,27 @@ renamed as (
         occurred_at,
         received_at,
         properties,
-        (properties is not null and not {{ is_json_object('properties') }}) as is_properties_invalid,
-        {{ json_text('properties', 'feature') }} as feature_property,
-        {{ json_text('properties', 'invitee_count') }} as invitee_count_text
-    from source
+        has_repeated_event_id,
+        {{ json_parse('properties') }} as properties_json
+    from flagged
+
+),
+
+renamed as (
+
+    select
+        event_id,
+        event_name,
+        user_id,
+        landed_account_id,
+        occurred_at,
+        received_at,
+        properties,
+        has_repeated_event_id,
+        (properties is not null and not {{ json_parsed_is_object('properties_json') }}) as is_properties_invalid,
+        {{ json_parsed_text('properties_json', 'feature') }} as feature_property,
+        {{ json_parsed_text('properties_json', 'invitee_count') }} as invitee_count_text
+    from parsed
 
 ),
 
@@ -60,6 +95,7 @@ resolved as (
         renamed.occurred_at,
         renamed.received_at,
         renamed.properties,
+        renamed.has_repeated_event_id,
         renamed.is_properties_invalid,
         renamed.feature_property,
         {{ safe_cast_integer('renamed.invitee_count_text') }} as invitee_count,
@@ -84,6 +120,7 @@ final as (
         received_at,
         feature_property,
         invitee_count,
+        has_repeated_event_id,
         {{ dbt.hash('properties') }} as properties_hash,
         {{ record_key(['event_id']) }} as record_key,
         {{ first_broken_rule(rules) }} as quarantine_rule,

@@ -7,7 +7,10 @@
 
 with source as (
 
-    select * from {{ source('stripe', 'customers') }}
+    select
+        *,
+        {{ json_parse('metadata') }} as metadata_json
+    from {{ source('stripe', 'customers') }}
 
 ),
 
@@ -21,13 +24,15 @@ renamed as (
 
     select
         source.id as customer_id,
-        {{ json_text('source.metadata', 'account_id') }} as account_id,
+        {{ json_parsed_text('source.metadata_json', 'account_id') }} as account_id,
         {{ email_domain('source.email') }} as email_domain,
         {{ email_hash('source.email') }} as email_hash,
         source.created as created_at,
         upper(trim(source.currency)) as currency_code,
         source.is_deleted,
-        (source.metadata is not null and not {{ is_json_object('source.metadata') }}) as is_metadata_invalid,
+        (
+            source.metadata is not null and not {{ json_parsed_is_object('source.metadata_json') }}
+        ) as is_metadata_invalid,
         (source.currency is not null and currencies.currency_code is null) as is_currency_unknown
     from source
     left join currencies
