@@ -36,3 +36,90 @@
             ~ '.event_id and landed.received_at < ' ~ bound ~ ')'
     }) }}
 {% endmacro %}
+
+{#-
+    earliest_event_deliveries(columns, judged): the CTEs that judge each event_id by its EARLIEST delivery
+    (event_delivery_order), shared by stg_product__events (judged='clean') and
+    base_product__quarantined_events (judged='broken') so both always judge the same delivery.
+    Emits `landed` (the landing's event_id / received_at), `single_deliveries` (ids landed once: their only
+    delivery), `repeated_ranked` (ids landed more than once, flagged has_repeated_event_id by
+    base_product__events: only these are ranked) and `earliest_deliveries` (the earliest delivery of each id,
+    kept when it is clean / broken), each followed by a comma. base_product__events is read once per branch
+    (not through a shared CTE, which DuckDB would materialize), so each branch's filter on
+    has_repeated_event_id reaches the landing scan before any parsing. In an incremental run only the
+    deliveries inside the re-scan window are read (event_rescan_predicates).
+-#}
+{% macro earliest_event_deliveries(columns, judged) -%}
+{%- if judged not in ('clean', 'broken') -%}
+    {{ exceptions.raise_compiler_error("earliest_event_deliveries: judged must be 'clean' or 'broken', got '" ~ judged ~ "'") }}
+{%- endif -%}
+{%- set kept = 'quarantine_rule is null' if judged == 'clean' else 'quarantine_rule is not null' -%}
+{%- set rescan = event_rescan_predicates('judged_deliveries') -%}
+{%- set column_list = columns | join(', ') -%}
+landed as (
+
+    select
+        event_id,
+        received_at
+    from {{ source('product', 'events') }}
+    where event_id is not null
+
+),
+
+single_deliveries as (
+
+    select {{ column_list }}
+    from {{ ref('base_product__events') }}
+    where
+        event_id is not null
+        and not has_repeated_event_id
+        and {{ kept }}
+        and {{ rescan.in_rescan }}
+
+),
+
+repeated_ranked as (
+
+    select
+        {{ column_list }},
+        {%- if 'quarantine_rule' not in columns %}
+        quarantine_rule,
+        {%- endif %}
+        row_number() over (
+            partition by event_id
+            order by {{ event_delivery_order() }}
+        ) as delivery_rank
+    from {{ ref('base_product__events') }}
+    where
+        event_id is not null
+        and has_repeated_event_id
+        and {{ rescan.in_rescan }}
+
+),
+
+judged_deliveries as (
+
+    select {{ column_list }}
+    from single_deliveries
+    union all
+    select {{ column_list }}
+    from repeated_ranked
+    where delivery_rank = 1 and {{ kept }}
+
+),
+
+earliest_deliveries as (
+
+    select judged_deliveries.*
+    from judged_deliveries
+    {%- if is_incremental() %}
+    where
+        not exists (
+            select 1 from {{ this }} as existing
+            where existing.event_id = judged_deliveries.event_id
+        )
+        and {{ rescan.not_judged_before }}
+    {%- endif %}
+
+),
+{%- endmacro %}

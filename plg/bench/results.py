@@ -18,7 +18,7 @@ run with the same key and keeps every other one. Each run holds::
     floor     {seconds, peak_rss_mb, rows, sql},
     full_build{seconds, peak_rss_mb, models_seconds, tests_seconds, nodes,
                failures, failed_nodes, slowest_models [{model, seconds, materialized}]},
-    parse     {first_seconds, partial_seconds},
+    parse     {first_seconds (cold, no saved manifest), partial_seconds (partial parsing)},
     append_day{seconds, peak_rss_mb, events_appended},
     incremental_build {same keys as full_build},
     ratios    {full_over_floor, full_models_over_floor, incremental_over_full},
@@ -136,6 +136,7 @@ SUMMARY_COLUMNS: list[tuple[str, tuple[str, ...], int]] = [
     ("incremental s", ("incremental_build", "seconds"), 1),
     ("incr peak RSS MB", ("incremental_build", "peak_rss_mb"), 0),
     ("incr ÷ full", ("ratios", "incremental_over_full"), 3),
+    ("parse s (cold)", ("parse", "first_seconds"), 2),
     ("parse s (partial)", ("parse", "partial_seconds"), 2),
     ("memory limit", ("settings", "memory_limit"), 0),
 ]
