@@ -1,4 +1,6 @@
 -- Independent check of the de-duplication: no landed delivery of a staged event_id was received earlier.
+-- Only an event_id landed more than once can fail, so the landing is first reduced to those ids and their
+-- first received_at (one aggregate, counted here from the landing, not from the models under test).
 with staged as (
 
     select
@@ -18,17 +20,27 @@ landed as (
 
 ),
 
+landed_more_than_once as (
+
+    select
+        event_id,
+        min(received_at) as first_received_at
+    from landed
+    group by event_id
+    having count(*) > 1
+
+),
+
 earlier_deliveries as (
 
     select
         staged.event_id,
         staged.received_at as staged_received_at,
-        landed.received_at as earlier_received_at
+        landed_more_than_once.first_received_at as earlier_received_at
     from staged
-    inner join landed
-        on
-            staged.event_id = landed.event_id
-            and staged.received_at > landed.received_at
+    inner join landed_more_than_once
+        on staged.event_id = landed_more_than_once.event_id
+    where staged.received_at > landed_more_than_once.first_received_at
 
 )
 
