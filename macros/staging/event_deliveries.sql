@@ -18,19 +18,21 @@
 {% endmacro %}
 
 {#-
-    event_rescan_predicates(candidate): the two filters of an incremental event model, as SQL text:
+    event_rescan_predicates(candidate, received_column): the filters of an incremental event model, as SQL
+    text (the bound from event_rescan_from_at(received_column)), and is_rescan (false on a full refresh):
     in_rescan          the deliveries to judge in this run (received from the bound on, or received_at null);
     not_judged_before  no delivery of <candidate>.event_id landed before the bound (the model's CTE `landed`
                        holds the landing's event_id and received_at);
     both `true` on a full refresh (everything is judged).
 -#}
-{% macro event_rescan_predicates(candidate) %}
-    {%- set rescan_from_at = event_rescan_from_at() %}
+{% macro event_rescan_predicates(candidate, received_column='received_at') %}
+    {%- set rescan_from_at = event_rescan_from_at(received_column) %}
     {%- if rescan_from_at is none %}
-        {{ return({'in_rescan': 'true', 'not_judged_before': 'true'}) }}
+        {{ return({'is_rescan': false, 'in_rescan': 'true', 'not_judged_before': 'true'}) }}
     {%- endif %}
     {%- set bound = "cast('" ~ rescan_from_at ~ "' as " ~ dbt.type_timestamp() ~ ")" %}
     {{ return({
+        'is_rescan': true,
         'in_rescan': '(received_at >= ' ~ bound ~ ' or received_at is null)',
         'not_judged_before': 'not exists (select 1 from landed where landed.event_id = ' ~ candidate
             ~ '.event_id and landed.received_at < ' ~ bound ~ ')'

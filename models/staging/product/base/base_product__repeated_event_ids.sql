@@ -16,7 +16,7 @@
     on_schema_change='append_new_columns'
 ) }}
 
-{%- set rescan_from_at = event_rescan_from_at('latest_received_at') %}
+{%- set rescan = event_rescan_predicates('repeated', received_column='latest_received_at') %}
 
 with
 
@@ -30,14 +30,12 @@ landed as (
 
 ),
 
-{% if rescan_from_at is not none -%}
+{% if rescan.is_rescan -%}
 recently_delivered as (
 
     select distinct event_id
     from landed
-    where
-        received_at >= cast('{{ rescan_from_at }}' as {{ dbt.type_timestamp() }})
-        or received_at is null
+    where {{ rescan.in_rescan }}
 
 ),
 
