@@ -48,7 +48,7 @@ TRENDS = [
     ("trial_conversion_rate", "Trial conversion rate", "pct", "trial"),
     ("product_adoption_rate", "Product adoption rate", "pct", "adoption"),
     ("median_activation_hours", "Median activation time (hours)", "num", "activation"),
-    ("net_revenue_retention_rate", "Net revenue retention (monthly)", "pct", "calendar"),
+    ("net_revenue_retention_rate", "NRR (monthly)", "pct", "calendar"),
     ("logo_churn_rate", "Logo churn rate (monthly)", "pct", "calendar"),
     ("gross_revenue_churn_rate", "Gross revenue churn (monthly)", "pct", "calendar"),
     ("arpa_usd", "ARPA", "money", "calendar"),
@@ -390,12 +390,11 @@ def _km_chart(data: dict[str, Any], st: dict[str, Any]) -> tuple[str, str]:
                 fl[idx[r["day_offset"]]] = not comp
         if any(y is not None for y in ys):
             series.append((c.strftime("%Y-%m"), ys, fl))
-    colors = ["#93c5fd", "#60a5fa", "#3b82f6", "#2563eb", "#1d4ed8", "#1e3a8a"][-len(series):] if len(series) <= 6 else None
     chart = svg.line_chart(series, [f"day {d + 1}" for d in offsets], "pct",
                            "Kaplan–Meier cumulative conversion by day since signup", width=1000, height=340,
-                           colors=colors, faded_name="incomplete (censored accounts)", max_x_labels=10)
+                           faded_name="incomplete (censored accounts)", max_x_labels=10)
     return (f'<div data-series="{len(series)}">{chart}</div>',
-            f"The {len(series)} latest monthly signup cohorts (darker = newer). Kaplan–Meier: each account counts until "
+            f"The {len(series)} latest monthly signup cohorts. Kaplan–Meier: each account counts until "
             "it converts or until the end of the as-of day, so a young cohort's curve never dips; dashed, hollow "
             "points: incomplete (some accounts of the cohort are not that old yet).")
 
@@ -419,7 +418,7 @@ def _bridge_chart(kpis: list[dict[str, Any]], as_of: dt.date | None) -> tuple[st
     ]
     explained = sum(v for _, v, k in steps[:-1])
     gap = (_f(cur["mrr_usd"]) or 0.0) - explained
-    chart, floor = svg.waterfall(steps, f"MRR bridge {_month_label(cur['month_start'])}")
+    chart, floor = svg.waterfall(steps, f"MRR bridge {_month_label(cur['month_start'])}", width=600, height=340)
     note = (f"{_month_label(cur['month_start'])} (the latest complete month): previous MRR + new + reactivation + "
             "expansion − contraction − churn + FX adjustment = MRR")
     if floor > 0:
@@ -437,7 +436,7 @@ def _movements_chart(kpis: list[dict[str, Any]], as_of: dt.date | None) -> tuple
     comps = [(label, color, [_f(r[c]) or 0.0 for r in rows], sign) for c, label, color, sign in MOVEMENTS]
     net = [sum(sign * (_f(r[c]) or 0.0) for c, _, _, sign in MOVEMENTS) for r in rows]
     flags = kpi.maturity_flags([r["month_start"] for r in rows], 0, as_of)
-    chart = svg.stacked_movements(months, comps, net, "MRR movements by month", flags=flags)
+    chart = svg.stacked_movements(months, comps, net, "MRR movements by month", flags=flags, width=600, height=340)
     note = ("Up: new, expansion and reactivation MRR; down: contraction and churned MRR (constant currency; the FX "
             "effect is in the bridge). Line: net new MRR = the sum of the five.")
     if any(flags):
@@ -456,7 +455,7 @@ def _trend_charts(kpis: list[dict[str, Any]], st: dict[str, Any]) -> str:
         flags = kpi.maturity_flags([r["month_start"] for r in kpis], w, st["as_of"])
         h = kpi.headline(kpis, col, w, st["as_of"])
         latest = svg.value_label(kind, h["value"]) + " · " + _month_label(h["month"]) if h else "–"
-        zero = kind != "num" or col != "nps"
+        zero = col not in ("nps", "net_revenue_retention_rate")
         chart = svg.line_chart([(title, ys, flags)], labels, kind, f"{title} by month", width=440, height=200,
                                legend=False, zero=zero, max_x_labels=5,
                                faded_name="immature" if w else "month not over")

@@ -142,8 +142,9 @@ class Chromium:
 
 
 def inspect_page(html_path: Path, screenshot: Path | None = None, executable: str | None = None,
-                 width: int = 1280) -> dict[str, Any]:
-    """Load the page; return {charts, console_errors, requests, screenshot}."""
+                 width: int = 1280, part_height: int = 0) -> dict[str, Any]:
+    """Load the page; return {charts, console_errors, requests, screenshot, parts}. ``part_height`` > 0:
+    also save the page in slices of that height (<screenshot stem>_part<N>.png), easier to look at."""
     exe = executable or find_chromium()
     if not exe:
         raise FileNotFoundError("Chromium not found: apt-get install -y chromium")
@@ -159,7 +160,7 @@ def inspect_page(html_path: Path, screenshot: Path | None = None, executable: st
         browser.wait_event("Page.loadEventFired", session)
         result = browser.send("Runtime.evaluate", {"expression": INSPECT_JS, "returnByValue": True}, session=session)
         charts = json.loads(result["result"]["value"])
-        shot = None
+        shot, parts = None, []
         if screenshot is not None:
             height = browser.send("Runtime.evaluate", {
                 "expression": "Math.ceil(document.documentElement.scrollHeight)", "returnByValue": True,
@@ -172,6 +173,13 @@ def inspect_page(html_path: Path, screenshot: Path | None = None, executable: st
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             screenshot.write_bytes(base64.b64decode(png))
             shot = screenshot.resolve()
+            for i, top in enumerate(range(0, int(height), part_height) if part_height > 0 else []):
+                clip = {"x": 0, "y": top, "width": width, "height": min(part_height, int(height) - top), "scale": 1}
+                data = browser.send("Page.captureScreenshot", {"format": "png", "clip": clip,
+                                                               "captureBeyondViewport": True}, session=session)["data"]
+                part = screenshot.with_name(f"{screenshot.stem}_part{i + 1}.png")
+                part.write_bytes(base64.b64decode(data))
+                parts.append(part.resolve())
         errors, requests = [], []
         for ev in browser.events:
             method, params = ev.get("method"), ev.get("params", {})
@@ -183,7 +191,7 @@ def inspect_page(html_path: Path, screenshot: Path | None = None, executable: st
                 errors.append("log: " + params["entry"].get("text", ""))
             elif method == "Network.requestWillBeSent":
                 requests.append(params["request"]["url"])
-        return {"charts": charts, "console_errors": errors, "requests": requests, "screenshot": shot}
+        return {"charts": charts, "console_errors": errors, "requests": requests, "screenshot": shot, "parts": parts}
     finally:
         browser.close()
 
@@ -192,8 +200,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Inspect an HTML report in headless Chromium.")
     parser.add_argument("html")
     parser.add_argument("--screenshot", default=None)
+    parser.add_argument("--parts", type=int, default=0, help="also save slices of this height in px")
     args = parser.parse_args(argv)
-    res = inspect_page(Path(args.html), Path(args.screenshot) if args.screenshot else None)
+    res = inspect_page(Path(args.html), Path(args.screenshot) if args.screenshot else None, part_height=args.parts)
     for c in res["charts"]:
         print(f"{c['chart']:<36} {c['kind']:<6} {c['width']:>6.0f}x{c['height']:<5.0f} marks={c['marks']} rows={c['rows']}")
     print(f"console errors: {len(res['console_errors'])}")
@@ -201,6 +210,8 @@ def main(argv: list[str] | None = None) -> int:
         print("  " + e)
     if res["screenshot"]:
         print(f"screenshot: {res['screenshot']}")
+    for p in res["parts"]:
+        print(f"  part: {p}")
     return 1 if res["console_errors"] else 0
 
 

@@ -31,7 +31,55 @@ def _month(start: dt.date, k: int) -> dt.date:
     return dt.date(start.year + y, m + 1, 1)
 
 
-def build_sample(path: Path, schema: str = "analytics_marts", seed: int = 7, accounts: int = 400) -> None:
+AS_OF = dt.date(2026, 6, 15)
+
+
+def _month_end(m: dt.date) -> dt.date:
+    return _month(m, 1) - dt.timedelta(days=1)
+
+
+def cohort_rows(rnd: random.Random, as_of: dt.date, with_km: bool = True, months: int = 8,
+                max_offset: int = 90) -> list[tuple]:
+    """Monthly signup cohorts of simulated accounts up to the as-of month: signup day, conversion day
+    (or none); each account observed until the end of the as-of day (as_of + 1 day)."""
+    end = as_of + dt.timedelta(days=1)
+    first = _month(dt.date(as_of.year, as_of.month, 1), -(months - 1))
+    out = []
+    for c in range(months):
+        cstart = _month(first, c)
+        last = min(_month_end(cstart), as_of)
+        accounts = []
+        for _ in range(120 + rnd.randrange(60)):
+            signup = cstart + dt.timedelta(days=rnd.randrange((last - cstart).days + 1))
+            conv = None
+            for day in range(max_offset + 1):
+                if rnd.random() < 0.004:
+                    conv = day
+                    break
+            age = (end - signup).days  # whole days observed
+            if conv is not None and conv >= age:
+                conv = None  # not seen yet
+            accounts.append((age, conv))
+        surv = 1.0
+        youngest = min(a for a, _ in accounts)
+        for d in range(max_offset + 1):
+            old = [(a, cv) for a, cv in accounts if a >= d + 1]
+            conversions = sum(1 for _, cv in old if cv is not None and cv <= d)
+            share = conversions / len(old) if old else None
+            at_risk = sum(1 for a, cv in accounts if a > d and (cv is None or cv >= d))
+            conv_d = sum(1 for a, cv in accounts if a > d and cv == d)
+            if at_risk:
+                surv *= 1 - conv_d / at_risk
+            km = (1 - surv) if at_risk else None
+            row = ("month", cstart, d, len(old), conversions, share)
+            out.append(row + ((km, youngest >= d + 1) if with_km else ()))
+    return out
+
+
+def build_sample(path: Path, schema: str = "analytics_marts", seed: int = 7, accounts: int = 400,
+                 with_km: bool = True, with_new_marts: bool = True) -> None:
+    """with_km: fct_cohort_conversion carries km_cumulative_conversion_rate and is_complete; with_new_marts:
+    rpt_revenue_retention_cohorts and rpt_data_quality exist (both off = an older build)."""
     rnd = random.Random(seed)
     con = duckdb.connect(str(path))
     con.execute(f"create schema if not exists {schema}")
@@ -81,20 +129,13 @@ def build_sample(path: Path, schema: str = "analytics_marts", seed: int = 7, acc
                cast(floor(random() * 4) as integer) as active_users, random() * 100 as pes
         from {s}.dim_accounts, range(0, 4) as t(w)""")
 
-    # cohort conversion curves: cumulative, non-decreasing
-    rows = []
-    for grain, n in (("month", 8), ("week", 10)):
-        for c in range(n):
-            cstart = _month(start, c) if grain == "month" else start + dt.timedelta(weeks=c)
-            at_risk, cum, rate = 100 + rnd.randrange(50), 0, 0.0
-            for d in range(0, 91):
-                new = 1 if rnd.random() < 0.12 else 0
-                cum += new
-                rate = cum / at_risk
-                rows.append((grain, cstart, d, at_risk, cum, rate))
+    # cohort conversion curves, from simulated accounts: the simple share (over accounts at least d+1 days
+    # old), the Kaplan-Meier estimate and is_complete (METRICS.md "Cohorts"); the latest cohorts are young
     con.execute(f"""create or replace table {s}.fct_cohort_conversion (cohort_grain varchar, cohort_start date,
-        day_offset integer, accounts_at_risk integer, conversions integer, cumulative_conversion_rate double)""")
-    con.executemany(f"insert into {s}.fct_cohort_conversion values (?,?,?,?,?,?)", rows)
+        day_offset integer, accounts_at_risk integer, conversions integer, cumulative_conversion_rate double"""
+                + (", km_cumulative_conversion_rate double, is_complete boolean)" if with_km else ")"))
+    rows = cohort_rows(rnd, AS_OF, with_km)
+    con.executemany(f"insert into {s}.fct_cohort_conversion values ({','.join(['?'] * len(rows[0]))})", rows)
 
     # MRR: per account months, movements consistent
     mrr_rows = []
@@ -188,9 +229,37 @@ def build_sample(path: Path, schema: str = "analytics_marts", seed: int = 7, acc
     con.execute(f"""create or replace table {s}.rpt_sales_assist as
         select * from (values ('sales_demo', 40, 0.3), ('automation_only', 60, 0.1))
         as t(assist_group, accounts, conversion_rate_90d)""")
+    if with_new_marts:
+        ret = []
+        for c in range(n_months):
+            cm = _month(start, c)
+            n_acc = rnd.randrange(3, 12)
+            start_mrr = n_acc * 99.0
+            mrr = start_mrr
+            for k in range(n_months - c):
+                if k:
+                    mrr *= rnd.uniform(0.9, 1.08)
+                retained = max(1, n_acc - k // 3)
+                ret.append((cm, _month(cm, k), k, n_acc, retained, start_mrr, mrr, retained / n_acc, mrr / start_mrr))
+        con.execute(f"""create or replace table {s}.rpt_revenue_retention_cohorts (cohort_month date, month_start date,
+            months_since_start integer, cohort_accounts integer, retained_accounts integer, starting_mrr_usd double,
+            mrr_usd double, logo_retention_rate double, net_revenue_retention_rate double)""")
+        con.executemany(f"insert into {s}.rpt_revenue_retention_cohorts values (?,?,?,?,?,?,?,?,?)", ret)
+        dq = []
+        for rel, src, table, rule, quarantined in (
+                ("raw_product.events", "product", "events", "future_occurred_at", True),
+                ("raw_product.events", "product", "events", "invalid_properties", False),
+                ("raw_stripe.invoices", "stripe", "invoices", "negative_amount", True),
+                ("raw_crm.accounts", "crm", "accounts", "duplicate_key", True)):
+            for day in range(3):
+                dq.append((rel, src, table, rule, AS_OF - dt.timedelta(days=day), rnd.randrange(1, 40), quarantined))
+        con.execute(f"""create or replace table {s}.rpt_data_quality (source_relation varchar, source_name varchar,
+            table_name varchar, rule varchar, received_date date, rows bigint, is_quarantined boolean)""")
+        con.executemany(f"insert into {s}.rpt_data_quality values (?,?,?,?,?,?,?)", dq)
     con.execute("create schema if not exists analytics_intermediate")
     con.execute("create or replace table analytics_intermediate.int_clock as "
                 "select date '2026-06-15' as as_of_date, timestamp '2026-06-16 00:00:00' as as_of_end_at")
+    assert AS_OF == dt.date(2026, 6, 15)
     con.close()
 
 
@@ -206,3 +275,66 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+NEW_MARTS = ("rpt_revenue_retention_cohorts", "rpt_data_quality", "rpt_cac_by_channel")
+
+
+def copy_new_marts(working: Path, readers: Path, tables: tuple[str, ...] = NEW_MARTS,
+                   src_schema: str = "analytics_marts") -> list[str]:
+    """Test/demo fixture: copy the marts a newer plg.publish writes (NEW_MARTS) from the working file into
+    a readers' file that lacks them. Returns the tables copied."""
+    con = duckdb.connect(str(readers))
+    try:
+        con.execute(f"attach '{working}' as w (read_only)")
+        have = {r[0] for r in con.execute("select table_name from information_schema.tables "
+                                          "where table_catalog = 'w' and table_schema = ?", [src_schema]).fetchall()}
+        present = {r[0] for r in con.execute("select table_name from information_schema.tables "
+                                             "where table_schema = 'marts'").fetchall()}
+        done = [t for t in tables if t in have and t not in present]
+        for t in done:
+            con.execute(f"create table marts.{t} as select * from w.{src_schema}.{t}")
+        con.execute("detach w")
+        return done
+    finally:
+        con.close()
+
+
+def add_km_columns(readers: Path, schema: str = "marts") -> None:
+    """Test/demo fixture (NOT the dbt model): add km_cumulative_conversion_rate and is_complete to a
+    fct_cohort_conversion that predates them, recomputed from dim_accounts and fct_conversions (monthly
+    cohorts only): each account observed until its conversion or the end of the as-of day."""
+    con = duckdb.connect(str(readers))
+    try:
+        s = schema
+        as_of = con.execute(f"select max(as_of_date) from {s}._published").fetchone()[0]
+        con.execute(f"""create or replace temp table km as
+            with acc as (
+                select d.account_id, d.signup_at, d.signup_cohort_month as cohort_start,
+                       case when c.converted_at < timestamp '{as_of}' + interval 1 day
+                            then c.converted_at end as converted_at
+                from {s}.dim_accounts as d left join {s}.fct_conversions as c on d.account_id = c.account_id
+                where d.signup_at < timestamp '{as_of}' + interval 1 day),
+            days as (select cast(range as integer) as d from range(0, 91)),
+            per as (
+                select a.cohort_start, days.d,
+                       count(*) filter (where a.signup_at + days.d * interval 1 day < timestamp '{as_of}' + interval 1 day
+                            and (a.converted_at is null or a.converted_at >= a.signup_at + days.d * interval 1 day)) as at_risk,
+                       count(*) filter (where a.converted_at >= a.signup_at + days.d * interval 1 day
+                            and a.converted_at < a.signup_at + (days.d + 1) * interval 1 day) as conv,
+                       max(a.signup_at) as youngest
+                from acc as a cross join days group by a.cohort_start, days.d)
+            select cohort_start, d,
+                   case when at_risk > 0 then 1 - exp(sum(ln(greatest(coalesce(1 - conv / nullif(at_risk, 0), 1),
+                       1e-12))) over (partition by cohort_start order by d)) end as km,
+                   youngest + (d + 1) * interval 1 day <= timestamp '{as_of}' + interval 1 day as is_complete,
+                   at_risk
+            from per""")
+        con.execute(f"alter table {s}.fct_cohort_conversion add column if not exists km_cumulative_conversion_rate double")
+        con.execute(f"alter table {s}.fct_cohort_conversion add column if not exists is_complete boolean")
+        con.execute(f"""update {s}.fct_cohort_conversion as f set km_cumulative_conversion_rate = km.km,
+                        is_complete = km.is_complete
+                        from km where f.cohort_grain = 'month' and f.cohort_start = km.cohort_start
+                          and f.day_offset = km.d""")
+    finally:
+        con.close()

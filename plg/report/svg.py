@@ -136,7 +136,7 @@ def _legend(out: list[str], items: Sequence[tuple[str, str, str]], x: float, y: 
     """items: (label, colour, style 'box' | 'line' | 'dash' | 'hatch'); laid out left to right, wrapping."""
     cx, cy = x, y
     for name, color, style in items:
-        w = 22 + 6.5 * len(name) + 14
+        w = 20 + 6.2 * len(name) + 12
         if cx + w > x + width and cx > x:
             cx, cy = x, cy + 16
         if style == "line":
@@ -180,8 +180,8 @@ def line_chart(
     carry class ``immature``. ``zero``: the value axis includes 0 (rates, counts)."""
     legend_rows = 0
     if legend:
-        legend_rows = 1 + int(sum(36 + 6.5 * len(s[0]) for s in series) // (width - 80))
-    left, right, top, bottom = 62, 14, 10 + 16 * legend_rows, 30
+        legend_rows = 1 + int((sum(32 + 6.2 * len(s[0]) for s in series) + 200) // (width - 90))
+    left, right, top, bottom = 62, 28, 10 + 16 * legend_rows, 30
     values = [v for _, ys, _ in series for v in ys if v is not None]
     lo, hi = (min(values), max(values)) if values else (0.0, 1.0)
     if zero:
@@ -204,6 +204,29 @@ def line_chart(
     for k, (name, ys, flags) in enumerate(series):
         color = (colors or PALETTE)[k % len(colors or PALETTE)]
         fl = list(flags) if flags is not None else [False] * len(ys)
+        any_faded |= any(f for f, v in zip(fl, ys) if v is not None)
+        out.append(f'<g class="series" data-name="{escape(name)}">')
+        if len(ys) > 40:  # a long curve: runs of complete / incomplete points, each run one mark
+            runs: list[tuple[bool, list[int]]] = []
+            for i, v in enumerate(ys):
+                if v is None:
+                    runs.append((False, []))
+                    continue
+                if not runs or runs[-1][0] != fl[i] or not runs[-1][1]:
+                    start = [runs[-1][1][-1]] if runs and runs[-1][1] and runs[-1][0] != fl[i] else []
+                    runs.append((fl[i], start))
+                runs[-1][1].append(i)
+            for faded, idx in runs:
+                if not idx:
+                    continue
+                pts = " ".join(f"{x(i):.1f},{y(ys[i]):.1f}" for i in idx)  # type: ignore[arg-type]
+                last = idx[-1]
+                out.append(f'<polyline points="{pts}" fill="none" stroke="{color}" stroke-width="2"'
+                           f'{DASHED if faded else ""} class="mark{" immature" if faded else ""}"><title>{escape(name)} '
+                           f'to {escape(x_labels[last])}: {escape(value_label(kind, ys[last]))}'
+                           f'{" (" + faded_name + ")" if faded else ""}</title></polyline>')
+            out.append("</g>")
+            continue
         prev: tuple[int, float] | None = None
         for i, v in enumerate(ys):
             if v is None:
@@ -219,12 +242,12 @@ def line_chart(
             if v is None:
                 continue
             faded = fl[i]
-            any_faded |= faded
             fill = "#fff" if faded else color
-            out.append(f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="{2.5 if len(ys) > 40 else 3}" fill="{fill}" '
+            out.append(f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="{fill}" '
                        f'stroke="{color}" class="mark{" immature" if faded else ""}"{OPACITY_70 if faded else ""}>'
                        f'<title>{escape(name)} {escape(x_labels[i])}: {escape(value_label(kind, v))}'
                        f'{" (" + faded_name + ")" if faded else ""}</title></circle>')
+        out.append("</g>")
     if legend:
         items = [(name, (colors or PALETTE)[k % len(colors or PALETTE)], "line") for k, (name, _, _) in enumerate(series)]
         if any_faded:
@@ -387,8 +410,10 @@ def waterfall(steps: Sequence[tuple[str, float, str]], label: str, width: int = 
         sign = "+" if kind == "delta" and v > 0 else ""
         out.append(f'<text x="{x0 + (bw - 16) / 2:.1f}" y="{top_y - 4:.1f}" text-anchor="middle" class="value">'
                    f'{sign}{money(v)}</text>')
-        out.append(f'<text x="{x0 + (bw - 16) / 2:.1f}" y="{height - 18}" text-anchor="middle" class="axis">'
-                   f'{escape(name)}</text>')
+        words = name.split(" ") if len(name) * 6 > bw else [name]
+        for li, word in enumerate(words):
+            out.append(f'<text x="{x0 + (bw - 16) / 2:.1f}" y="{height - 24 + 12 * li}" text-anchor="middle" '
+                       f'class="axis">{escape(word)}</text>')
         if i + 1 < len(spans):
             out.append(f'<line x1="{x0 + bw - 16:.1f}" x2="{x0 + bw:.1f}" y1="{y(b):.1f}" y2="{y(b):.1f}" class="connector"/>')
     out.append("</svg>")
@@ -484,14 +509,15 @@ def heatmap(
                 out.append(f'<text x="{x0 + cw / 2:.1f}" y="{yy + cell_h / 2 + 4:.1f}" text-anchor="middle" '
                            f'class="cellv{" light" if dark else ""}">{escape(txt)}</text>')
     # legend: scale ends and the hatch
-    lx = width - right - 330
+    lx = width - right - 262 - 6.5 * len(faded_name) - 6.5 * len(value_label(kind, vhi))
     out.append(f'<text x="{lx}" y="12" class="legend">{escape(value_label(kind, vlo))}</text>')
     for k in range(10):
         out.append(f'<rect x="{lx + 52 + k * 12}" y="3" width="12" height="11" fill="{_blend(k / 9)}"/>' if centre is None
                    else f'<rect x="{lx + 52 + k * 12}" y="3" width="12" height="11" fill="'
                         f'{_blend((k - 4.5) / 4.5) if k >= 5 else "#" + "".join(f"{round(c1 + (c2 - c1) * (4.5 - k) / 4.5):02x}" for c1, c2 in zip((248, 250, 252), (185, 28, 28)))}"/>')
+    hx = lx + 178 + 6.5 * len(value_label(kind, vhi)) + 20
     out.append(f'<text x="{lx + 178}" y="12" class="legend">{escape(value_label(kind, vhi))}</text>')
-    out.append(f'<rect x="{lx + 240}" y="3" width="14" height="11" fill="url(#{pid})" stroke="#94a3b8"/>'
-               f'<text x="{lx + 258}" y="12" class="legend">{escape(faded_name)}</text>')
+    out.append(f'<rect x="{hx:.1f}" y="3" width="14" height="11" fill="url(#{pid})" stroke="#94a3b8"/>'
+               f'<text x="{hx + 18:.1f}" y="12" class="legend">{escape(faded_name)}</text>')
     out.append("</svg>")
     return "".join(out)
