@@ -1,13 +1,17 @@
-"""The HTML KPI report renders every chart in headless Chromium, with no console error and no network.
+"""The HTML KPI report renders every chart in headless Chromium, with no console error, no network and
+no clipped label, and its marks match the marts (counted here with SQL, independently of the renderer).
 
-Two sources: a synthetic set of marts (plg.report.sample, always) and the test warehouse built by
-`make test-dbt` (PLG_TEST_WAREHOUSE, published with plg.publish first; skipped when absent).
-Chromium comes from the Debian packages: when /usr/bin/chromium is missing and we run as root,
-the test setup installs it (`apt-get install -y chromium`), as on a fresh CI machine.
+Sources: a synthetic set of marts (plg.report.sample, always: with the newer marts and columns, and as
+an older file without them) and the test warehouse built by `make test-dbt` (PLG_TEST_WAREHOUSE,
+published with plg.publish first; skipped when absent). Chromium comes from the Debian packages: when
+/usr/bin/chromium is missing and we run as root, the test setup installs it (`apt-get install -y
+chromium`), as on a fresh CI machine.
 """
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import os
 import re
 import shutil
@@ -18,15 +22,17 @@ import duckdb
 import pytest
 
 from plg import publish as pub
-from plg.report import TRENDS, render, load, write_report
+from plg.report import HEATMAP_OFFSETS, KM_COHORTS, MOVEMENTS, RETENTION_COHORTS, RETENTION_MONTHS, TRENDS, \
+    load, render, settings, write_report
 from plg.report.browser import find_chromium, inspect_page
-from plg.report.sample import build_sample
+from plg.report.sample import build_sample, copy_new_marts
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORTS = ROOT / "reports"
-SVG_CHARTS = ["conversion-dashboard", "cohort-curves", "funnel", "mrr-bridge", "kpi-trends"] + [
-    f"kpi-trend-{col}" for col, _, _ in TRENDS
+SVG_CHARTS = ["conversion-dashboard", "funnel", "mrr-bridge", "mrr-movements", "kpi-trends"] + [
+    f"kpi-trend-{col}" for col, *_ in TRENDS
 ]
+OPTIONAL_SVG = ["cohort-heatmap", "km-curves", "revenue-retention"]  # a note instead when the mart/column is absent
 TABLES = ["segment-table", "pqa-table"]
 
 
@@ -49,6 +55,16 @@ def sample_marts(tmp_path_factory) -> Path:
     d = tmp_path_factory.mktemp("sample")
     build_sample(d / "plg.duckdb")
     pub.publish(d / "plg.duckdb", d / "plg_marts.duckdb")
+    copy_new_marts(d / "plg.duckdb", d / "plg_marts.duckdb")  # what the newer plg.publish writes
+    return d / "plg_marts.duckdb"
+
+
+@pytest.fixture(scope="session")
+def old_sample_marts(tmp_path_factory) -> Path:
+    """An older readers' file: no KM columns, no revenue retention or data-quality mart."""
+    d = tmp_path_factory.mktemp("old_sample")
+    build_sample(d / "plg.duckdb", with_km=False, with_new_marts=False)
+    pub.publish(d / "plg.duckdb", d / "plg_marts.duckdb")
     return d / "plg_marts.duckdb"
 
 
@@ -59,23 +75,68 @@ def test_warehouse_marts(tmp_path_factory) -> Path:
         pytest.skip("PLG_TEST_WAREHOUSE not built (make test-dbt)")
     d = tmp_path_factory.mktemp("published")
     pub.publish(Path(wh), d / "plg_marts.duckdb")
+    copy_new_marts(Path(wh), d / "plg_marts.duckdb")  # no-op once plg.publish writes them itself
     return d / "plg_marts.duckdb"
 
 
-def _expected_marks(marts: Path) -> dict[str, int]:
-    """Marks each chart must draw, counted from the marts independently of the renderer."""
+def _last_day(m: dt.date) -> dt.date:
+    return m.replace(day=calendar.monthrange(m.year, m.month)[1])
+
+
+def _mature(m: dt.date, w: int, as_of: dt.date) -> bool:
+    """Independent of plg.report.kpi: every account of the month has w full days by the end of the as-of day."""
+    return dt.datetime.combine(_last_day(m), dt.time()) + dt.timedelta(days=1 + w) <= \
+        dt.datetime.combine(as_of, dt.time()) + dt.timedelta(days=1)
+
+
+def _expected(marts: Path) -> dict:
+    """What each chart must draw, counted from the marts with SQL."""
     con = duckdb.connect(str(marts), read_only=True)
     try:
         q = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
-        months = q("select count(*) from marts.rpt_kpis_monthly")
-        return {
+        tables = {r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()}
+        cols = {r[0] for r in con.execute("select column_name from information_schema.columns where table_schema = 'marts' "
+                                          "and table_name = 'fct_cohort_conversion'").fetchall()}
+        as_of = q("select max(as_of_date) from marts._published")
+        latest12 = ("select distinct cohort_start from marts.fct_cohort_conversion where cohort_grain = 'month' "
+                    "order by cohort_start desc limit 12")
+        offsets = ", ".join(str(d) for d in HEATMAP_OFFSETS)
+        out = {
+            "as_of": as_of,
             "conversion-dashboard": q("select count(conversion_rate) from marts.rpt_conversion_dashboard"),
             "funnel": q("select count(*) from marts.rpt_funnel"),
-            "mrr-bridge": 8 if q("select count(mrr_usd) from marts.rpt_kpis_monthly") else 0,
             "segment-table": q("select count(*) from marts.rpt_segment_conversion"),
             "pqa-table": min(50, q("select count(*) from marts.rpt_product_qualified_accounts")),
-            "months": months,
+            "months": q("select count(*) from marts.rpt_kpis_monthly"),
+            "segments": sum(q(f"select count(*) from marts.rpt_kpis_monthly where {c} > 0") for c, *_ in MOVEMENTS),
+            "kpis": [dict(zip([d[0] for d in con.description], r)) for r in
+                     con.execute("select * from marts.rpt_kpis_monthly order by month_start").fetchall()],
         }
+        km = "km_cumulative_conversion_rate" in cols
+        value = "km_cumulative_conversion_rate" if km else "cumulative_conversion_rate"
+        out["km"] = km
+        out["heat_cells"] = q(f"select count({value}) from marts.fct_cohort_conversion where cohort_grain = 'month' "
+                              f"and day_offset in ({offsets}) and cohort_start in ({latest12})"
+                              + ("" if km else " and accounts_at_risk > 0"))
+        if "is_complete" in cols:
+            out["heat_incomplete"] = q(f"select count({value}) from marts.fct_cohort_conversion where cohort_grain = "
+                                       f"'month' and day_offset in ({offsets}) and cohort_start in ({latest12}) "
+                                       "and not is_complete")
+        if km:
+            out["km_series"] = q(f"""select count(*) from (select cohort_start from marts.fct_cohort_conversion
+                where cohort_grain = 'month' and cohort_start in ({latest12}) group by cohort_start
+                having count(km_cumulative_conversion_rate) > 0 order by cohort_start desc limit {KM_COHORTS})""")
+        out["retention"] = "rpt_revenue_retention_cohorts" in tables
+        if out["retention"]:
+            out["retention_cells"] = q(f"""select count(net_revenue_retention_rate) from marts.rpt_revenue_retention_cohorts
+                where months_since_start <= {RETENTION_MONTHS} and cohort_month in (select distinct cohort_month
+                from marts.rpt_revenue_retention_cohorts order by cohort_month desc limit {RETENTION_COHORTS})""")
+        out["quality"] = "rpt_data_quality" in tables
+        if out["quality"]:
+            out["quality_rows"] = q("select count(*) from (select distinct source_name, table_name, rule "
+                                    "from marts.rpt_data_quality)")
+        return out
     finally:
         con.close()
 
@@ -85,7 +146,7 @@ def _check_report(marts: Path, chromium: str, name: str, capsys) -> dict:
     html = html_path.read_text(encoding="utf-8")
     # self-contained: no script, stylesheet, image or font fetched from anywhere
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html), "external resource in the report"
-    assert "<script" not in html and "@import" not in html and "url(" not in html
+    assert "<script" not in html and "@import" not in html and not re.search(r"url\((?!#)", html)
 
     screenshot = REPORTS / f"{name}.png"
     res = inspect_page(html_path, screenshot=screenshot, executable=chromium)
@@ -95,28 +156,73 @@ def _check_report(marts: Path, chromium: str, name: str, capsys) -> dict:
     assert res["console_errors"] == []
     assert all(u.startswith(("file:", "data:", "about:")) for u in res["requests"]), res["requests"]
     charts = {c["chart"]: c for c in res["charts"]}
-    missing = [c for c in SVG_CHARTS + TABLES + ["headline"] if c not in charts]
+    exp = _expected(marts)
+    missing = [c for c in SVG_CHARTS + OPTIONAL_SVG + TABLES + ["headline", "data-quality"] if c not in charts]
     assert not missing, f"charts missing from the page: {missing}"
     for cid, c in charts.items():
         assert c["width"] > 100 and c["height"] > 30, f"{cid} has no size: {c}"
-    for cid in SVG_CHARTS:
+        assert c["overflow"] == [], f"{cid}: labels drawn outside their chart (clipped): {c['overflow']}"
+    present = SVG_CHARTS + ["cohort-heatmap"] + (["km-curves"] if exp["km"] else []) + (
+        ["revenue-retention"] if exp["retention"] else [])
+    for cid in present:
         c = charts[cid]
         assert c["svgs"] >= 1 and all(w > 100 and h > 50 for w, h in c["svg_sizes"]), f"{cid} svg not laid out: {c}"
         assert c["marks"] > 0, f"{cid} drew nothing"
 
-    expected = _expected_marks(marts)
-    assert charts["conversion-dashboard"]["marks"] == expected["conversion-dashboard"]
-    assert charts["funnel"]["marks"] == expected["funnel"]
-    assert charts["mrr-bridge"]["marks"] == expected["mrr-bridge"]
-    assert charts["segment-table"]["rows"] == expected["segment-table"]
-    assert charts["pqa-table"]["rows"] == expected["pqa-table"]
+    assert charts["conversion-dashboard"]["marks"] == exp["conversion-dashboard"]
+    assert charts["funnel"]["marks"] == exp["funnel"]
+    assert charts["mrr-bridge"]["marks"] == 8
+    assert charts["mrr-movements"]["segments"] == exp["segments"]
+    assert charts["mrr-movements"]["net_points"] == exp["months"]
+    assert charts["segment-table"]["rows"] == exp["segment-table"]
+    assert charts["pqa-table"]["rows"] == exp["pqa-table"]
+    assert charts["cohort-heatmap"]["cells"] == exp["heat_cells"]
+    if "heat_incomplete" in exp:
+        assert charts["cohort-heatmap"]["incomplete"] == exp["heat_incomplete"]
+    if exp["km"]:
+        assert charts["km-curves"]["series"] == exp["km_series"] > 0
+    else:
+        assert charts["km-curves"]["absent"] == 1 and "km_cumulative_conversion_rate" in charts["km-curves"]["text"]
+    if exp["retention"]:
+        assert charts["revenue-retention"]["cells"] == exp["retention_cells"]
+    else:
+        assert charts["revenue-retention"]["absent"] == 1
+    if exp["quality"]:
+        assert charts["data-quality"]["rows"] == exp["quality_rows"]
+    else:
+        assert charts["data-quality"]["absent"] == 1
+
+    # immature months: hollow marks in each trend = months with a value not mature for the trend's window
+    st = settings(load(marts))
+    as_of = exp["as_of"]
+    for col, _, _, wkey in TRENDS:
+        w = st["window"][wkey]
+        want = sum(1 for r in exp["kpis"] if r[col] is not None and not _mature(r["month_start"], w, as_of))
+        assert charts[f"kpi-trend-{col}"]["immature"] == want, col
+
+    # headline: every dated tile is mature; conversion (30 d) is the latest cohort mature for 30 days
+    tiles = {t["col"]: t for t in charts["headline"]["tiles"]}
+    for t in tiles.values():
+        assert t["period"] is None or t["mature"] == "true", t
+    conv = [r["month_start"] for r in exp["kpis"] if r["conversion_rate_30d"] is not None
+            and _mature(r["month_start"], 30, as_of)]
+    assert tiles["conversion_rate_30d"]["period"] == str(conv[-1])
+    months = [r["month_start"] for r in exp["kpis"] if r["mrr_usd"] is not None and _mature(r["month_start"], 0, as_of)]
+    assert tiles["mrr_usd"]["period"] == str(months[-1])
     assert screenshot.exists() and screenshot.stat().st_size > 10_000
     return {"charts": charts, "html": html}
 
 
 @pytest.mark.slow
 def test_report_from_sample_marts_renders_every_chart(sample_marts, chromium, capsys):
-    _check_report(sample_marts, chromium, "plg_report_sample", capsys)
+    out = _check_report(sample_marts, chromium, "plg_report_sample", capsys)
+    assert 'data-col="nrr_t12m"' in out["html"]
+
+
+@pytest.mark.slow
+def test_report_from_an_older_readers_file_shows_notes(old_sample_marts, chromium, capsys):
+    out = _check_report(old_sample_marts, chromium, "plg_report_old_sample", capsys)
+    assert out["html"].count('class="absent"') == 3  # KM curves, revenue retention, data quality
 
 
 @pytest.mark.slow
@@ -132,7 +238,9 @@ def test_report_reads_the_working_file_too(tmp_path):
     assert data["schema"] == "analytics_marts"
     assert str(data["published"]["as_of_date"]) == "2026-06-15"
     html = render(data)
-    assert html.count('data-chart="') == len(SVG_CHARTS) + len(TABLES) + 1
+    expected = len(SVG_CHARTS) + len(OPTIONAL_SVG) + len(TABLES) + 2  # + headline, data-quality
+    assert html.count('data-chart="') == expected
+    assert 'class="absent"' not in html
 
 
 def test_report_command_prints_its_path(sample_marts, tmp_path):

@@ -40,6 +40,20 @@ JSON.stringify(Array.from(document.querySelectorAll('[data-chart]')).map(el => {
     svgs: svgs.length,
     svg_sizes: svgBoxes,
     marks: el.querySelectorAll('svg .mark').length,
+    immature: el.querySelectorAll('svg .mark.immature').length,
+    cells: el.querySelectorAll('svg .mark.cell').length,
+    incomplete: el.querySelectorAll('svg .mark.cell.incomplete').length,
+    segments: el.querySelectorAll('svg .mark.seg').length,
+    net_points: el.querySelectorAll('svg .mark.net').length,
+    series: el.querySelectorAll('svg g.series').length,
+    absent: el.querySelectorAll('.absent').length,
+    tiles: Array.from(el.querySelectorAll('.tile')).map(t => ({
+      col: t.getAttribute('data-col'), period: t.getAttribute('data-period'),
+      mature: t.getAttribute('data-mature'), text: t.innerText })),
+    overflow: Array.from(el.querySelectorAll('svg text')).filter(t => {
+      const b = t.getBoundingClientRect(), s = t.ownerSVGElement.getBoundingClientRect();
+      return b.width > 0 && (b.left < s.left - 1 || b.right > s.right + 1 || b.top < s.top - 1 || b.bottom > s.bottom + 1);
+    }).map(t => t.textContent).slice(0, 20),
     rows: el.querySelectorAll('tbody tr').length,
     text: (el.innerText || '').slice(0, 200),
   };
