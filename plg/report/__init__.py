@@ -461,6 +461,8 @@ def _trend_charts(kpis: list[dict[str, Any]], st: dict[str, Any]) -> str:
                                faded_name="immature" if w else "month not over")
         n_imm = sum(1 for y, f in zip(ys, flags) if f and y is not None)
         cap = (f"hollow: {'cohort not mature for ' + str(w) + ' d' if w else 'month not over'}" if n_imm else "")
+        if w and ys and ys[-1] is None and flags[-1]:
+            cap += ("; " if cap else "") + "no point: no account of the month is old enough yet"
         out.append(f'<div class="mini" data-chart="kpi-trend-{escape(col)}" data-kind="svg" data-window="{w}" '
                    f'data-immature="{n_imm}"><h3>{escape(title)} <span class="latest">{escape(latest)}</span></h3>'
                    f'{chart}<p class="micro">{escape(cap)}</p></div>')
