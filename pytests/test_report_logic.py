@@ -161,3 +161,28 @@ def test_trailing_nrr_needs_twelve_months_without_a_gap():
     assert kpi.trailing_nrr(rows[:11], D(2026, 9, 30)) is None
     rows[5]["net_revenue_retention_rate"] = None
     assert kpi.trailing_nrr(rows, D(2026, 9, 30)) is None
+
+
+# ---------------------------------------------------------------- cohort cells
+
+def test_cohort_cells_derive_completeness_from_the_as_of_date_when_is_complete_is_absent():
+    from plg.report import HEATMAP_OFFSETS, cohort_cells
+
+    rows = [{"cohort_start": D(2026, 9, 1), "day_offset": d, "cumulative_conversion_rate": 0.01 * d,
+             "accounts_at_risk": 10} for d in range(91)]
+    cohorts, vals, flags, col = cohort_cells(rows, D(2026, 10, 31))
+    assert cohorts == [D(2026, 9, 1)] and col == "cumulative_conversion_rate"
+    assert vals[0] == pytest.approx([0.01 * d for d in HEATMAP_OFFSETS])
+    # complete when 30 Sep + (d + 1) days <= 31 Oct, i.e. d <= 30: offsets 0, 6, 13, 29 yes; 44, 59, 89 no
+    assert flags[0] == [d > 30 for d in HEATMAP_OFFSETS] == [False, False, False, False, True, True, True]
+
+
+def test_cohort_cells_prefer_km_and_is_complete():
+    from plg.report import HEATMAP_OFFSETS, cohort_cells
+
+    rows = [{"cohort_start": D(2026, 9, 1), "day_offset": d, "cumulative_conversion_rate": 0.5,
+             "km_cumulative_conversion_rate": 0.25, "is_complete": d < 10, "accounts_at_risk": 0}
+            for d in range(91)]
+    _, vals, flags, col = cohort_cells(rows, D(2026, 10, 31))
+    assert col == "km_cumulative_conversion_rate" and vals[0] == [0.25] * len(HEATMAP_OFFSETS)
+    assert flags[0] == [d >= 10 for d in HEATMAP_OFFSETS]

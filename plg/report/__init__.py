@@ -576,7 +576,8 @@ def render(data: dict[str, Any], vars_: dict[str, Any] | None = None) -> str:
     heat, heat_note = _cohort_heatmap(data, st)
     km, km_note = _km_chart(data, st)
     retention, retention_note = _retention_heatmap(data, as_of)
-    funnel_rows = [(str(r["step_name"]), int(r["accounts"] or 0), _f(r["step_rate"]), _f(r["rate_from_signup"]))
+    funnel_rows = [(str(r["step_name"]).replace("_", " "), int(r["accounts"] or 0), _f(r["step_rate"]),
+                    _f(r["rate_from_signup"]))
                    for r in data["funnel"]]
     fw = st["funnel_window"]
     windows = ", ".join(str(w) for w in st["windows"])
