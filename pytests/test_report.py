@@ -209,6 +209,17 @@ def _check_report(marts: Path, chromium: str, name: str, capsys) -> dict:
     assert tiles["conversion_rate_30d"]["period"] == str(conv[-1])
     months = [r["month_start"] for r in exp["kpis"] if r["mrr_usd"] is not None and _mature(r["month_start"], 0, as_of)]
     assert tiles["mrr_usd"]["period"] == str(months[-1])
+    # T12M NRR beside the monthly NRR: the product of the last 12 complete months' NRR, recomputed here
+    done = [r for r in exp["kpis"] if _mature(r["month_start"], 0, as_of)][-12:]
+    if len(done) == 12 and all(r["net_revenue_retention_rate"] is not None for r in done):
+        prod = 1.0
+        for r in done:
+            prod *= r["net_revenue_retention_rate"]
+        assert f"{100 * prod:.1f} %" in tiles["nrr_t12m"]["text"], tiles["nrr_t12m"]
+        assert tiles["nrr_t12m"]["period"] == str(done[-1]["month_start"])
+    else:
+        assert "needs 12 complete months" in tiles["nrr_t12m"]["text"]
+    assert "monthly" in tiles["net_revenue_retention_rate"]["text"]
     assert screenshot.exists() and screenshot.stat().st_size > 10_000
     return {"charts": charts, "html": html}
 
