@@ -34,6 +34,7 @@ help:
 	@echo "make spark  - build on a local Spark session and compare the marts with DuckDB"
 
 $(VENV)/.installed: requirements.txt
+	@echo "Creating $(VENV) and installing requirements.txt (dbt, MetricFlow, DuckDB; a few minutes the first time)..."
 	$(PYTHON_BOOT) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $@
@@ -44,8 +45,10 @@ run: install
 	mkdir -p warehouse/tmp reports
 	$(PY) -m plg.generate --accounts $(DEMO_ACCOUNTS) --seed $(DEMO_SEED) --warehouse $(WAREHOUSE)
 	@# the scheduled job: models + data tests; unit tests (fixed fixtures, not data) run in `make test`
+	@echo "dbt build (the first run parses the whole project before it prints anything: up to a minute)..."
 	PLG_DUCKDB_PATH=$(WAREHOUSE) $(DBT) build --exclude-resource-type unit_test --target-path target/run
 	@# target/semantic_manifest.json for `mf query` (MetricFlow reads target/ of the project)
+	@echo "dbt parse: writing target/semantic_manifest.json for mf query..."
 	PLG_DUCKDB_PATH=$(WAREHOUSE) $(DBT) parse --quiet
 	$(MAKE) --no-print-directory publish report-quiet
 	$(PY) -m plg.summary --warehouse $(WAREHOUSE) --run-results target/run/run_results.json
@@ -80,11 +83,13 @@ test-postgres: install
 
 # Spark (dbt-spark session + local PySpark) lives in its own venv: too slow for CI, run by hand
 $(VENV)-spark/.installed: requirements-spark.txt
+	@echo "Creating $(VENV)-spark and installing requirements-spark.txt (PySpark, dbt-spark; several minutes the first time)..."
 	$(PYTHON_BOOT) -m venv $(VENV)-spark
 	$(VENV)-spark/bin/pip install --quiet --disable-pip-version-check -r requirements-spark.txt
 	touch $@
 
 spark: install $(VENV)-spark/.installed
+	mkdir -p reports
 	$(VENV)-spark/bin/python -m plg.spark --accounts 1500 --seed 11 --report reports/spark_last_run.json
 
 bench: install

@@ -281,6 +281,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0 if ok else 1
     finally:
         if args.report:
+            Path(args.report).parent.mkdir(parents=True, exist_ok=True)  # reports/ is absent on a fresh clone
             Path(args.report).write_text(json.dumps(figures, indent=2, default=str))
         if not args.keep and not args.workdir:
             shutil.rmtree(work, ignore_errors=True)

@@ -78,6 +78,26 @@ def test_conversion_rate_30d_by_signup_month_matches_recomputation(ctx):
              f"rpt_kpis_monthly.conversion_rate_30d ({ctx.name})")
 
 
+def test_cohort_curves_and_kaplan_meier_match_recomputation(ctx):
+    """fct_cohort_conversion (month grain): simple share, KM estimate and is_complete, account by account."""
+    expected = rc.cohort_conversion_by_month(ctx.base, ctx.as_of, 90)
+    actual = read_relation(ctx.warehouse, "marts", "fct_cohort_conversion")
+    actual = actual[actual["cohort_grain"] == "month"].copy()
+    actual["cohort_start"] = pd.to_datetime(actual["cohort_start"])
+    assert len(actual) == len(expected)
+    merged = expected.merge(actual, on=["cohort_start", "day_offset"], suffixes=("_exp", "_act"))
+    assert len(merged) == len(expected)
+    problems = []
+    for _, r in merged.iterrows():
+        for col in ("accounts_at_risk", "conversions", "is_complete"):
+            if r[f"{col}_exp"] != r[f"{col}_act"]:
+                problems.append(f"{r['cohort_start'].date()} d{r['day_offset']} {col}: {r[f'{col}_act']} != {r[f'{col}_exp']}")
+        for col in ("cumulative_conversion_rate", "km_cumulative_conversion_rate"):
+            if abs(r[f"{col}_exp"] - r[f"{col}_act"]) > 1e-9:
+                problems.append(f"{r['cohort_start'].date()} d{r['day_offset']} {col}: {r[f'{col}_act']} != {r[f'{col}_exp']}")
+    _fail_on(problems[:30], f"fct_cohort_conversion ({ctx.name})")
+
+
 def test_trial_length_matches_recomputation(ctx):
     expected = rc.trial_conversion(ctx.base, ctx.as_of, by=["trial_length_days", "firmographic_segment"])
     actual = read_relation(ctx.warehouse, "marts", "rpt_trial_length")

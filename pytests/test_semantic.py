@@ -15,6 +15,7 @@ the repository's target/.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import os
 import re
@@ -197,8 +198,179 @@ def _check_dashboard_ratios(parser: Parser, warehouse: Path) -> None:
 
 @pytest.mark.slow
 def test_mf_queries_equal_the_sample_marts(parser, sample_warehouse):
-    _check_kpis_by_month_and_quarter(parser, sample_warehouse)
+    # the report's synthetic sample has the contract columns only (not the additive numerators and
+    # denominators of the rates): flows and stocks here, rates on a built warehouse below
+    global KPI_RATES
+    saved, KPI_RATES = KPI_RATES, []
+    try:
+        _check_kpis_by_month_and_quarter(parser, sample_warehouse)
+    finally:
+        KPI_RATES = saved
     _check_dashboard_ratios(parser, sample_warehouse)
+
+
+# ---- exact at any grain (METRICS.md "Semantic layer"), on a warehouse built from a generated landing ----
+
+GROSS_MARGIN = 0.80  # dbt_project.yml default of var gross_margin
+
+
+def _period(d, grain: str) -> str:
+    if grain == "quarter":
+        return f"{d.year}-{(d.month - 1) // 3 * 3 + 1:02d}"
+    return f"{d.year}-01"
+
+
+def _ratio(num: float, den: float) -> float | None:
+    return num / den if den else None
+
+
+def _expected_by_period(warehouse: Path, grain: str) -> dict[str, dict[str, float | None]]:
+    """Every KPI of a quarter or a year recomputed here: rates as the ratio of the period's sums (of the
+    marts' monthly numerators and denominators, or straight from fct_mrr / fct_activation), stocks at the
+    period's last month, the median over the accounts that signed up in the period."""
+    import statistics
+
+    kpis = _mart_rows(warehouse, "select * from analytics_marts.rpt_kpis_monthly order by month_start")
+    mrr = _mart_rows(warehouse, "select account_id, month_start, mrr_usd, previous_mrr_usd, movement, "
+                                "mrr_change_usd, fx_adjustment_usd from analytics_marts.fct_mrr")
+    act = _mart_rows(warehouse, "select d.signup_at, a.activation_hours from analytics_marts.fct_activation a "
+                                "join analytics_marts.dim_accounts d on a.account_id = d.account_id")
+    # fct_mrr -> per month: churned accounts, paying at the previous month end, previous MRR, movements
+    paying_by_month: dict = {}
+    mrr_by_month: dict = {}
+    for r in mrr:
+        if r["mrr_usd"] and r["mrr_usd"] > 0:
+            paying_by_month[r["month_start"]] = paying_by_month.get(r["month_start"], 0) + 1
+            mrr_by_month[r["month_start"]] = mrr_by_month.get(r["month_start"], 0.0) + r["mrr_usd"]
+    sums: dict[str, dict[str, float]] = {}
+    last: dict[str, dict] = {}
+    for k in kpis:
+        p = _period(k["month_start"], grain)
+        s = sums.setdefault(p, {})
+        if p not in last or k["month_start"] > last[p]["month_start"]:
+            last[p] = k
+        m = k["month_start"]
+        prev = dt.date(m.year - (m.month == 1), 12 if m.month == 1 else m.month - 1, 1)
+        moves = [r for r in mrr if r["month_start"] == m]
+        for key, v in {
+            "conv": k["conversions_30d"], "conv_den": k["conversion_accounts_30d"],
+            "trial": k["trial_conversions"], "trial_den": k["trial_accounts"],
+            "adopt": k["adopted_accounts"], "adopt_den": k["adoption_accounts"],
+            "churned": sum(1 for r in moves if r["movement"] == "churn"),
+            "prev_paying": paying_by_month.get(prev, 0),
+            "prev_mrr": mrr_by_month.get(prev, 0.0),
+            # movement amounts in constant currency: the USD change less its FX part (0 for new / churn)
+            "lost": sum(r["fx_adjustment_usd"] - r["mrr_change_usd"] for r in moves
+                        if r["movement"] in ("churn", "contraction")),
+            "expansion": sum(r["mrr_change_usd"] - r["fx_adjustment_usd"] for r in moves if r["movement"] == "expansion"),
+            "spend": k["gtm_spend_usd"] or 0.0,
+            "new_paying": sum(1 for r in moves if r["movement"] == "new"),
+            "new_mrr": sum(r["mrr_change_usd"] for r in moves if r["movement"] == "new"),
+            "promoters": k["nps_promoters"], "detractors": k["nps_detractors"], "respondents": k["nps_respondents"],
+        }.items():
+            s[key] = s.get(key, 0) + (v or 0)
+    hours: dict[str, list[float]] = {}
+    for r in act:
+        if r["activation_hours"] is not None:
+            hours.setdefault(_period(r["signup_at"], grain), []).append(r["activation_hours"])
+    out = {}
+    for p, s in sums.items():
+        end = last[p]
+        out[p] = {
+            "conversion_rate_30d": _ratio(s["conv"], s["conv_den"]),
+            "trial_conversion_rate": _ratio(s["trial"], s["trial_den"]),
+            "product_adoption_rate": _ratio(s["adopt"], s["adopt_den"]),
+            "logo_churn_rate": _ratio(s["churned"], s["prev_paying"]),
+            "gross_revenue_churn_rate": _ratio(s["lost"], s["prev_mrr"]),
+            "net_revenue_retention_rate": _ratio(s["prev_mrr"] + s["expansion"] - s["lost"], s["prev_mrr"]),
+            "cac_usd": _ratio(s["spend"], s["new_paying"]),
+            "payback_months": _ratio(s["spend"], s["new_mrr"] * GROSS_MARGIN),
+            "nps": _ratio(100.0 * (s["promoters"] - s["detractors"]), s["respondents"]),
+            "mrr_usd": end["mrr_usd"],
+            "paying_accounts": end["paying_accounts"],
+            "arpa_usd": end["arpa_usd"],
+            "revenue_per_employee_usd": end["revenue_per_employee_usd"],
+            "ltv_usd": end["ltv_usd"],
+            "median_activation_hours": statistics.median(hours[p]) if hours.get(p) else None,
+        }
+    return out
+
+
+EXACT_METRICS = ["conversion_rate_30d", "trial_conversion_rate", "product_adoption_rate", "logo_churn_rate",
+                 "gross_revenue_churn_rate", "net_revenue_retention_rate", "cac_usd", "payback_months", "nps",
+                 "mrr_usd", "paying_accounts", "arpa_usd", "revenue_per_employee_usd", "ltv_usd",
+                 "median_activation_hours"]
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(generated_warehouse) -> Path:
+    return Path(generated_warehouse).resolve()
+
+
+@pytest.mark.slow
+def test_monthly_numerators_and_denominators_reproduce_the_scorecard_rates(built_warehouse):
+    """The additive columns are the rates' own inputs: at month grain each rate is their ratio."""
+    pairs = {"conversion_rate_30d": ("conversions_30d", "conversion_accounts_30d"),
+             "trial_conversion_rate": ("trial_conversions", "trial_accounts"),
+             "product_adoption_rate": ("adopted_accounts", "adoption_accounts"),
+             "logo_churn_rate": ("churned_accounts", "previous_paying_accounts")}
+    for k in _mart_rows(built_warehouse, "select * from analytics_marts.rpt_kpis_monthly"):
+        for rate, (num, den) in pairs.items():
+            assert _close(k[rate], _ratio(k[num] or 0, k[den] or 0)), (k["month_start"], rate)
+        expected_nps = _ratio(100.0 * (k["nps_promoters"] - k["nps_detractors"]), k["nps_respondents"])
+        assert _close(k["nps"], expected_nps), k["month_start"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("grain", ["quarter", "year"])
+def test_mf_query_by_quarter_and_year_equals_the_sums_of_the_marts(parser, built_warehouse, grain):
+    expected = _expected_by_period(built_warehouse, grain)
+    dim = f"metric_time__{grain}"
+    rows = mf_query(parser, built_warehouse, EXACT_METRICS, dim)
+    got = {_month_key(r[dim]): r for r in rows}
+    assert [_month_key(r[dim]) for r in rows] == sorted(got), "mf query rows are not sorted by period"
+    assert set(expected) <= set(got)
+    problems = []
+    for p, exp in expected.items():
+        for m in EXACT_METRICS:
+            tol = 1e-4 if m.endswith("_usd") or m == "payback_months" else 1e-6
+            if not _close(_num(got[p][m]), None if exp[m] is None else float(exp[m]), tol):
+                problems.append(f"{grain} {p} {m}: mf {got[p][m]} vs marts {exp[m]}")
+    assert not problems, "\n".join(problems)
+
+
+def test_window_metrics_follow_the_conversion_windows_var(parser, tmp_path):
+    """A dashboard ratio metric for a window no longer in var conversion_windows is disabled at parse (so
+    `mf query` fails naming the known metrics instead of returning an empty cell); the window-generic
+    metrics cover every window."""
+    env = dict(os.environ, DBT_PROFILES_DIR=str(ROOT), PLG_DUCKDB_PATH=str(tmp_path / "w.duckdb"),
+               DBT_SEND_ANONYMOUS_USAGE_STATS="False")
+    proc = subprocess.run([_bin("dbt"), "parse", "--project-dir", str(ROOT), "--target-path", str(tmp_path / "t"),
+                           "--log-path", str(tmp_path / "logs"), "--vars", "{conversion_windows: [30, 45]}"],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    sem = json.loads((tmp_path / "t" / "semantic_manifest.json").read_text())
+    names = {m["name"] for m in sem["metrics"]}
+    assert {"conversion_rate_overall_30d", "conversion_rate_overall"} <= names
+    assert not {n for n in names if n.endswith("_60d") or n.endswith("_90d")}
+    shadow = tmp_path / "project"
+    (shadow / "target").mkdir(parents=True)
+    shutil.copy(ROOT / "dbt_project.yml", shadow / "dbt_project.yml")
+    shutil.copy(tmp_path / "t" / "semantic_manifest.json", shadow / "target" / "semantic_manifest.json")
+    q = subprocess.run([_bin("mf"), "query", "--metrics", "conversion_rate_overall_60d"], cwd=shadow,
+                       env=dict(env, DBT_PROJECT_DIR=str(shadow)), capture_output=True, text=True, timeout=600)
+    assert q.returncode != 0
+    assert "does not exactly match any known metrics" in q.stdout + q.stderr
+
+
+def test_no_rate_is_averaged_over_months():
+    """METRICS.md "Semantic layer": no measure averages a monthly rate."""
+    import yaml
+
+    doc = yaml.safe_load((ROOT / "models" / "semantic" / "_semantic__models.yml").read_text())
+    averaged = [m["name"] for sm in doc["semantic_models"] for m in sm.get("measures", [])
+                if m.get("agg") == "average"]
+    assert not averaged, averaged
 
 
 @pytest.mark.slow

@@ -101,6 +101,36 @@ def overall_rate_by_cohort(base: pd.DataFrame, as_of: dt.date, window_days: int 
     return g
 
 
+def cohort_conversion_by_month(base: pd.DataFrame, as_of: dt.date, max_offset: int = 90) -> pd.DataFrame:
+    """fct_cohort_conversion, month grain (METRICS.md "Cohorts"), recomputed account by account: the simple
+    share (converted before signup + (d+1) days, over accounts at least d+1 days old) and the Kaplan-Meier
+    estimate, as the textbook product over days of (1 - converted(k) / at_risk(k)), where an account is at risk
+    on day k if it is observed at the start of day k (signup + k days <= the end of the as-of day) and has not
+    converted before day k; is_complete when every account of the cohort is at least d+1 days old."""
+    end = as_of_end(as_of)
+    rows = []
+    for cohort, g in base.groupby("signup_cohort_month"):
+        age_days = ((end - g["signup_at"]).dt.total_seconds() // 86400).astype(int).tolist()
+        conv = g["converted_at"]
+        conv_day = [None if pd.isna(c) or c < s or c >= end else int((c - s).total_seconds() // 86400)
+                    for c, s in zip(conv, g["signup_at"])]
+        survival = 1.0
+        for d in range(max_offset + 1):
+            old_enough = [i for i, a in enumerate(age_days) if a >= d + 1]
+            if not old_enough:
+                break
+            at_risk = [i for i, a in enumerate(age_days) if a >= d and (conv_day[i] is None or conv_day[i] >= d)]
+            converted = [i for i in at_risk if conv_day[i] == d]
+            if at_risk:
+                survival *= 1 - len(converted) / len(at_risk)
+            conversions = sum(1 for i in old_enough if conv_day[i] is not None and conv_day[i] <= d)
+            rows.append({"cohort_start": pd.Timestamp(cohort), "day_offset": d, "accounts_at_risk": len(old_enough),
+                         "conversions": conversions, "cumulative_conversion_rate": conversions / len(old_enough),
+                         "km_cumulative_conversion_rate": 1 - survival,
+                         "is_complete": min(age_days) >= d + 1})
+    return pd.DataFrame(rows)
+
+
 def funnel(st: Staged | None, as_of: str | dt.date | None = None, *,
            funnel_window_days: int = DEFAULTS["funnel_window_days"], base: pd.DataFrame | None = None,
            **params) -> pd.DataFrame:

@@ -8,7 +8,9 @@
     - product_adoption_rate: accounts with a core event in the product_adoption_window_days after the evaluation
       period / accounts mature for it;
     - median_activation_hours: median hours from signup to activation over the cohort's activated accounts.
-    Rates are null when their denominator is 0.
+    Rates are null when their denominator is 0. Each rate's additive numerator and denominator are columns too
+    (conversions_30d / conversion_accounts_30d, trial_conversions / trial_accounts, adopted_accounts /
+    adoption_accounts), so a coarser period's rate is the ratio of their sums (the semantic layer).
 -#}
 {%- set windows = conversion_windows() %}
 {%- set w30 = 30 if 30 in windows else windows[0] %}
@@ -114,7 +116,13 @@ final as (
         {{ safe_rate('sum(converted_30d)', 'sum(in_conversion_denominator)') }} as conversion_rate_30d,
         {{ safe_rate('sum(trial_converted)', 'sum(in_trial_denominator)') }} as trial_conversion_rate,
         {{ safe_rate('sum(adopted)', 'sum(in_adoption_denominator)') }} as product_adoption_rate,
-        cast({{ median('activation_hours') }} as {{ type_double() }}) as median_activation_hours
+        cast({{ median('activation_hours') }} as {{ type_double() }}) as median_activation_hours,
+        sum(converted_30d) as conversions_30d,
+        sum(in_conversion_denominator) as conversion_accounts_30d,
+        sum(trial_converted) as trial_conversions,
+        sum(in_trial_denominator) as trial_accounts,
+        sum(adopted) as adopted_accounts,
+        sum(in_adoption_denominator) as adoption_accounts
     from per_account
     group by signup_cohort_month
 

@@ -48,7 +48,8 @@ final as (
         end as is_activated_14d,
         coalesce(activation.activated_at <= first_sessions.first_session_ended_at, false) as activated_in_first_session,
         cast(activation.milestones_reached as integer) as milestones_reached,
-        cast(first_sessions.first_session_ended_at as {{ dbt.type_timestamp() }}) as first_session_ended_at
+        cast(first_sessions.first_session_ended_at as {{ dbt.type_timestamp() }}) as first_session_ended_at,
+        cast(activation.signup_at as {{ dbt.type_timestamp() }}) as signup_at
     from activation
     cross join clock
     left join first_sessions

@@ -3,7 +3,9 @@
     Signup-cohort metrics come from int_signup_cohorts_monthly (the month is the signup cohort),
     revenue metrics from the MRR movements (the month is the MRR month), CAC from GTM spend,
     NPS from survey responses, revenue per employee from headcount. Every rate whose denominator
-    is 0 or missing is null.
+    is 0 or missing is null. Every rate also has its additive numerator and denominator as columns
+    (conversions_30d / conversion_accounts_30d, churned_accounts / previous_paying_accounts, ...), which the
+    semantic layer sums over a quarter or a year before dividing.
 -#}
 with
 
@@ -21,7 +23,13 @@ cohorts as (
         conversion_rate_30d,
         trial_conversion_rate,
         product_adoption_rate,
-        median_activation_hours
+        median_activation_hours,
+        conversions_30d,
+        conversion_accounts_30d,
+        trial_conversions,
+        trial_accounts,
+        adopted_accounts,
+        adoption_accounts
     from {{ ref('int_signup_cohorts_monthly') }}
 
 ),
@@ -71,7 +79,10 @@ nps as (
 
     select
         month_start,
-        nps
+        nps,
+        respondents,
+        promoters,
+        detractors
     from {{ ref('int_nps_monthly') }}
 
 ),
@@ -118,6 +129,18 @@ joined as (
         revenue.new_paying_accounts,
         coalesce(gtm_spend.gtm_spend_usd, 0) as gtm_spend_usd,
         nps.nps,
+        nps.respondents as nps_respondents,
+        nps.promoters as nps_promoters,
+        nps.detractors as nps_detractors,
+        cohorts.conversions_30d,
+        cohorts.conversion_accounts_30d,
+        cohorts.trial_conversions,
+        cohorts.trial_accounts,
+        cohorts.adopted_accounts,
+        cohorts.adoption_accounts,
+        revenue.churned_accounts,
+        revenue.previous_paying_accounts,
+        revenue.previous_mrr_usd,
         headcount.total_fte,
         case
             when revenue.new_paying_accounts > 0
@@ -195,7 +218,22 @@ final as (
         cast(joined.gtm_spend_usd as {{ plg_type_double() }}) as gtm_spend_usd,
         cast(joined.new_account_arpa_usd as {{ plg_type_double() }}) as new_account_arpa_usd,
         cast(trailing_churn.trailing_logo_churn_rate as {{ plg_type_double() }}) as trailing_logo_churn_rate,
-        cast(joined.total_fte as {{ plg_type_double() }}) as total_fte
+        cast(joined.total_fte as {{ plg_type_double() }}) as total_fte,
+        cast(coalesce(joined.conversions_30d, 0) as {{ dbt.type_bigint() }}) as conversions_30d,
+        cast(coalesce(joined.conversion_accounts_30d, 0) as {{ dbt.type_bigint() }}) as conversion_accounts_30d,
+        cast(coalesce(joined.trial_conversions, 0) as {{ dbt.type_bigint() }}) as trial_conversions,
+        cast(coalesce(joined.trial_accounts, 0) as {{ dbt.type_bigint() }}) as trial_accounts,
+        cast(coalesce(joined.adopted_accounts, 0) as {{ dbt.type_bigint() }}) as adopted_accounts,
+        cast(coalesce(joined.adoption_accounts, 0) as {{ dbt.type_bigint() }}) as adoption_accounts,
+        cast(joined.churned_accounts as {{ dbt.type_bigint() }}) as churned_accounts,
+        cast(joined.previous_paying_accounts as {{ dbt.type_bigint() }}) as previous_paying_accounts,
+        cast(joined.previous_mrr_usd as {{ plg_type_double() }}) as previous_mrr_usd,
+        cast(coalesce(joined.nps_respondents, 0) as {{ dbt.type_bigint() }}) as nps_respondents,
+        cast(coalesce(joined.nps_promoters, 0) as {{ dbt.type_bigint() }}) as nps_promoters,
+        cast(coalesce(joined.nps_detractors, 0) as {{ dbt.type_bigint() }}) as nps_detractors,
+        cast(
+            coalesce(joined.new_mrr_usd, 0) * {{ var('gross_margin') }} as {{ plg_type_double() }}
+        ) as new_mrr_gross_margin_usd
     from joined
     inner join trailing_churn
         on joined.month_start = trailing_churn.month_start
