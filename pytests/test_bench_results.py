@@ -134,7 +134,7 @@ def test_slowest_nodes_include_data_tests(tmp_path: Path):
 def test_slowest_nodes_without_manifest(tmp_path: Path):
     """No manifest: names from the unique_id, layers unknown; the figures from run_results stay."""
     summary = _summary(tmp_path, top=1, manifest=None)
-    assert summary["slowest_nodes"] == [{"node": "abc123", "resource_type": "test", "seconds": 12.0,
+    assert summary["slowest_nodes"] == [{"node": "unique_slow_id", "resource_type": "test", "seconds": 12.0,
                                          "status": "pass", "materialized": None, "on": None}]
     assert summary["node_counts"]["test"] == 3 and summary["models_seconds"] == 10.5
 

@@ -198,7 +198,9 @@ def slowest_models(run_results_path: Path, manifest_path: Path | None, top: int 
         node = manifest.get(uid, {})
         seconds = float(item.get("execution_time") or 0.0)
         status = item.get("status")
-        name = node.get("name") or uid.split(".")[-1]
+        parts = uid.split(".")
+        # without a manifest: a data test's unique_id is test.<project>.<name>[.<hash>]
+        name = node.get("name") or (parts[2] if kind == "test" and len(parts) > 2 else parts[-1])
         counts[kind] = counts.get(kind, 0) + 1
         by_type[kind] = by_type.get(kind, 0.0) + seconds
         if status in ("error", "fail", "runtime error"):
