@@ -1,9 +1,10 @@
 """Run a command and measure it: wall time and peak RSS of its whole process tree.
 
-The peak is sampled from /proc every ``interval`` seconds (default 0.2 s): at
+The peak is sampled with psutil every ``interval`` seconds (default 0.2 s): at
 each sample the RSS of the root process and of every descendant alive at that
-moment is summed, and the maximum of those sums is kept. Linux only; on
-another system the peak is reported as None.
+moment is summed, and the maximum of those sums is kept. A process that ends
+between two samples is skipped (its memory is no longer held). Without psutil
+the peak is reported as None.
 """
 from __future__ import annotations
 
@@ -13,53 +14,28 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass, field
-from pathlib import Path
 
-_PROC = Path("/proc")
-_PAGE_SIZE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
-
-
-def _children_map() -> dict[int, list[int]]:
-    """parent pid -> child pids, for every process visible in /proc."""
-    children: dict[int, list[int]] = {}
-    for entry in _PROC.iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        # the command name (field 2) is in parentheses and may hold spaces
-        rest = stat[stat.rfind(")") + 2:].split()
-        try:
-            ppid = int(rest[1])
-        except (IndexError, ValueError):
-            continue
-        children.setdefault(ppid, []).append(int(entry.name))
-    return children
-
-
-def _rss_bytes(pid: int) -> int:
-    try:
-        fields = (_PROC / str(pid) / "statm").read_text().split()
-        return int(fields[1]) * _PAGE_SIZE
-    except (OSError, IndexError, ValueError):
-        return 0
+try:
+    import psutil
+except ImportError:  # pragma: no cover - psutil is pinned in requirements.txt
+    psutil = None
 
 
 def tree_rss_bytes(root_pid: int) -> int:
-    """RSS of ``root_pid`` plus all its descendants right now, in bytes."""
-    children = _children_map()
+    """RSS of ``root_pid`` plus all its descendants right now, in bytes (0 when it has ended)."""
+    if psutil is None:
+        return 0
+    try:
+        root = psutil.Process(root_pid)
+        processes = [root, *root.children(recursive=True)]
+    except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+        return 0
     total = 0
-    seen: set[int] = set()
-    todo = deque([root_pid])
-    while todo:
-        pid = todo.popleft()
-        if pid in seen:
-            continue
-        seen.add(pid)
-        total += _rss_bytes(pid)
-        todo.extend(children.get(pid, ()))
+    for process in processes:
+        try:
+            total += process.memory_info().rss
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            continue  # ended (or became a zombie) since the tree was listed
     return total
 
 
@@ -73,7 +49,7 @@ class TreeRssSampler:
         self.samples = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
-        self.available = _PROC.is_dir()
+        self.available = psutil is not None
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -13,15 +13,26 @@ run with the same key and keeps every other one. Each run holds::
     size_events, run_date (YYYY-MM-DD), started_at (ISO UTC), status,
     machine   {hostname, load_average_at_start, load_average_at_end, cores, memory_gb, os,
                python, duckdb, dbt_core, dbt_duckdb},
-    settings  {memory_limit, duckdb_threads, dbt_threads, seed, lookback_days},
+    settings  {memory_limit, duckdb_threads, dbt_threads, seed, lookback_days, pandas_max_events},
     generate  {seconds, peak_rss_mb, events_landed, events_per_second, warehouse_mb},
     floor     {seconds, peak_rss_mb, rows, sql},
-    full_build{seconds, peak_rss_mb, models_seconds, tests_seconds, nodes,
-               failures, failed_nodes, slowest_models [{model, seconds, materialized}]},
+    full_build{seconds, peak_rss_mb, models_seconds, tests_seconds (data + unit tests), nodes,
+               failures, failed_nodes, slowest_models [{model, seconds, materialized}],
+               -- added later, absent from older runs:
+               slowest_nodes [{node, resource_type, seconds, status, materialized, on}]
+                   (every resource type, data tests included; `on` = the model a test reads),
+               node_counts {model, test, unit_test, seed, operation: count},
+               seconds_by_type {same keys: summed execution seconds},
+               tests_share (data + unit tests' share of the summed node seconds),
+               models_seconds_by_layer {staging, intermediate, marts, ...: seconds},
+               tests_by_model [{model, tests, seconds}], dbt_elapsed_seconds},
     parse     {first_seconds (cold, no saved manifest), partial_seconds (partial parsing)},
+    pandas_reference {status (ok / skipped / failed), reason, reads, figures, max_events, seconds,
+               peak_rss_mb, import_seconds, load_seconds, compute_seconds, as_of, staged_events,
+               accounts, matches_marts, differences {dashboard, mrr_by_month: {differences, first}}},
     append_day{seconds, peak_rss_mb, events_appended},
     incremental_build {same keys as full_build},
-    ratios    {full_over_floor, full_models_over_floor, incremental_over_full},
+    ratios    {full_over_floor, full_models_over_floor, incremental_over_full, full_over_pandas},
     targets   [{target, limit, value, unit, met}],
     notes     [str]
 
@@ -132,6 +143,8 @@ SUMMARY_COLUMNS: list[tuple[str, tuple[str, ...], int]] = [
     ("floor s", ("floor", "seconds"), 2),
     ("full ÷ floor", ("ratios", "full_over_floor"), 1),
     ("models ÷ floor", ("ratios", "full_models_over_floor"), 1),
+    ("pandas s", ("pandas_reference", "seconds"), 1),
+    ("full ÷ pandas", ("ratios", "full_over_pandas"), 2),
     ("append day s", ("append_day", "seconds"), 1),
     ("incremental s", ("incremental_build", "seconds"), 1),
     ("incr peak RSS MB", ("incremental_build", "peak_rss_mb"), 0),
@@ -140,6 +153,57 @@ SUMMARY_COLUMNS: list[tuple[str, tuple[str, ...], int]] = [
     ("parse s (partial)", ("parse", "partial_seconds"), 2),
     ("memory limit", ("settings", "memory_limit"), 0),
 ]
+
+
+TYPE_LABELS = {"model": "models", "test": "data tests", "unit_test": "unit tests", "seed": "seeds",
+               "snapshot": "snapshots", "operation": "hooks"}
+TYPE_LABEL = {"model": "model", "test": "data test", "unit_test": "unit test", "seed": "seed",
+              "snapshot": "snapshot", "operation": "hook"}
+
+
+def _node_counts_line(build: dict[str, Any]) -> str:
+    counts, seconds = build.get("node_counts") or {}, build.get("seconds_by_type") or {}
+    order = [k for k in TYPE_LABELS if k in counts] + sorted(k for k in counts if k not in TYPE_LABELS)
+    parts = [f"{counts[k]:,} {TYPE_LABELS.get(k, k)} ({_fmt(seconds.get(k), 1)} s)" for k in order]
+    share = build.get("tests_share")
+    tail = "" if share is None else f"; tests {share * 100:.0f} % of the summed node time"
+    return f"Nodes: {', '.join(parts)}{tail}."
+
+
+def _slowest_table(build: dict[str, Any]) -> list[str]:
+    """The slowest nodes (every resource type); runs recorded before they were kept: the slowest models."""
+    nodes = build.get("slowest_nodes")
+    if nodes:
+        lines = ["", "| # | node | type | on model | materialized | seconds |", "|---:|---|---|---|---|---:|"]
+        for rank, item in enumerate(nodes, start=1):
+            lines.append(f"| {rank} | {item['node']} | {TYPE_LABEL.get(item['resource_type'], item['resource_type'])} "
+                         f"| {item.get('on') or ''} | {item.get('materialized') or ''} | {item['seconds']:.2f} |")
+        return lines
+    slowest = build.get("slowest_models") or []
+    if not slowest:
+        return []
+    lines = ["", "| # | model | materialized | seconds |", "|---:|---|---|---:|"]
+    for rank, item in enumerate(slowest, start=1):
+        lines.append(f"| {rank} | {item['model']} | {item.get('materialized') or ''} | {item['seconds']:.2f} |")
+    return lines
+
+
+def _pandas_lines(run: dict[str, Any]) -> list[str]:
+    ref = run.get("pandas_reference")
+    if not isinstance(ref, dict):
+        return []
+    if ref.get("status") != "ok":
+        return ["", f"Pandas reference: {ref.get('status')} ({ref.get('reason') or 'no reason recorded'})."]
+    match = ref.get("matches_marts")
+    diffs = ref.get("differences") or {}
+    verdict = ("not compared with the marts" if match is None else "the same figures as the marts" if match else
+               "DIFFERENT figures from the marts (" + ", ".join(
+                   f"{k}: {v.get('differences')} differences" for k, v in diffs.items()) + ")")
+    return ["", f"Pandas reference: {_fmt(ref.get('seconds'))} s wall (imports {_fmt(ref.get('import_seconds'))} s, "
+                f"read {_fmt(ref.get('load_seconds'))} s, compute {_fmt(ref.get('compute_seconds'))} s), peak RSS "
+                f"{_fmt(ref.get('peak_rss_mb'), 0)} MB, {_fmt(ref.get('staged_events'))} staged events, "
+                f"{_fmt(ref.get('accounts'))} accounts; {verdict}; full build ÷ pandas "
+                f"{_fmt(_get(run, 'ratios', 'full_over_pandas'), 2)}. Reads {ref.get('reads')}."]
 
 
 def render_markdown(data: dict[str, Any]) -> str:
@@ -151,7 +215,11 @@ def render_markdown(data: dict[str, Any]) -> str:
         "the JSON is the record). One row per (run date, size); times are wall seconds,",
         "memory is the peak RSS of the whole process tree sampled every 0.2 s.",
         "The floor is DuckDB alone reading `raw_product.events` once and writing an",
-        "account × day aggregate.",
+        "account × day aggregate. The pandas reference is the project's independent",
+        "recomputation (`plg.checks`) of the conversion dashboard and MRR by month from the",
+        "staged tables the full build wrote (a notebook's work: read + compute), as one process.",
+        "Node seconds are dbt's execution times; with 2 dbt threads they overlap, so their",
+        "sum can exceed the wall time.",
         "",
         "## Summary",
         "",
@@ -170,8 +238,13 @@ def render_markdown(data: dict[str, Any]) -> str:
                 cells.append(_fmt(value, digits))
         lines.append("| " + " | ".join(cells) + " |")
 
-    lines += ["", "## Targets", "", "| run date | events | target | limit | value | met |", "|---|---|---|---:|---:|---|"]
+    lines += ["", "## Targets", "", "Issue 13: 100M events: incremental day ≤ 0.10 × full build, full build ≤ 240 s, "
+              "peak RSS ≤ 10 GB; 10M events: full build ≤ 40 s, incremental day ≤ 0.3 × full (no target below 10M; "
+              "runs recorded before the targets changed keep the targets of their day).", "",
+              "| run date | events | target | limit | value | met |", "|---|---|---|---:|---:|---|"]
     for run in runs:
+        if not run.get("targets"):
+            lines.append(f"| {run['run_date']} | {_size_label(run['size_events'])} | no target at this size | | | |")
         for target in run.get("targets", []):
             lines.append(
                 f"| {run['run_date']} | {_size_label(run['size_events'])} | {target['target']} | "
@@ -199,21 +272,28 @@ def render_markdown(data: dict[str, Any]) -> str:
         )
         for phase, title in (("full_build", "Full build"), ("incremental_build", "Incremental build")):
             build = run.get(phase) or {}
-            slowest = build.get("slowest_models") or []
             lines += [
                 "",
                 f"{title}: {_fmt(build.get('seconds'))} s wall, models {_fmt(build.get('models_seconds'))} s, "
                 f"tests {_fmt(build.get('tests_seconds'))} s, peak RSS {_fmt(build.get('peak_rss_mb'), 0)} MB, "
                 f"failures {_fmt(build.get('failures'))}.",
             ]
+            counts = build.get("node_counts") or {}
+            if counts:
+                lines.append(_node_counts_line(build))
+            if build.get("models_seconds_by_layer"):
+                lines.append("Models by layer: " + ", ".join(
+                    f"{layer} {seconds:,.1f} s" for layer, seconds in build["models_seconds_by_layer"].items()) + ".")
             if build.get("failed_nodes"):
                 lines.append(f"Failed: {', '.join(build['failed_nodes'])}.")
-            if slowest:
-                lines += ["", "| # | model | materialized | seconds |", "|---:|---|---|---:|"]
-                for rank, item in enumerate(slowest, start=1):
-                    lines.append(
-                        f"| {rank} | {item['model']} | {item.get('materialized') or ''} | {item['seconds']:.2f} |"
-                    )
+            lines += _slowest_table(build)
+            tested = (build.get("tests_by_model") or [])[:5]
+            if tested:
+                lines += ["", "Test time by the model tested (top 5):", "",
+                          "| model | tests | seconds |", "|---|---:|---:|"]
+                lines += [f"| {t['model']} | {t['tests']:,} | {t['seconds']:.2f} |" for t in tested]
+            if phase == "full_build":
+                lines += _pandas_lines(run)
         notes = run.get("notes") or []
         if notes:
             lines += ["", "Notes:"] + [f"- {note}" for note in notes]
