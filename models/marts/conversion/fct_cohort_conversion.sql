@@ -5,10 +5,7 @@
     (signup_at + (d+1) days <= as_of_end_at); conversions = those of them converted before signup_at + (d+1) days
     (and not before signup_at). Rows only where accounts_at_risk > 0.
 -#}
-{%- set max_offset = var('cohort_max_day_offset') %}
-{%- if max_offset is not number or max_offset is boolean or max_offset < 0 or max_offset != max_offset | int -%}
-    {{ exceptions.raise_compiler_error("var cohort_max_day_offset must be a non-negative whole number of days, got '" ~ max_offset ~ "'") }}
-{%- endif %}
+{%- set max_offset = non_negative_int_var('cohort_max_day_offset') %}
 
 with
 
