@@ -27,7 +27,7 @@
 {#- a number var rendered as a SQL numeric literal (an int stays an int) -#}
 {% macro number_var(name) -%}
     {%- set v = var(name) -%}
-    {%- if not plg_is_number(v) -%}
+    {%- if execute and (not plg_is_number(v)) -%}
         {{ exceptions.raise_compiler_error("var " ~ name ~ " must be a number, got '" ~ v ~ "'. Fix it in dbt_project.yml or with --vars") }}
     {%- endif -%}
     {{ return(v | int if v == v | int and v is integer else v | float) }}
@@ -36,7 +36,7 @@
 {#- a whole-number var >= 0 (hours, days) -#}
 {% macro non_negative_int_var(name) -%}
     {%- set v = var(name) -%}
-    {%- if not plg_is_number(v) or v < 0 or v != v | int -%}
+    {%- if execute and (not plg_is_number(v) or v < 0 or v != v | int) -%}
         {{ exceptions.raise_compiler_error("var " ~ name ~ " must be a whole number >= 0, got '" ~ v ~ "'. Fix it in dbt_project.yml or with --vars") }}
     {%- endif -%}
     {{ return(v | int) }}
@@ -46,7 +46,7 @@
 {% macro as_of_date_var() -%}
     {%- set v = var('as_of_date') -%}
     {%- if v is none -%}{{ return(none) }}{%- endif -%}
-    {%- if not plg_is_date(v) -%}
+    {%- if execute and (not plg_is_date(v)) -%}
         {{ exceptions.raise_compiler_error("var as_of_date must be a real date written YYYY-MM-DD (or null for the latest received event), got '" ~ v ~ "'. Fix: dbt build --vars '{as_of_date: \"2026-06-30\"}'") }}
     {%- endif -%}
     {{ return("'" ~ (v | string) ~ "'") }}

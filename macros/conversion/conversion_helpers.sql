@@ -10,7 +10,7 @@
 {#- a positive-integer var, validated (fail fast with a message saying what to fix) -#}
 {% macro positive_int_var(name) -%}
     {%- set v = var(name) -%}
-    {%- if v is not number or v is boolean or v <= 0 or v != v | int -%}
+    {%- if execute and (v is not number or v is boolean or v <= 0 or v != v | int) -%}
         {{ exceptions.raise_compiler_error("var " ~ name ~ " must be a positive whole number of days/minutes/units, got '" ~ v ~ "'. Fix it in dbt_project.yml or with --vars '{" ~ name ~ ": <positive integer>}'") }}
     {%- endif -%}
     {{ return(v | int) }}
@@ -19,7 +19,7 @@
 {#- a rate var (0-1), validated -#}
 {% macro rate_var(name) -%}
     {%- set v = var(name) -%}
-    {%- if v is not number or v is boolean or v < 0 or v > 1 -%}
+    {%- if execute and (v is not number or v is boolean or v < 0 or v > 1) -%}
         {{ exceptions.raise_compiler_error("var " ~ name ~ " is a rate and must be a number between 0 and 1, got '" ~ v ~ "'. Fix it in dbt_project.yml or with --vars") }}
     {%- endif -%}
     {{ return(v) }}
@@ -28,7 +28,7 @@
 {#- a non-negative number var (score thresholds, weights), validated -#}
 {% macro non_negative_var(name) -%}
     {%- set v = var(name) -%}
-    {%- if v is not number or v is boolean or v < 0 -%}
+    {%- if execute and (v is not number or v is boolean or v < 0) -%}
         {{ exceptions.raise_compiler_error("var " ~ name ~ " must be a non-negative number, got '" ~ v ~ "'. Fix it in dbt_project.yml or with --vars") }}
     {%- endif -%}
     {{ return(v) }}
