@@ -44,7 +44,9 @@ run: install
 	mkdir -p warehouse/tmp reports
 	$(PY) -m plg.generate --accounts $(DEMO_ACCOUNTS) --seed $(DEMO_SEED) --warehouse $(WAREHOUSE)
 	@# the scheduled job: models + data tests; unit tests (fixed fixtures, not data) run in `make test`
-	PLG_DUCKDB_PATH=$(WAREHOUSE) $(DBT) build --exclude-resource-type unit_test --target-path target/run
+	@# the generator has just replaced the landing: a full refresh (the incremental models would otherwise
+	@# keep the old landing's rows; the project's run-start check refuses an incremental run on it)
+	PLG_DUCKDB_PATH=$(WAREHOUSE) $(DBT) build --exclude-resource-type unit_test --full-refresh --target-path target/run
 	@# target/semantic_manifest.json for `mf query` (MetricFlow reads target/ of the project)
 	PLG_DUCKDB_PATH=$(WAREHOUSE) $(DBT) parse --quiet
 	$(MAKE) --no-print-directory publish report-quiet
@@ -53,7 +55,7 @@ run: install
 	@echo "KPI report: $(abspath $(REPORT))"
 
 publish: install
-	$(PY) -m plg.publish --from $(WAREHOUSE) --to $(READERS_WAREHOUSE)
+	$(PY) -m plg.publish --from $(WAREHOUSE) --to $(READERS_WAREHOUSE) --build-dir target/run
 
 report: install
 	$(PY) -m plg.report --warehouse $(READERS_WAREHOUSE) --out $(REPORT)

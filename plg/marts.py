@@ -17,7 +17,6 @@ import json
 import os
 import subprocess
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +26,7 @@ MARTS_PATH_PREFIX = "models/marts/"
 
 @dataclass(frozen=True)
 class Mart:
+    unique_id: str
     name: str
     schema: str
     identifier: str
@@ -36,13 +36,16 @@ class Mart:
 
 
 def load_manifest(target_path: str | Path | None = None) -> dict:
-    """The manifest of `target_path` (default: the project's target/), parsed on demand."""
-    candidates = [Path(target_path)] if target_path else [PROJECT_DIR / "target"]
-    for target in candidates:
-        manifest = target / "manifest.json"
-        if manifest.exists():
-            return json.loads(manifest.read_text())
-    scratch = Path(tempfile.mkdtemp(prefix="plg_parse_"))
+    """The manifest of `target_path`; without one, the project's target/manifest.json, parsed (dbt parse
+    into target/) when missing or when it predates the public marts (no model with access public)."""
+    if target_path:
+        return json.loads((Path(target_path) / "manifest.json").read_text())
+    manifest = PROJECT_DIR / "target" / "manifest.json"
+    if manifest.exists():
+        data = json.loads(manifest.read_text())
+        if public_marts(data):
+            return data
+    scratch = PROJECT_DIR / "target"
     dbt = Path(sys.executable).with_name("dbt")
     env = dict(os.environ, DBT_PROFILES_DIR=str(PROJECT_DIR), DBT_SEND_ANONYMOUS_USAGE_STATS="False")
     env.pop("PLG_TARGET", None)
@@ -74,7 +77,7 @@ def public_marts(manifest: dict) -> dict[str, Mart]:
         if not node["original_file_path"].replace(os.sep, "/").startswith(MARTS_PATH_PREFIX):
             continue
         out[node["name"]] = Mart(
-            name=node["name"], schema=node["schema"], identifier=node.get("alias") or node["name"],
+            unique_id=uid, name=node["name"], schema=node["schema"], identifier=node.get("alias") or node["name"],
             description=(node.get("description") or "").strip(),
             columns={c: (v.get("description") or "").strip() for c, v in node.get("columns", {}).items()},
             grain=grains.get(uid, ()),

@@ -39,6 +39,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterator
 
+from plg.marts import load_manifest, public_marts
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PG_MAJOR = "15"
 SYSTEM_USER = "plgpg"
@@ -47,24 +49,7 @@ BUILDER = "plg_builder"
 DEFAULT_READER = "bi_reader"
 LANDING_SCHEMAS = ("raw_product", "raw_crm", "raw_stripe", "raw_finance", "raw_surveys")
 
-# Public marts of MARTS.md and their grain (the sort key of the comparison).
-PUBLIC_MARTS: dict[str, tuple[str, ...]] = {
-    "dim_accounts": ("account_id",),
-    "fct_activation": ("account_id",),
-    "fct_engagement_weekly": ("account_id", "week_number"),
-    "fct_conversions": ("account_id",),
-    "fct_cohort_conversion": ("cohort_grain", "cohort_start", "day_offset"),
-    "fct_mrr": ("account_id", "month_start"),
-    "rpt_conversion_dashboard": ("segment_row", "window_days"),
-    "rpt_funnel": ("step",),
-    "rpt_segment_conversion": ("dimension", "segment"),
-    "rpt_kpis_monthly": ("month_start",),
-    "rpt_product_qualified_accounts": ("account_id",),
-    "rpt_low_converting_cohorts": ("cohort_month", "firmographic_segment"),
-    "rpt_team_invites": ("teammates_band",),
-    "rpt_trial_length": ("trial_length_days", "firmographic_segment"),
-    "rpt_sales_assist": ("assist_group",),
-}
+# The public marts and their grain come from the manifest (plg.marts), never from a list written here.
 
 
 # --------------------------------------------------------------------------- binaries
@@ -406,13 +391,8 @@ def run_results_summary(target_path: Path) -> dict:
 
 
 def mart_relations(target_path: Path) -> dict[str, tuple[str, str]]:
-    """mart name -> (schema, identifier) from a compiled manifest."""
-    manifest = json.loads((Path(target_path) / "manifest.json").read_text())
-    out = {}
-    for node in manifest["nodes"].values():
-        if node["resource_type"] == "model" and node["name"] in PUBLIC_MARTS:
-            out[node["name"]] = (node["schema"], node.get("alias") or node["name"])
-    return out
+    """public mart name -> (schema, identifier) from a compiled manifest."""
+    return {name: (m.schema, m.identifier) for name, m in public_marts(load_manifest(target_path)).items()}
 
 
 def _norm(v):
@@ -494,7 +474,8 @@ def compare_marts_duckdb_postgres(duckdb_path, duck_target: Path, pg_conn, pg_ta
     with contextlib.closing(duckdb.connect(str(duckdb_path), read_only=True)) as duck:
         dcur = duck.cursor()
         with pg_conn.cursor() as pcur:
-            for name, grain in PUBLIC_MARTS.items():
+            for name, mart in public_marts(load_manifest(duck_target)).items():
+                grain = mart.grain
                 if name not in duck_rel or name not in pg_rel:
                     results.append({"mart": name, "rows": 0, "columns": 0, "missing_columns": [],
                                     "diffs": [], "skipped": "model not in the project yet"})
