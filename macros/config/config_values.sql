@@ -4,6 +4,11 @@
     does not run the hook) and render the value as a number or a date literal, never as raw text.
 -#}
 
+{#- a var value as the message shows it: text quoted (so '24' the text differs from 24 the number) -#}
+{% macro plg_show(v) -%}
+    {{ return("'" ~ v ~ "' (text)" if v is string else v | string) }}
+{%- endmacro %}
+
 {#- true when v is a real number (booleans are numbers to Jinja, and are refused) -#}
 {% macro plg_is_number(v) -%}
     {{ return(v is number and v is not boolean and v == v) }}

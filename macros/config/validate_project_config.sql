@@ -26,7 +26,7 @@
         {%- for name, upper in [('trial_grace_days', 3650), ('lookback_days', 3650), ('future_tolerance_hours', 87600)] -%}
             {%- set v = var(name) -%}
             {%- if not plg_is_number(v) or v < 0 or v > upper or v != v | int -%}
-                {%- do errors.append(name ~ " must be a whole number between 0 and " ~ upper ~ "; got " ~ v) -%}
+                {%- do errors.append(name ~ " must be a whole number between 0 and " ~ upper ~ "; got " ~ plg_show(v)) -%}
             {%- endif -%}
         {%- endfor -%}
 
@@ -93,6 +93,11 @@
         {%- set high_ratio = var('segment_priority_high_ratio') -%}
         {%- if not plg_is_number(low_ratio) or not plg_is_number(high_ratio) or low_ratio < 0 or low_ratio > high_ratio or high_ratio > 1000 -%}
             {%- do errors.append("segment_priority_low_ratio and segment_priority_high_ratio must be numbers with 0 <= low <= high <= 1000; got " ~ low_ratio ~ " and " ~ high_ratio) -%}
+        {%- endif -%}
+
+        {%- if plg_is_number(var('sales_assist_from_day')) and plg_is_number(var('sales_assist_window_days'))
+              and var('sales_assist_from_day') >= var('sales_assist_window_days') -%}
+            {%- do errors.append("sales_assist_from_day must be smaller than sales_assist_window_days; got " ~ var('sales_assist_from_day') ~ " and " ~ var('sales_assist_window_days')) -%}
         {%- endif -%}
 
         {#- landing schemas: used only as identifiers -#}
