@@ -89,7 +89,13 @@ def test_february_29_only_in_leap_years(landing, tmp_path):
     warehouse = _copy(landing, tmp_path)
     message = _build_fails(warehouse, vars={"as_of_date": "2025-02-29"}, select="int_clock")
     assert "as_of_date must be null or a real date" in message and "2025-02-29" in message
-    build_project(warehouse, vars={"as_of_date": "2024-02-29"}, select="int_clock")  # a real date: builds
+    build_project(warehouse, vars={"as_of_date": "2024-02-29"}, select="int_clock",  # a real date: builds
+                  extra_args=["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"])
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        assert str(con.execute("select as_of_date from analytics_intermediate.int_clock").fetchone()[0]) == "2024-02-29"
+    finally:
+        con.close()
 
 
 def test_schema_drift_is_named_at_run_start(landing, tmp_path):
