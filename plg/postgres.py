@@ -12,11 +12,14 @@ the unprivileged system user ``plgpg`` (created when missing) through
 ``runuser``; PostgreSQL refuses to run as root.
 
 Roles (passwords are generated per run, never written to a file in the repo):
-- ``postgres``      superuser, local socket only (trust), used by the harness;
+- ``postgres``      superuser, used by the harness, with its own generated password;
 - ``plg_builder``   LOGIN, owns database ``plg``: loads the landing and runs dbt;
 - reader role       (var ``reader_role``, default ``bi_reader``) LOGIN, no
                     privilege at all except what dbt ``grants`` give it.
-Host connections (127.0.0.1) need a password (scram-sha-256).
+Every connection needs a password (scram-sha-256), the superuser's included, on the
+unix socket and on TCP alike (no ``trust``). The server listens on 127.0.0.1 only (loopback);
+its socket directory is private to the server's user (mode 0700, socket 0700), so no other
+local user can even reach the socket.
 """
 from __future__ import annotations
 
@@ -122,6 +125,7 @@ class PostgresServer:
     host: str = "127.0.0.1"
     builder_password: str = field(default_factory=lambda: secrets.token_urlsafe(18))
     reader_password: str = field(default_factory=lambda: secrets.token_urlsafe(18))
+    admin_password: str = field(default_factory=lambda: secrets.token_urlsafe(18), repr=False)
     workdir: Path | None = None
     _as_root: bool = False
 
@@ -154,6 +158,8 @@ class PostgresServer:
 
     # -- lifecycle
     def start(self) -> "PostgresServer":
+        if self.host not in ("127.0.0.1", "::1", "localhost"):
+            raise ValueError(f"the test server listens on the loopback only, not {self.host}")
         self.bindir = self.bindir or ensure_bindir()
         if self.bindir is None:
             raise RuntimeError("PostgreSQL server binaries not found (apt-get install -y postgresql-15)")
@@ -165,21 +171,22 @@ class PostgresServer:
             _ensure_system_user()
             for p in (self.workdir, self.datadir, self.sockdir):
                 shutil.chown(p, SYSTEM_USER, SYSTEM_USER)
-        os.chmod(self.workdir, 0o755)
+        os.chmod(self.workdir, 0o700)  # private: data, socket and log are the server user's only
         os.chmod(self.datadir, 0o700)
+        os.chmod(self.sockdir, 0o700)
         pwfile = self.workdir / "pw"
-        pwfile.write_text(secrets.token_urlsafe(18) + "\n")
+        pwfile.write_text(self.admin_password + "\n")  # the superuser's password (scram); removed after initdb
         os.chmod(pwfile, 0o600)
         if self._as_root:
             shutil.chown(pwfile, SYSTEM_USER, SYSTEM_USER)
         self._run(
             "initdb", "-D", str(self.datadir), "-U", "postgres", "-E", "UTF8", "--locale=C",
-            "--auth-local=trust", "--auth-host=scram-sha-256", f"--pwfile={pwfile}",
+            "--auth-local=scram-sha-256", "--auth-host=scram-sha-256", f"--pwfile={pwfile}",
         )
         pwfile.unlink()
         self.port = self.port or _free_port()
         opts = (
-            f"-c listen_addresses={self.host} -p {self.port} -k {self.sockdir} "
+            f"-c listen_addresses={self.host} -p {self.port} -k {self.sockdir} -c unix_socket_permissions=0700 "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
             "-c max_connections=30 -c shared_buffers=256MB -c timezone=UTC"
         )
@@ -212,7 +219,8 @@ class PostgresServer:
     def connect_admin(self, dbname: str = "postgres"):
         import psycopg2
 
-        conn = psycopg2.connect(host=str(self.sockdir), port=self.port, user="postgres", dbname=dbname)
+        conn = psycopg2.connect(host=str(self.sockdir), port=self.port, user="postgres",
+                                password=self.admin_password, dbname=dbname)
         conn.autocommit = True
         return conn
 
