@@ -25,7 +25,9 @@ staged as (
 
 fingerprint as (
 
-    {{ incremental_fingerprint_sql('(select frozen_before_at from staged)', ref('base_product__events'), ref('stg_product__accounts')) }}
+    {{ incremental_fingerprint_sql(
+        '(select frozen_before_at from staged)', ref('base_product__events'), ref('stg_product__accounts')
+    ) }}
 
 ),
 
