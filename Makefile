@@ -68,7 +68,8 @@ test: install test-dbt lint pytest
 test-dbt: install
 	mkdir -p warehouse/tmp
 	$(PY) -m plg.generate --accounts $(TEST_ACCOUNTS) --seed $(TEST_SEED) --warehouse $(TEST_WAREHOUSE)
-	PLG_DUCKDB_PATH=$(TEST_WAREHOUSE) $(DBT) build --target-path target/test
+	@# full refresh: the generator has just replaced the landing (see make run)
+	PLG_DUCKDB_PATH=$(TEST_WAREHOUSE) $(DBT) build --full-refresh --target-path target/test
 	PLG_DUCKDB_PATH=$(TEST_WAREHOUSE) $(DBT) docs generate --target-path target/test --quiet
 
 lint: install
