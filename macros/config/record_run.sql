@@ -3,7 +3,8 @@
     (invocation_id, 'started'), on-run-end appends (invocation_id, 'ended', counts of results by outcome)
     to <target schema>.plg_run_log. plg.publish publishes only when the latest started invocation in the
     working file has ended and is the invocation of the run_results.json it checks: a build killed
-    midway (no 'ended' row) or a later partial build is refused. DuckDB only (the readers' file is a
+    midway (no 'ended' row) or a later partial build is refused. Recorded for `dbt build` and `dbt run`
+    only (the commands that rebuild marts). DuckDB only (the readers' file is a
     DuckDB file); other adapters: no-op.
 -#}
 {% macro record_run_event(event, results=none) -%}
@@ -15,7 +16,8 @@
 {%- endmacro %}
 
 {% macro duckdb__record_run_event(event, results) -%}
-    {%- if execute -%}
+    {#- only the commands that (re)build marts: a `dbt test` or `dbt docs generate` after a build leaves it publishable -#}
+    {%- if execute and invocation_args_dict.get('which') in ['build', 'run'] -%}
         {%- set log = api.Relation.create(database=target.database, schema=target.schema, identifier='plg_run_log') -%}
         {%- set ok, not_ok = [0], [0] -%}
         {%- for r in (results or []) -%}
