@@ -154,3 +154,21 @@ def test_far_past_dates_never_truncate_the_spines_silently(landing, tmp_path):
     finally:
         con.close()
     assert last_month == as_of.replace(day=1) and last_day == as_of
+
+
+def test_sources_yaml_declares_the_landing_contract():
+    """The data_type of every source column (what the run-start drift check compares) is the landing
+    contract the generator and the fixtures write (plg.fixtures.landing_schema, from SOURCES.md)."""
+    import yaml
+
+    from plg.fixtures.landing_schema import LANDING_TABLES
+
+    declared = {}
+    for path in sorted((PROJECT_DIR / "models" / "staging").glob("*/_*__sources.yml")):
+        for source in yaml.safe_load(path.read_text())["sources"]:
+            for table in source["tables"]:
+                declared[(source["name"], table["name"])] = [
+                    (c["name"], c.get("data_type")) for c in table.get("columns", [])]
+    for key, columns in LANDING_TABLES.items():
+        assert key in declared, f"{key} is in the landing contract but not in a sources YAML"
+        assert [(n, t.lower()) for n, t in columns] == declared[key], key
