@@ -38,7 +38,7 @@
             {%- if relation is not none -%}
                 {%- set found = {} -%}
                 {%- for column in adapter.get_columns_in_relation(relation) -%}
-                    {%- do found.update({column.name | lower: column.data_type}) -%}
+                    {%- do found.update({column.name | lower: column.dtype}) -%}
                 {%- endfor -%}
                 {%- for column in declared -%}
                     {%- set name = column.name | lower -%}
