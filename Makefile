@@ -45,8 +45,10 @@ run: install
 	mkdir -p warehouse/tmp reports
 	$(PY) -m plg.generate --accounts $(DEMO_ACCOUNTS) --seed $(DEMO_SEED) --warehouse $(WAREHOUSE)
 	@# the scheduled job: models + data tests; unit tests (fixed fixtures, not data) run in `make test`
-	@echo "dbt build (the first run parses the whole project before it prints anything: up to a minute)..."
-	PLG_DUCKDB_PATH=$(WAREHOUSE) $(DBT) build --exclude-resource-type unit_test --target-path target/run
+	@echo "dbt build --full-refresh (the first run parses the whole project before it prints anything: up to a minute)..."
+	@# the generator has just replaced the landing: a full refresh (the incremental models would otherwise
+	@# keep the old landing's rows; the project's run-start check refuses an incremental run on it)
+	PLG_DUCKDB_PATH=$(WAREHOUSE) $(DBT) build --exclude-resource-type unit_test --full-refresh --target-path target/run
 	@# target/semantic_manifest.json for `mf query` (MetricFlow reads target/ of the project)
 	@echo "dbt parse: writing target/semantic_manifest.json for mf query..."
 	PLG_DUCKDB_PATH=$(WAREHOUSE) $(DBT) parse --quiet
@@ -56,7 +58,7 @@ run: install
 	@echo "KPI report: $(abspath $(REPORT))"
 
 publish: install
-	$(PY) -m plg.publish --from $(WAREHOUSE) --to $(READERS_WAREHOUSE)
+	$(PY) -m plg.publish --from $(WAREHOUSE) --to $(READERS_WAREHOUSE) --build-dir target/run
 
 report: install
 	$(PY) -m plg.report --warehouse $(READERS_WAREHOUSE) --out $(REPORT)
@@ -69,7 +71,8 @@ test: install test-dbt lint pytest
 test-dbt: install
 	mkdir -p warehouse/tmp
 	$(PY) -m plg.generate --accounts $(TEST_ACCOUNTS) --seed $(TEST_SEED) --warehouse $(TEST_WAREHOUSE)
-	PLG_DUCKDB_PATH=$(TEST_WAREHOUSE) $(DBT) build --target-path target/test
+	@# full refresh: the generator has just replaced the landing (see make run)
+	PLG_DUCKDB_PATH=$(TEST_WAREHOUSE) $(DBT) build --full-refresh --target-path target/test
 	PLG_DUCKDB_PATH=$(TEST_WAREHOUSE) $(DBT) docs generate --target-path target/test --quiet
 
 lint: install

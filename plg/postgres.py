@@ -12,11 +12,14 @@ the unprivileged system user ``plgpg`` (created when missing) through
 ``runuser``; PostgreSQL refuses to run as root.
 
 Roles (passwords are generated per run, never written to a file in the repo):
-- ``postgres``      superuser, local socket only (trust), used by the harness;
+- ``postgres``      superuser, used by the harness, with its own generated password;
 - ``plg_builder``   LOGIN, owns database ``plg``: loads the landing and runs dbt;
 - reader role       (var ``reader_role``, default ``bi_reader``) LOGIN, no
                     privilege at all except what dbt ``grants`` give it.
-Host connections (127.0.0.1) need a password (scram-sha-256).
+Every connection needs a password (scram-sha-256), the superuser's included, on the
+unix socket and on TCP alike (no ``trust``). The server listens on 127.0.0.1 only (loopback);
+its socket directory is private to the server's user (mode 0700, socket 0700), so no other
+local user can even reach the socket.
 """
 from __future__ import annotations
 
@@ -39,6 +42,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterator
 
+from plg.marts import load_manifest, public_marts
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PG_MAJOR = "15"
 SYSTEM_USER = "plgpg"
@@ -47,24 +52,7 @@ BUILDER = "plg_builder"
 DEFAULT_READER = "bi_reader"
 LANDING_SCHEMAS = ("raw_product", "raw_crm", "raw_stripe", "raw_finance", "raw_surveys")
 
-# Public marts of MARTS.md and their grain (the sort key of the comparison).
-PUBLIC_MARTS: dict[str, tuple[str, ...]] = {
-    "dim_accounts": ("account_id",),
-    "fct_activation": ("account_id",),
-    "fct_engagement_weekly": ("account_id", "week_number"),
-    "fct_conversions": ("account_id",),
-    "fct_cohort_conversion": ("cohort_grain", "cohort_start", "day_offset"),
-    "fct_mrr": ("account_id", "month_start"),
-    "rpt_conversion_dashboard": ("segment_row", "window_days"),
-    "rpt_funnel": ("step",),
-    "rpt_segment_conversion": ("dimension", "segment"),
-    "rpt_kpis_monthly": ("month_start",),
-    "rpt_product_qualified_accounts": ("account_id",),
-    "rpt_low_converting_cohorts": ("cohort_month", "firmographic_segment"),
-    "rpt_team_invites": ("teammates_band",),
-    "rpt_trial_length": ("trial_length_days", "firmographic_segment"),
-    "rpt_sales_assist": ("assist_group",),
-}
+# The public marts and their grain come from the manifest (plg.marts), never from a list written here.
 
 
 # --------------------------------------------------------------------------- binaries
@@ -137,6 +125,7 @@ class PostgresServer:
     host: str = "127.0.0.1"
     builder_password: str = field(default_factory=lambda: secrets.token_urlsafe(18))
     reader_password: str = field(default_factory=lambda: secrets.token_urlsafe(18))
+    admin_password: str = field(default_factory=lambda: secrets.token_urlsafe(18), repr=False)
     workdir: Path | None = None
     _as_root: bool = False
 
@@ -169,6 +158,8 @@ class PostgresServer:
 
     # -- lifecycle
     def start(self) -> "PostgresServer":
+        if self.host not in ("127.0.0.1", "::1", "localhost"):
+            raise ValueError(f"the test server listens on the loopback only, not {self.host}")
         self.bindir = self.bindir or ensure_bindir()
         if self.bindir is None:
             raise RuntimeError("PostgreSQL server binaries not found (apt-get install -y postgresql-15)")
@@ -180,21 +171,22 @@ class PostgresServer:
             _ensure_system_user()
             for p in (self.workdir, self.datadir, self.sockdir):
                 shutil.chown(p, SYSTEM_USER, SYSTEM_USER)
-        os.chmod(self.workdir, 0o755)
+        os.chmod(self.workdir, 0o700)  # private: data, socket and log are the server user's only
         os.chmod(self.datadir, 0o700)
+        os.chmod(self.sockdir, 0o700)
         pwfile = self.workdir / "pw"
-        pwfile.write_text(secrets.token_urlsafe(18) + "\n")
+        pwfile.write_text(self.admin_password + "\n")  # the superuser's password (scram); removed after initdb
         os.chmod(pwfile, 0o600)
         if self._as_root:
             shutil.chown(pwfile, SYSTEM_USER, SYSTEM_USER)
         self._run(
             "initdb", "-D", str(self.datadir), "-U", "postgres", "-E", "UTF8", "--locale=C",
-            "--auth-local=trust", "--auth-host=scram-sha-256", f"--pwfile={pwfile}",
+            "--auth-local=scram-sha-256", "--auth-host=scram-sha-256", f"--pwfile={pwfile}",
         )
         pwfile.unlink()
         self.port = self.port or _free_port()
         opts = (
-            f"-c listen_addresses={self.host} -p {self.port} -k {self.sockdir} "
+            f"-c listen_addresses={self.host} -p {self.port} -k {self.sockdir} -c unix_socket_permissions=0700 "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
             "-c max_connections=30 -c shared_buffers=256MB -c timezone=UTC"
         )
@@ -227,7 +219,8 @@ class PostgresServer:
     def connect_admin(self, dbname: str = "postgres"):
         import psycopg2
 
-        conn = psycopg2.connect(host=str(self.sockdir), port=self.port, user="postgres", dbname=dbname)
+        conn = psycopg2.connect(host=str(self.sockdir), port=self.port, user="postgres",
+                                password=self.admin_password, dbname=dbname)
         conn.autocommit = True
         return conn
 
@@ -406,13 +399,8 @@ def run_results_summary(target_path: Path) -> dict:
 
 
 def mart_relations(target_path: Path) -> dict[str, tuple[str, str]]:
-    """mart name -> (schema, identifier) from a compiled manifest."""
-    manifest = json.loads((Path(target_path) / "manifest.json").read_text())
-    out = {}
-    for node in manifest["nodes"].values():
-        if node["resource_type"] == "model" and node["name"] in PUBLIC_MARTS:
-            out[node["name"]] = (node["schema"], node.get("alias") or node["name"])
-    return out
+    """public mart name -> (schema, identifier) from a compiled manifest."""
+    return {name: (m.schema, m.identifier) for name, m in public_marts(load_manifest(target_path)).items()}
 
 
 def _norm(v):
@@ -494,7 +482,8 @@ def compare_marts_duckdb_postgres(duckdb_path, duck_target: Path, pg_conn, pg_ta
     with contextlib.closing(duckdb.connect(str(duckdb_path), read_only=True)) as duck:
         dcur = duck.cursor()
         with pg_conn.cursor() as pcur:
-            for name, grain in PUBLIC_MARTS.items():
+            for name, mart in public_marts(load_manifest(duck_target)).items():
+                grain = mart.grain
                 if name not in duck_rel or name not in pg_rel:
                     results.append({"mart": name, "rows": 0, "columns": 0, "missing_columns": [],
                                     "diffs": [], "skipped": "model not in the project yet"})

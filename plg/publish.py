@@ -1,13 +1,25 @@
 """Publish the public marts for readers (BI tools, the HTML report) without ever locking them out.
 
+Only the result of a complete, successful build is published (issue 12): before copying anything,
+the build's own record is checked (``--build-dir``, the build's --target-path: run_results.json and
+manifest.json): it is a `dbt build`/`dbt run` whose every selected node succeeded (nothing failed,
+errored or was skipped), every public mart of the manifest was built by it, and it is the latest build
+that started on the working file and it ended (``<schema>.plg_run_log``, written by the on-run-start /
+on-run-end hooks): a build killed midway, or a later partial one, is refused with the reason.
+
+The marts published are the manifest's public marts (plg.marts: access public under models/marts),
+each with its YAML description and column descriptions as table and column COMMENTs, in a file
+written in DuckDB storage version ``v1.0.0`` so that every DuckDB 1.x client (Python 1.x wheels,
+@duckdb/node-api 1.x, Evidence) opens it as well as DuckDB 2.x.
+
 DuckDB allows one writer OR many readers on a file. The build (dbt) therefore writes a
 *working* file (warehouse/plg.duckdb) that no BI tool opens; readers open the *readers'*
 file (warehouse/plg_marts.duckdb) read-only. Publishing:
 
 1. removes stale temp files left by a killed earlier run (``<readers file>.tmp-*``);
-2. copies every public mart of MARTS.md (working schema ``analytics_marts``) into a new
-   temp file next to the readers' file, schema ``marts``, plus ``marts._published``
-   (one row per mart: row_count, as_of_date, published_at);
+2. copies every public mart (working schema ``analytics_marts``) into a new temp file next to the
+   readers' file (storage version v1.0.0), schema ``marts``, with comments, plus ``marts._published``
+   (one row per mart: row_count, as_of_date, published_at, invocation_id of the build);
 3. checks every copied row count, checkpoints, closes the temp file and fsyncs it;
 4. swaps it in with ``os.replace`` (atomic on POSIX) and fsyncs the directory.
 
@@ -16,7 +28,7 @@ it closes); new connections see the new complete file. A publish killed at any p
 readers' file untouched: either the old or the new complete state, never a mix. If a public mart
 is missing in the working file, nothing is published (exit code 2).
 
-    python -m plg.publish --from warehouse/plg.duckdb --to warehouse/plg_marts.duckdb
+    python -m plg.publish --from warehouse/plg.duckdb --to warehouse/plg_marts.duckdb --build-dir target/run
 
 BI tools connect to the readers' file read-only, e.g. ``duckdb.connect(path, read_only=True)``,
 and read ``marts.<mart>``.
@@ -27,6 +39,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import glob
+import json
 import os
 import sys
 from pathlib import Path
@@ -34,28 +47,25 @@ from typing import Sequence
 
 import duckdb
 
-# The public marts of MARTS.md: the readers' interface.
-PUBLIC_MARTS: tuple[str, ...] = (
-    "dim_accounts",
-    "fct_activation",
-    "fct_engagement_weekly",
-    "fct_conversions",
-    "fct_cohort_conversion",
-    "fct_mrr",
-    "rpt_conversion_dashboard",
-    "rpt_funnel",
-    "rpt_segment_conversion",
-    "rpt_kpis_monthly",
-    "rpt_product_qualified_accounts",
-    "rpt_low_converting_cohorts",
-    "rpt_team_invites",
-    "rpt_trial_length",
-    "rpt_sales_assist",
-)
+from plg.marts import PROJECT_DIR, Mart, load_manifest, public_marts
+
+# DuckDB 1.x clients cannot open a file in DuckDB 2.0's storage format; v1.0.0 opens in 1.0 and later.
+STORAGE_VERSION = "v1.0.0"
+OK_STATUSES = ("success", "pass", "warn", "no-op")  # warn: severity chosen by the test owner
+
+
+def __getattr__(name: str):
+    """PUBLIC_MARTS: the public mart names, from the project's manifest (never written out by hand)."""
+    if name == "PUBLIC_MARTS":
+        return tuple(public_marts(load_manifest()))
+    raise AttributeError(name)
+
+
 # dbt writes the marts to <target schema>_marts (profiles.yml: PLG_SCHEMA, default analytics)
 _BASE_SCHEMA = os.environ.get("PLG_SCHEMA", "analytics")
 SOURCE_SCHEMA = f"{_BASE_SCHEMA}_marts"
 CLOCK_RELATION = f"{_BASE_SCHEMA}_intermediate.int_clock"
+RUN_LOG_RELATION = f"{_BASE_SCHEMA}.plg_run_log"
 TARGET_SCHEMA = "marts"
 TMP_SUFFIX = ".tmp-"
 
@@ -104,10 +114,74 @@ def _quote(identifier: str) -> str:
     return '"' + identifier.replace('"', '""') + '"'
 
 
-def publish(working_path: Path, readers_path: Path, marts: Sequence[str] = PUBLIC_MARTS) -> dict[str, int]:
+def check_build_record(build_dir: Path) -> tuple[str, dict[str, Mart]]:
+    """The build's own record (run_results.json + manifest.json of its target path): returns
+    (invocation_id, public marts). Raises PublishError saying why the build cannot be published."""
+    build_dir = Path(build_dir).resolve()
+    run_results, manifest_path = build_dir / "run_results.json", build_dir / "manifest.json"
+    for path in (run_results, manifest_path):
+        if not path.exists():
+            raise PublishError(f"no build record: {path} is missing. Run the build first, e.g. "
+                               f"`dbt build --target-path {build_dir}` (make run does), then publish with "
+                               f"--build-dir {build_dir}.")
+    record = json.loads(run_results.read_text())
+    which = (record.get("args") or {}).get("which")
+    if which not in ("build", "run"):
+        raise PublishError(f"{run_results} records a `dbt {which}`, not a build: nothing to publish. "
+                           "Run `dbt build` with that --target-path first.")
+    invocation_id = record["metadata"]["invocation_id"]
+    bad = [(r["unique_id"], r["status"]) for r in record["results"] if r["status"] not in OK_STATUSES]
+    if bad:
+        listed = "; ".join(f"{uid} {status}" for uid, status in bad[:12])
+        more = f" (and {len(bad) - 12} more)" if len(bad) > 12 else ""
+        raise PublishError(f"the build {invocation_id} did not complete successfully: {len(bad)} nodes not "
+                           f"successful: {listed}{more}. Nothing was published; fix the build and run it again.")
+    marts = public_marts(json.loads(manifest_path.read_text()))
+    if not marts:
+        raise PublishError(f"{manifest_path} lists no public mart (models with access public under models/marts)")
+    status = {r["unique_id"]: r["status"] for r in record["results"]}
+    not_built = [m.name for m in marts.values() if status.get(m.unique_id) != "success"]
+    if not_built:
+        raise PublishError(f"the build {invocation_id} did not build every public mart (not selected or not "
+                           f"successful): {', '.join(not_built)}. Run a complete `dbt build` first.")
+    return invocation_id, marts
+
+
+def _check_run_log(con: duckdb.DuckDBPyConnection, invocation_id: str, working_path: Path) -> None:
+    """The latest build that started on the working file is `invocation_id`, and it ended."""
+    schema, table = RUN_LOG_RELATION.split(".", 1)
+    found = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_catalog = 'src' and table_schema = ? and table_name = ?", [schema, table]).fetchone()[0]
+    if not found:
+        raise PublishError(f"{working_path} has no build log ({RUN_LOG_RELATION}, written by the project's "
+                           "on-run-start/on-run-end hooks): it was not built by this project's dbt build.")
+    log = f"src.{_quote(schema)}.{_quote(table)}"
+    latest = con.execute(
+        f"select invocation_id, recorded_at from {log} where event = 'started' "
+        "order by recorded_at desc limit 1").fetchone()
+    if latest is None or latest[0] != invocation_id:
+        started = f"build {latest[0]} started at {latest[1]}" if latest else "no build started"
+        raise PublishError(f"the working file was changed after the recorded build {invocation_id}: {started} "
+                           "and is not the build in run_results.json (killed, failed before it ended, or run "
+                           "with another --target-path). Its marts may be stale or half rebuilt: nothing was "
+                           "published. Run the build again, then publish.")
+    ended = con.execute(f"select count(*) from {log} where event = 'ended' and invocation_id = ?",
+                        [invocation_id]).fetchone()[0]
+    if not ended:
+        raise PublishError(f"the build {invocation_id} started on the working file but never ended (killed?): "
+                           "nothing was published. Run the build again, then publish.")
+
+
+def publish(working_path: Path, readers_path: Path, marts: Sequence[str] | None = None, *,
+            build_dir: Path | None = None, check_build: bool = True) -> dict[str, int]:
     """Copy the public marts of the working file into the readers' file atomically.
 
-    Returns {mart: row_count}. Raises PublishError (nothing published) when a mart is missing.
+    With check_build (the default, and always on the command line) the build record of `build_dir`
+    (default: the project's target/) must show a complete successful build that is the working file's
+    latest; the marts and their descriptions come from its manifest. check_build=False (tests of the
+    file swap on synthetic working files) publishes `marts` (default: the project manifest's list).
+    Returns {mart: row_count}. Raises PublishError (nothing published) when refused.
     """
     working_path = Path(working_path).resolve()
     readers_path = Path(readers_path).resolve()
@@ -115,6 +189,13 @@ def publish(working_path: Path, readers_path: Path, marts: Sequence[str] = PUBLI
         raise PublishError(f"working file {working_path} does not exist: run the build first")
     if working_path == readers_path:
         raise PublishError("the readers' file must differ from the working file")
+    invocation_id = None
+    if check_build:
+        invocation_id, described = check_build_record(Path(build_dir) if build_dir else PROJECT_DIR / "target")
+    else:
+        described = public_marts(load_manifest())
+    if marts is None:
+        marts = tuple(described)
     readers_path.parent.mkdir(parents=True, exist_ok=True)
     for stale in remove_stale_temp_files(readers_path):
         _log(f"removed stale temp file {stale}")
@@ -123,9 +204,12 @@ def publish(working_path: Path, readers_path: Path, marts: Sequence[str] = PUBLI
     counts: dict[str, int] = {}
     published_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     try:
-        con = duckdb.connect(str(tmp_path))
+        con = duckdb.connect(":memory:")
         try:
+            con.execute(f"attach {_sql_literal(str(tmp_path))} as dst (storage_version '{STORAGE_VERSION}')")
             con.execute(f"attach {_sql_literal(str(working_path))} as src (read_only)")
+            if invocation_id is not None:
+                _check_run_log(con, invocation_id, working_path)
             existing = {
                 row[0]
                 for row in con.execute(
@@ -141,27 +225,32 @@ def publish(working_path: Path, readers_path: Path, marts: Sequence[str] = PUBLI
                     "Nothing was published; the readers' file is unchanged. Run the build (dbt build) first."
                 )
             as_of_date = _as_of_date(con)
-            con.execute(f"create schema {TARGET_SCHEMA}")
+            con.execute(f"create schema dst.{TARGET_SCHEMA}")
             for i, mart in enumerate(marts, start=1):
                 src = f"src.{_quote(SOURCE_SCHEMA)}.{_quote(mart)}"
-                con.execute(f"create table {TARGET_SCHEMA}.{_quote(mart)} as select * from {src}")
+                dst = f"dst.{TARGET_SCHEMA}.{_quote(mart)}"
+                con.execute(f"create table {dst} as select * from {src}")
                 n_src = con.execute(f"select count(*) from {src}").fetchone()[0]
-                n_dst = con.execute(f"select count(*) from {TARGET_SCHEMA}.{_quote(mart)}").fetchone()[0]
+                n_dst = con.execute(f"select count(*) from {dst}").fetchone()[0]
                 if n_src != n_dst:
                     raise PublishError(f"{mart}: copied {n_dst} rows, expected {n_src}")
+                _comment(con, dst, mart, described.get(mart))
                 counts[mart] = n_dst
                 _log(f"[{i}/{len(marts)}] {mart}: {n_dst} rows")
             con.execute(
-                f"create table {TARGET_SCHEMA}._published ("
+                f"create table dst.{TARGET_SCHEMA}._published ("
                 "mart_name varchar not null primary key, row_count bigint not null, "
-                "as_of_date date, published_at timestamp not null)"
+                "as_of_date date, published_at timestamp not null, invocation_id varchar)"
             )
             con.executemany(
-                f"insert into {TARGET_SCHEMA}._published values (?, ?, ?, ?)",
-                [(m, counts[m], as_of_date, published_at) for m in marts],
+                f"insert into dst.{TARGET_SCHEMA}._published values (?, ?, ?, ?, ?)",
+                [(m, counts[m], as_of_date, published_at, invocation_id) for m in marts],
             )
+            con.execute(f"comment on table dst.{TARGET_SCHEMA}._published is "
+                        f"{_sql_literal('One row per published mart: rows, as-of date, when, and the dbt build (invocation_id).')}")
             con.execute("detach src")
-            con.execute("checkpoint")
+            con.execute("checkpoint dst")
+            con.execute("detach dst")
         finally:
             con.close()
         wal = Path(str(tmp_path) + ".wal")
@@ -177,6 +266,18 @@ def publish(working_path: Path, readers_path: Path, marts: Sequence[str] = PUBLI
     # a WAL of an older readers' file would be replayed onto the new file: there must be none
     Path(str(readers_path) + ".wal").unlink(missing_ok=True)
     return counts
+
+
+def _comment(con: duckdb.DuckDBPyConnection, dst: str, mart: str, described: Mart | None) -> None:
+    """The mart's YAML description and column descriptions as table and column comments."""
+    if described is None:
+        return
+    if described.description:
+        con.execute(f"comment on table {dst} is {_sql_literal(described.description)}")
+    present = {r[0] for r in con.execute(f"select column_name from (describe {dst})").fetchall()}
+    for column, text in described.columns.items():
+        if text and column in present:
+            con.execute(f"comment on column {dst}.{_quote(column)} is {_sql_literal(text)}")
 
 
 def _sql_literal(value: str) -> str:
@@ -199,9 +300,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--from", dest="working", default="warehouse/plg.duckdb", help="the build's working file")
     parser.add_argument("--to", dest="readers", default="warehouse/plg_marts.duckdb", help="the readers' file")
+    parser.add_argument("--build-dir", default="target/run",
+                        help="the build's --target-path (its run_results.json and manifest.json are checked)")
     args = parser.parse_args(argv)
     try:
-        counts = publish(Path(args.working), Path(args.readers))
+        counts = publish(Path(args.working), Path(args.readers), build_dir=Path(args.build_dir))
     except PublishError as exc:
         _log(f"ERROR: {exc}")
         return 2

@@ -26,7 +26,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from plg.postgres import LANDING_SCHEMAS, PUBLIC_MARTS, PROJECT_DIR, compare_tables, mart_relations, run_results_summary
+from plg.marts import load_manifest, public_marts
+from plg.postgres import LANDING_SCHEMAS, PROJECT_DIR, compare_tables, mart_relations, run_results_summary
 
 MAIN_VENV = PROJECT_DIR / ".venv" / "bin"
 SPARK_VENV = PROJECT_DIR / ".venv-spark" / "bin"
@@ -256,7 +257,8 @@ def main(argv: list[str] | None = None) -> int:
         with open(work / "spark_marts.pkl", "rb") as fh:
             spark_marts = pickle.load(fh)
         results = []
-        for name, grain in PUBLIC_MARTS.items():
+        for name, mart in public_marts(load_manifest(duck_target)).items():
+            grain = mart.grain
             if name in duck_marts and name in spark_marts:
                 results.append(compare_tables(name, duck_marts[name], spark_marts[name], grain, args.rel_tol,
                                               abs_tol=args.abs_tol))

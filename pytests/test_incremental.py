@@ -13,6 +13,12 @@ On a small generated landing (``PLG_INCR_TEST_ACCOUNTS``, default 800 accounts):
     fct_activation); a re-delivery of an already staged event arriving 5 days
     later (the original is outside the lookback, the copy inside) is not
     counted twice; and the result equals a full refresh of that landing.
+(d) a replaced or re-synced landing (issue 12) stops the next incremental run at
+    run start, before any model, with a message saying to run --full-refresh:
+    the landing regenerated with another seed, a backfill received before the
+    lookback window, a corrected signup_at; a full refresh of the replaced
+    landing then equals a fresh build of it; int_incremental_runs_recorded has
+    one row per run.
 
 Every scenario gets its own warehouse file and spill directory under pytest's
 tmp dir (never the shared warehouse/ or target/); dbt runs in the scenario's
@@ -56,6 +62,8 @@ PUBLIC_MARTS = [
 ]
 # tables (not incremental themselves) built from incremental state: compared with the incremental models
 BUILT_FROM_INCREMENTAL_STATE = ["stg_product__quarantine"]
+# the incremental state itself (one row per run: differs between a sequence of runs and one full refresh)
+RUN_RECORDS = {"int_incremental_runs_recorded"}
 # audit columns that legitimately differ between runs (load time, batch id)
 VOLATILE_COLUMN = re.compile(r"^_?(dbt_|loaded_at|_loaded|batch_id|run_started_at|invocation_id)")
 
@@ -143,8 +151,8 @@ def relations(nodes: dict, kind: str) -> dict[str, tuple[str, str]]:
         if kind == "marts":
             wanted = node["original_file_path"].replace("\\", "/").startswith("models/marts/")
         else:
-            wanted = (node.get("config", {}).get("materialized") == "incremental"
-                      or node["name"] in BUILT_FROM_INCREMENTAL_STATE)
+            wanted = ((node.get("config", {}).get("materialized") == "incremental"
+                       or node["name"] in BUILT_FROM_INCREMENTAL_STATE) and node["name"] not in RUN_RECORDS)
         if wanted:
             found[node["name"]] = (node["schema"], node.get("alias") or node["name"])
     return found
@@ -536,3 +544,100 @@ def test_late_landing_incremental_equals_full_refresh(workdir, late_arrivals, re
     rels = {**_public_marts(ctx["nodes"]), **relations(ctx["nodes"], "incremental")}
     problems = compare_relations(rebuilt, ctx["scenario"], rels)
     assert not problems, "after late events and a re-delivery, incremental differs from full refresh:\n" + "\n".join(problems)
+
+
+# --------------------------------------------------------------------------- (d) replaced / re-synced landing
+
+def _dbt_fails(scenario: Scenario, *args: str) -> str:
+    """Run dbt expecting failure; return its output."""
+    (scenario.root / "spill").mkdir(parents=True, exist_ok=True)
+    argv = [DBT, *args, "--project-dir", str(PROJECT_DIR),
+            "--target-path", str(scenario.target), "--log-path", str(scenario.root / "logs")]
+    proc = subprocess.run(argv, cwd=scenario.root, env=scenario.env(), capture_output=True, text=True)
+    assert proc.returncode != 0, f"dbt {' '.join(args)} succeeded on a re-synced landing:\n{proc.stdout[-3000:]}"
+    return proc.stdout + proc.stderr
+
+
+def _built_model_tables(scenario: Scenario) -> dict[str, int]:
+    """Row counts of the incremental models and the marts (what a refused run must not touch)."""
+    con = scenario.connect()
+    try:
+        out = {}
+        for schema, table in [("analytics_staging", "stg_product__events"),
+                              ("analytics_intermediate", "int_account_feature_days"),
+                              ("analytics_marts", "fct_activation"),
+                              ("analytics_intermediate", "int_incremental_runs_recorded")]:
+            out[table] = _one(con, f'select count(*) from "{schema}"."{table}"')
+        return out
+    finally:
+        con.close()
+
+
+def _assert_refused(scenario: Scenario, what: str) -> None:
+    before = _built_model_tables(scenario)
+    out = _dbt_fails(scenario, "build", "--exclude-resource-type", "unit_test")
+    assert "The landing was replaced or re-synced" in out, f"{what}: no re-sync message:\n{out[-3000:]}"
+    assert "dbt build --full-refresh" in out, f"{what}: the message does not say what to run"
+    assert _built_model_tables(scenario) == before, f"{what}: the refused run changed tables"
+
+
+def test_incremental_state_recorded_per_run(reference):
+    con = reference["twice"].connect()
+    try:
+        rows = con.execute(
+            "select is_full_refresh, frozen_event_rows from analytics_intermediate.int_incremental_runs_recorded "
+            "order by recorded_at").fetchall()
+        landed_before = _one(con, f"""select count(*) from {EVENTS} where received_at < (
+            select max(frozen_before_at) from analytics_intermediate.int_incremental_runs_recorded)""")
+    finally:
+        con.close()
+    assert [r[0] for r in rows] == [True, False]  # the full refresh, then the incremental build
+    assert rows[-1][1] == landed_before  # the fingerprint counts the landing itself
+
+
+def test_backfill_older_than_lookback_is_refused(workdir, reference):
+    backfill = reference["twice"].snapshot_to(Scenario(workdir / "backfill"))
+    con = backfill.connect(read_only=False)
+    try:
+        # 50 events re-landed with new ids, received 10 days before the latest delivery (lookback: 3 days)
+        con.execute(f"""insert into {EVENTS}
+                (event_id, event_name, user_id, account_id, occurred_at, received_at, properties)
+            select 'backfill_' || event_id, event_name, user_id, account_id, occurred_at - interval 10 day,
+                   (select max(received_at) from {EVENTS}) - interval 10 day, properties
+            from {EVENTS} where event_name = 'report_created' order by event_id limit 50""")
+    finally:
+        con.close()
+    _assert_refused(backfill, "backfill older than the lookback")
+
+
+def test_corrected_signup_is_refused(workdir, reference):
+    corrected = reference["twice"].snapshot_to(Scenario(workdir / "signup"))
+    con = corrected.connect(read_only=False)
+    try:
+        account = _one(con, "select min(account_id) from raw_product.accounts where not is_internal")
+        con.execute("update raw_product.accounts set created_at = created_at - interval 1 day where account_id = ?",
+                    [account])
+    finally:
+        con.close()
+    _assert_refused(corrected, "corrected signup_at")
+
+
+def test_landing_regenerated_with_another_seed_is_refused_then_full_refresh_works(workdir, reference):
+    replaced = reference["twice"].snapshot_to(Scenario(workdir / "reseeded"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "plg.generate", "--accounts", str(N_ACCOUNTS), "--seed", str(SEED + 1),
+         "--warehouse", str(replaced.warehouse)], cwd=PROJECT_DIR, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    _assert_refused(replaced, "landing regenerated with another seed")
+    # what the message says to run (and what `make run` runs): the marts are those of a fresh build
+    replaced.build(full_refresh=True)
+    fresh = Scenario(workdir / "reseeded_fresh")
+    fresh.root.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "plg.generate", "--accounts", str(N_ACCOUNTS), "--seed", str(SEED + 1),
+         "--warehouse", str(fresh.warehouse)], cwd=PROJECT_DIR, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    fresh.build(full_refresh=True)
+    nodes = replaced.manifest_nodes()
+    problems = compare_relations(replaced, fresh, {**relations(nodes, "marts"), **relations(nodes, "incremental")})
+    assert not problems, "\n".join(problems)

@@ -220,3 +220,26 @@ def test_mart_comparison_can_fail():
         assert pgh.compare_tables("m", left, other, ("account_id",))["diffs"], other
     assert pgh.compare_tables("m", left, (cols[:3], [r[:3] for r in left[1]]), ("account_id",))["missing_columns"] \
         == ["is_converted"]
+
+
+def test_harness_has_no_passwordless_superuser_and_a_private_socket(pg_build):
+    """Issue 12: no trust auth; the socket directory is not reachable by other users; loopback only."""
+    import stat
+
+    import psycopg2
+
+    pg = pg_build[0]
+    for host in (str(pg.sockdir), pg.host):
+        for password in (None, "wrong-password"):
+            kwargs = {} if password is None else {"password": password}
+            with pytest.raises(psycopg2.OperationalError):
+                psycopg2.connect(host=host, port=pg.port, user="postgres", dbname="postgres", **kwargs).close()
+    assert stat.S_IMODE(os.stat(pg.sockdir).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(pg.workdir).st_mode) == 0o700
+    with contextlib.closing(pg.connect_admin()) as conn, conn.cursor() as cur:
+        cur.execute("show listen_addresses")
+        assert cur.fetchone()[0] == "127.0.0.1"
+        cur.execute("show unix_socket_permissions")
+        assert cur.fetchone()[0] == "0700"
+        cur.execute("select distinct auth_method from pg_hba_file_rules where error is null")
+        assert {r[0] for r in cur.fetchall()} == {"scram-sha-256"}

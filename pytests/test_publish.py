@@ -66,7 +66,7 @@ BUILD_SCRIPT = textwrap.dedent(
     )
     con.close()
     if do_publish == "1":
-        pub.publish(Path(working), Path(readers))
+        pub.publish(Path(working), Path(readers), check_build=False)  # synthetic: no dbt build record
     """
 ).format(rows=ROWS)
 
@@ -189,8 +189,8 @@ def test_missing_mart_publishes_nothing(tmp_path):
     con = duckdb.connect(str(tmp_path / "plg.duckdb"))
     con.execute("drop table analytics_marts.rpt_funnel")
     con.close()
-    rc = pub.main(["--from", str(tmp_path / "plg.duckdb"), "--to", str(tmp_path / "plg_marts.duckdb")])
-    assert rc == 2
+    with pytest.raises(pub.PublishError, match="rpt_funnel"):
+        pub.publish(tmp_path / "plg.duckdb", tmp_path / "plg_marts.duckdb", check_build=False)
     assert _readers_state(tmp_path / "plg_marts.duckdb") == (1, ROWS[1])  # untouched
     assert not list(tmp_path.glob("plg_marts.duckdb.tmp-*"))
 
@@ -248,7 +248,7 @@ def test_publish_killed_midway_leaves_readers_intact_and_next_publish_cleans_up(
             if len(calls) == 5:
                 os.kill(os.getpid(), signal.SIGKILL)
         pub._log = log
-        pub.publish(Path(sys.argv[1]), Path(sys.argv[2]))
+        pub.publish(Path(sys.argv[1]), Path(sys.argv[2]), check_build=False)
         """
     )
     proc = subprocess.run(
@@ -258,7 +258,7 @@ def test_publish_killed_midway_leaves_readers_intact_and_next_publish_cleans_up(
     assert proc.returncode == -signal.SIGKILL, proc.stderr
     assert list(tmp_path.glob("plg_marts.duckdb.tmp-*")), "expected the killed publish's temp file"
     assert _readers_state(tmp_path / "plg_marts.duckdb") == (1, ROWS[1])
-    assert pub.main(["--from", str(tmp_path / "plg.duckdb"), "--to", str(tmp_path / "plg_marts.duckdb")]) == 0
+    pub.publish(tmp_path / "plg.duckdb", tmp_path / "plg_marts.duckdb", check_build=False)
     assert not list(tmp_path.glob("plg_marts.duckdb.tmp-*")), "stale temp file not removed"
     assert _readers_state(tmp_path / "plg_marts.duckdb") == (2, ROWS[2])
 
@@ -266,7 +266,7 @@ def test_publish_killed_midway_leaves_readers_intact_and_next_publish_cleans_up(
 def test_refuses_to_publish_onto_the_working_file(tmp_path):
     _finish(_build(tmp_path, 1, publish=False))
     with pytest.raises(pub.PublishError):
-        pub.publish(tmp_path / "plg.duckdb", tmp_path / "plg.duckdb")
+        pub.publish(tmp_path / "plg.duckdb", tmp_path / "plg.duckdb", check_build=False)
 
 
 @pytest.mark.slow
@@ -279,7 +279,7 @@ def test_real_dbt_build_killed_midway_recovers(tmp_path):
 
     working, readers = tmp_path / "plg.duckdb", tmp_path / "plg_marts.duckdb"
     shutil.copy(source, working)
-    pub.publish(working, readers)
+    pub.publish(working, readers, check_build=False)  # the copy's own build record is elsewhere
     con = duckdb.connect(str(readers), read_only=True)
     before = con.execute("select mart_name, row_count from marts._published order by 1").fetchall()
     checksum_before = con.execute("select count(*), sum(hash(account_id)) from marts.fct_conversions").fetchone()
@@ -313,7 +313,7 @@ def test_real_dbt_build_killed_midway_recovers(tmp_path):
     # no manual step: the next build opens the working file (WAL replay), completes, publishes
     rerun = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
     assert rerun.returncode == 0, rerun.stdout[-3000:]
-    pub.publish(working, readers)
+    pub.publish(working, readers, build_dir=tmp_path / "target")  # the rerun's record: complete, latest
     con = duckdb.connect(str(readers), read_only=True)
     after = con.execute("select mart_name, row_count from marts._published order by 1").fetchall()
     con.close()

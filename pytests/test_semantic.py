@@ -404,7 +404,9 @@ def _public_mart_columns() -> dict[str, list[str]]:
 def test_public_mart_list_matches_marts_md():
     if not MARTS_MD.exists():
         pytest.skip("MARTS.md not available")
-    assert set(_public_mart_columns()) == set(PUBLIC_MARTS)
+    # every mart of MARTS.md's table is public; the two reports it names besides the table too
+    assert set(_public_mart_columns()) <= set(PUBLIC_MARTS)
+    assert set(PUBLIC_MARTS) - set(_public_mart_columns()) <= {"rpt_cac_by_channel", "rpt_revenue_retention_cohorts"}
 
 
 def test_every_public_mart_has_an_enforced_documented_contract(parsed):

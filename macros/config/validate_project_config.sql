@@ -1,7 +1,11 @@
 {#-
     Fail fast on bad configuration, before any model runs (on-run-start hook).
-    - every var that is a window, threshold, weight or rate is checked for type and range;
-    - every declared source table must exist in the warehouse (else: say which var points where).
+    - EVERY var of dbt_project.yml is checked for type and range (booleans are not numbers; dates must be
+      real calendar dates; schema and role names must be plain identifiers). Vars reach SQL only through
+      the helpers of macros/config/config_values.sql and macros/conversion/conversion_helpers.sql, which
+      render a validated number or date literal, never raw text;
+    - every declared source table must exist in the warehouse (else: say which var points where);
+    - the landing contract: each enabled source table's declared columns and data_type (check_landing_contract).
     Returns a no-op statement so it can be used as a hook.
 -#}
 {% macro validate_project_config() %}
@@ -13,40 +17,40 @@
             {%- do errors.append("conversion_windows must be a non-empty list of positive integers, e.g. [30, 60, 90]; got " ~ windows) -%}
         {%- else -%}
             {%- for w in windows -%}
-                {%- if w is not number or w <= 0 or w != w | int -%}
-                    {%- do errors.append("conversion_windows must hold positive integers; got " ~ w) -%}
+                {%- if not plg_is_number(w) or w <= 0 or w > 3650 or w != w | int -%}
+                    {%- do errors.append("conversion_windows must hold positive integers of days (at most 3650); got " ~ w) -%}
                 {%- endif -%}
             {%- endfor -%}
         {%- endif -%}
 
-        {%- for name in ['trial_grace_days', 'lookback_days', 'future_tolerance_hours'] -%}
+        {%- for name, upper in [('trial_grace_days', 3650), ('lookback_days', 3650), ('future_tolerance_hours', 87600)] -%}
             {%- set v = var(name) -%}
-            {%- if v is not number or v < 0 or v != v | int -%}
-                {%- do errors.append(name ~ " must be a non-negative integer; got " ~ v) -%}
+            {%- if not plg_is_number(v) or v < 0 or v > upper or v != v | int -%}
+                {%- do errors.append(name ~ " must be a whole number between 0 and " ~ upper ~ "; got " ~ plg_show(v)) -%}
             {%- endif -%}
         {%- endfor -%}
 
         {%- for name in ['segment_window_days', 'cohort_max_day_offset', 'activation_window_days', 'session_gap_minutes',
                          'engagement_window_days', 'pes_team_cap', 'feature_adoption_window_days', 'funnel_window_days',
                          'teammate_window_days', 'sales_assist_from_day', 'sales_assist_window_days',
-                         'ltv_churn_trailing_months', 'product_adoption_window_days'] -%}
+                         'ltv_churn_trailing_months', 'product_adoption_window_days', 'first_session_scan_hours'] -%}
             {%- set v = var(name) -%}
-            {%- if v is not number or v <= 0 or v != v | int -%}
-                {%- do errors.append(name ~ " must be a positive integer; got " ~ v) -%}
+            {%- if not plg_is_number(v) or v <= 0 or v > 3650 or v != v | int -%}
+                {%- do errors.append(name ~ " must be a whole number between 1 and 3650; got " ~ v) -%}
             {%- endif -%}
         {%- endfor -%}
 
         {%- for name in ['pqa_min_feature_adoption_rate', 'low_converting_rate_below', 'activation_target_rate',
                          'sales_assist_min_feature_adoption_rate', 'gross_margin'] -%}
             {%- set v = var(name) -%}
-            {%- if v is not number or v < 0 or v > 1 -%}
+            {%- if not plg_is_number(v) or v < 0 or v > 1 -%}
                 {%- do errors.append(name ~ " is a rate and must be between 0 and 1; got " ~ v) -%}
             {%- endif -%}
         {%- endfor -%}
 
         {%- set weights = [var('pes_weight_breadth'), var('pes_weight_frequency'), var('pes_weight_team')] -%}
         {%- for v in weights -%}
-            {%- if v is not number or v < 0 -%}
+            {%- if not plg_is_number(v) or v < 0 -%}
                 {%- do errors.append("PES weights must be non-negative numbers; got " ~ v) -%}
             {%- endif -%}
         {%- endfor -%}
@@ -57,14 +61,14 @@
         {%- for low_name, high_name in [('engagement_tier_low_below', 'engagement_tier_high_min'), ('icp_tier_low_below', 'icp_tier_high_min')] -%}
             {%- set low = var(low_name) -%}
             {%- set high = var(high_name) -%}
-            {%- if low is not number or high is not number or low < 0 or high > 100 or low > high -%}
+            {%- if not plg_is_number(low) or not plg_is_number(high) or low < 0 or high > 100 or low > high -%}
                 {%- do errors.append(low_name ~ " and " ~ high_name ~ " must satisfy 0 <= low <= high <= 100; got " ~ low ~ " and " ~ high) -%}
             {%- endif -%}
         {%- endfor -%}
 
         {%- for name in ['pqa_sales_assist_min_employees', 'sales_assist_min_employees'] -%}
             {%- set v = var(name) -%}
-            {%- if v is not number or v < 0 -%}
+            {%- if not plg_is_number(v) or v < 0 -%}
                 {%- do errors.append(name ~ " must be a non-negative number of employees; got " ~ v) -%}
             {%- endif -%}
         {%- endfor -%}
@@ -72,6 +76,36 @@
         {%- if not modules.re.match('^[A-Za-z_][A-Za-z0-9_]*$', var('reader_role') | string) -%}
             {%- do errors.append("reader_role must be a plain role name (letters, digits, underscore); got " ~ var('reader_role')) -%}
         {%- endif -%}
+
+        {#- the clock: null, or a real calendar date -#}
+        {%- if var('as_of_date') is not none and not plg_is_date(var('as_of_date')) -%}
+            {%- do errors.append("as_of_date must be null or a real date written YYYY-MM-DD (e.g. 2026-06-30); got " ~ var('as_of_date')) -%}
+        {%- endif -%}
+
+        {#- money noise threshold (USD): a number, 0 <= epsilon < 1 -#}
+        {%- set eps = var('mrr_change_epsilon') -%}
+        {%- if not plg_is_number(eps) or eps < 0 or eps >= 1 -%}
+            {%- do errors.append("mrr_change_epsilon must be a number of USD with 0 <= epsilon < 1 (e.g. 0.000001); got " ~ eps) -%}
+        {%- endif -%}
+
+        {#- segment priority ratios: numbers, 0 <= low <= high -#}
+        {%- set low_ratio = var('segment_priority_low_ratio') -%}
+        {%- set high_ratio = var('segment_priority_high_ratio') -%}
+        {%- if not plg_is_number(low_ratio) or not plg_is_number(high_ratio) or low_ratio < 0 or low_ratio > high_ratio or high_ratio > 1000 -%}
+            {%- do errors.append("segment_priority_low_ratio and segment_priority_high_ratio must be numbers with 0 <= low <= high <= 1000; got " ~ low_ratio ~ " and " ~ high_ratio) -%}
+        {%- endif -%}
+
+        {%- if plg_is_number(var('sales_assist_from_day')) and plg_is_number(var('sales_assist_window_days'))
+              and var('sales_assist_from_day') >= var('sales_assist_window_days') -%}
+            {%- do errors.append("sales_assist_from_day must be smaller than sales_assist_window_days; got " ~ var('sales_assist_from_day') ~ " and " ~ var('sales_assist_window_days')) -%}
+        {%- endif -%}
+
+        {#- landing schemas: used only as identifiers -#}
+        {%- for name in ['product_schema', 'crm_schema', 'stripe_schema', 'finance_schema', 'surveys_schema'] -%}
+            {%- if not modules.re.match('^[A-Za-z_][A-Za-z0-9_]*$', var(name) | string) -%}
+                {%- do errors.append(name ~ " must be a plain schema name (letters, digits, underscore); got " ~ var(name)) -%}
+            {%- endif -%}
+        {%- endfor -%}
 
         {%- if errors | length > 0 -%}
             {{ exceptions.raise_compiler_error("Invalid project configuration (fix the vars in dbt_project.yml or --vars):\n  - " ~ (errors | join("\n  - "))) }}
@@ -88,6 +122,9 @@
         {%- if missing | length > 0 -%}
             {{ exceptions.raise_compiler_error("Missing landing tables:\n  - " ~ (missing | join("\n  - ")) ~ "\nLoad the landing first (`python -m plg.generate --accounts 20000 --warehouse <file>` for the demo) or point the <source>_schema vars at your ELT schemas.") }}
         {%- endif -%}
+
+        {#- the landing contract (columns and types of every enabled source table) -#}
+        {%- do check_landing_contract() -%}
     {%- endif -%}
     select 1 as config_ok
 {% endmacro %}

@@ -10,7 +10,7 @@
 {#- a positive-integer var, validated (fail fast with a message saying what to fix) -#}
 {% macro positive_int_var(name) -%}
     {%- set v = var(name) -%}
-    {%- if v is not number or v is boolean or v <= 0 or v != v | int -%}
+    {%- if execute and (v is not number or v is boolean or v <= 0 or v != v | int) -%}
         {{ exceptions.raise_compiler_error("var " ~ name ~ " must be a positive whole number of days/minutes/units, got '" ~ v ~ "'. Fix it in dbt_project.yml or with --vars '{" ~ name ~ ": <positive integer>}'") }}
     {%- endif -%}
     {{ return(v | int) }}
@@ -19,7 +19,7 @@
 {#- a rate var (0-1), validated -#}
 {% macro rate_var(name) -%}
     {%- set v = var(name) -%}
-    {%- if v is not number or v is boolean or v < 0 or v > 1 -%}
+    {%- if execute and (v is not number or v is boolean or v < 0 or v > 1) -%}
         {{ exceptions.raise_compiler_error("var " ~ name ~ " is a rate and must be a number between 0 and 1, got '" ~ v ~ "'. Fix it in dbt_project.yml or with --vars") }}
     {%- endif -%}
     {{ return(v) }}
@@ -28,7 +28,7 @@
 {#- a non-negative number var (score thresholds, weights), validated -#}
 {% macro non_negative_var(name) -%}
     {%- set v = var(name) -%}
-    {%- if v is not number or v is boolean or v < 0 -%}
+    {%- if execute and (v is not number or v is boolean or v < 0) -%}
         {{ exceptions.raise_compiler_error("var " ~ name ~ " must be a non-negative number, got '" ~ v ~ "'. Fix it in dbt_project.yml or with --vars") }}
     {%- endif -%}
     {{ return(v) }}
@@ -37,15 +37,20 @@
 {#- the conversion windows of the dashboard (var conversion_windows), validated, sorted, de-duplicated -#}
 {% macro conversion_windows() -%}
     {%- set windows = var('conversion_windows') -%}
+    {#- (checked at run start by validate_project_config; at parse time an invalid value is skipped) -#}
     {%- if windows is string or windows is mapping or windows is not iterable or windows | length == 0 -%}
-        {{ exceptions.raise_compiler_error("var conversion_windows must be a non-empty list of positive integers (days), e.g. [30, 60, 90]; got '" ~ windows ~ "'") }}
+        {%- if execute -%}
+            {{ exceptions.raise_compiler_error("var conversion_windows must be a non-empty list of positive integers (days), e.g. [30, 60, 90]; got '" ~ windows ~ "'") }}
+        {%- endif -%}
+        {{ return([30]) }}
     {%- endif -%}
     {%- set clean = [] -%}
     {%- for w in windows -%}
         {%- if w is not number or w is boolean or w <= 0 or w != w | int -%}
-            {{ exceptions.raise_compiler_error("var conversion_windows must hold positive integers (days), got '" ~ w ~ "' in " ~ windows) }}
-        {%- endif -%}
-        {%- if (w | int) not in clean -%}{%- do clean.append(w | int) -%}{%- endif -%}
+            {%- if execute -%}
+                {{ exceptions.raise_compiler_error("var conversion_windows must hold positive integers (days), got '" ~ w ~ "' in " ~ windows) }}
+            {%- endif -%}
+        {%- elif (w | int) not in clean -%}{%- do clean.append(w | int) -%}{%- endif -%}
     {%- endfor -%}
     {{ return(clean | sort) }}
 {%- endmacro %}
@@ -64,7 +69,7 @@
 {% macro engagement_tier_thresholds() -%}
     {%- set low = non_negative_var('engagement_tier_low_below') -%}
     {%- set high = non_negative_var('engagement_tier_high_min') -%}
-    {%- if low > high or high > 100 -%}
+    {%- if execute and (low > high or high > 100) -%}
         {{ exceptions.raise_compiler_error("PES tiers need 0 <= engagement_tier_low_below <= engagement_tier_high_min <= 100, got low_below=" ~ low ~ ", high_min=" ~ high) }}
     {%- endif -%}
     {{ return([low, high]) }}
@@ -73,7 +78,7 @@
 {#- validated PES weights: returns [breadth, frequency, team]; they must sum to 100 so the score is 0-100 -#}
 {% macro pes_weights() -%}
     {%- set ws = [non_negative_var('pes_weight_breadth'), non_negative_var('pes_weight_frequency'), non_negative_var('pes_weight_team')] -%}
-    {%- if (ws | sum) != 100 -%}
+    {%- if execute and (ws | sum) != 100 -%}
         {{ exceptions.raise_compiler_error("PES weights pes_weight_breadth + pes_weight_frequency + pes_weight_team must sum to 100 (the score is 0-100), got " ~ ws ~ ". Fix them in dbt_project.yml or with --vars") }}
     {%- endif -%}
     {{ return(ws) }}
@@ -83,7 +88,7 @@
 {% macro icp_tier_thresholds() -%}
     {%- set low = non_negative_var('icp_tier_low_below') -%}
     {%- set high = non_negative_var('icp_tier_high_min') -%}
-    {%- if low > high or high > 100 -%}
+    {%- if execute and (low > high or high > 100) -%}
         {{ exceptions.raise_compiler_error("ICP tiers need 0 <= icp_tier_low_below <= icp_tier_high_min <= 100, got low_below=" ~ low ~ ", high_min=" ~ high) }}
     {%- endif -%}
     {{ return([low, high]) }}

@@ -17,7 +17,7 @@
         {%- set rescan_query -%}
 with bound as (
 
-    select {{ dbt.dateadd('day', -1 * var('lookback_days'), 'max(last_received_at)') }} as rescan_from_at
+    select {{ dbt.dateadd('day', -1 * non_negative_int_var('lookback_days'), 'max(last_received_at)') }} as rescan_from_at
     from {{ this }}
 
 )

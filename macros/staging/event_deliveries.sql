@@ -9,7 +9,7 @@
 {% macro event_rescan_from_at(received_column='received_at') %}
     {%- if is_incremental() and execute %}
         {%- set rescan_query -%}
-            select cast({{ dbt.dateadd('day', -1 * var('lookback_days'), 'max(' ~ received_column ~ ')') }} as {{ dbt.type_string() }})
+            select cast({{ dbt.dateadd('day', -1 * non_negative_int_var('lookback_days'), 'max(' ~ received_column ~ ')') }} as {{ dbt.type_string() }})
             from {{ this }}
         {%- endset %}
         {{ return(run_query(rescan_query).columns[0].values()[0]) }}

@@ -14,10 +14,7 @@
 -#}
 {%- set windows = conversion_windows() %}
 {%- set w30 = 30 if 30 in windows else windows[0] %}
-{%- set grace_days = var('trial_grace_days') %}
-{%- if grace_days is not number or grace_days is boolean or grace_days < 0 or grace_days != grace_days | int -%}
-    {{ exceptions.raise_compiler_error("var trial_grace_days must be a non-negative whole number of days, got '" ~ grace_days ~ "'") }}
-{%- endif %}
+{%- set grace_days = non_negative_int_var('trial_grace_days') %}
 
 with
 

@@ -10,10 +10,7 @@
     sessionized again over all their events.
 -#}
 {%- set gap_minutes = positive_int_var('session_gap_minutes') %}
-{%- set scan_hours = var('first_session_scan_hours', 24) %}
-{%- if scan_hours is not number or scan_hours is boolean or scan_hours <= 0 or scan_hours != scan_hours | int %}
-    {{ exceptions.raise_compiler_error("var first_session_scan_hours must be a positive whole number of hours, got '" ~ scan_hours ~ "'") }}
-{%- endif %}
+{%- set scan_hours = positive_int_var('first_session_scan_hours') %}
 {%- set scan_end = dbt.dateadd('hour', scan_hours | int, 'first_events.first_event_at') %}
 
 with

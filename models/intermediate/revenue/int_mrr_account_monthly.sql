@@ -175,8 +175,8 @@ classified as (
             when local_mrr_total > 0 and previous_local_mrr_total = 0 then 'reactivation'
             when local_mrr_total = 0 and previous_local_mrr_total > 0 then 'churn'
             when local_mrr_total = 0 then 'inactive'
-            when constant_currency_change_usd > {{ var('mrr_change_epsilon', 0.000001) }} then 'expansion'
-            when constant_currency_change_usd < -{{ var('mrr_change_epsilon', 0.000001) }} then 'contraction'
+            when constant_currency_change_usd > {{ number_var('mrr_change_epsilon') }} then 'expansion'
+            when constant_currency_change_usd < -{{ number_var('mrr_change_epsilon') }} then 'contraction'
             else 'unchanged'
         end as movement,
         constant_currency_change_usd,

@@ -13,10 +13,7 @@
     risk contributes a factor 1. Rounded to 12 decimals (through decimal(18, 12), portable) so the float noise of
     exp(sum(ln)) does not show. is_complete: every account of the cohort is at least d+1 days old.
 -#}
-{%- set max_offset = var('cohort_max_day_offset') %}
-{%- if max_offset is not number or max_offset is boolean or max_offset < 0 or max_offset != max_offset | int -%}
-    {{ exceptions.raise_compiler_error("var cohort_max_day_offset must be a non-negative whole number of days, got '" ~ max_offset ~ "'") }}
-{%- endif %}
+{%- set max_offset = non_negative_int_var('cohort_max_day_offset') %}
 
 with
 

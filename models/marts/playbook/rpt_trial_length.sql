@@ -3,10 +3,7 @@
     trials = trial accounts whose trial_end + var trial_grace_days has passed by as_of_end_at;
     trial_conversion_rate = those converted before trial_end + grace / trials.
 -#}
-{%- set grace_days = var('trial_grace_days') %}
-{%- if grace_days is not number or grace_days is boolean or grace_days < 0 or grace_days != grace_days | int -%}
-    {{ exceptions.raise_compiler_error("var trial_grace_days must be a non-negative whole number of days, got '" ~ grace_days ~ "'") }}
-{%- endif %}
+{%- set grace_days = non_negative_int_var('trial_grace_days') %}
 
 with
 

@@ -166,7 +166,7 @@ trailing_churn as (
         month_start,
         avg(logo_churn_rate) over (
             order by month_start
-            rows between {{ var('ltv_churn_trailing_months') - 1 }} preceding and current row
+            rows between {{ positive_int_var('ltv_churn_trailing_months') - 1 }} preceding and current row
         ) as trailing_logo_churn_rate
     from joined
 
@@ -197,7 +197,7 @@ final as (
         cast(
             case
                 when trailing_churn.trailing_logo_churn_rate > 0
-                    then joined.arpa_usd * {{ var('gross_margin') }} / trailing_churn.trailing_logo_churn_rate
+                    then joined.arpa_usd * {{ rate_var('gross_margin') }} / trailing_churn.trailing_logo_churn_rate
             end
             as {{ plg_type_double() }}
         ) as ltv_usd,
@@ -205,7 +205,7 @@ final as (
         cast(
             case
                 when joined.new_account_arpa_usd > 0
-                    then joined.cac_usd / (joined.new_account_arpa_usd * {{ var('gross_margin') }})
+                    then joined.cac_usd / (joined.new_account_arpa_usd * {{ rate_var('gross_margin') }})
             end
             as {{ plg_type_double() }}
         ) as payback_months,

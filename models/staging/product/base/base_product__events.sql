@@ -6,7 +6,7 @@
     account_id through the user, and computes the quarantine rule (first broken, null when fine).
     Raw properties text is not carried (it may hold PII): properties_hash breaks ties between deliveries.
 -#}
-{%- set tolerance = var('future_tolerance_hours') %}
+{%- set tolerance = non_negative_int_var('future_tolerance_hours') %}
 {%- set rules = [
     ('null_event_id', 'event_id is null', 'event_id is null'),
     ('null_event_name', 'event_name is null', 'event_name is null or blank'),
