@@ -1,12 +1,14 @@
-"""Public marts check not-null through their enforced contracts (issue 13, fewer nodes), not through
-~100 not_null data tests: the constraint is part of the table's DDL, so a null fails the model's build.
+"""Public marts check not-null, ranges and accepted values through their enforced contracts (issue 13,
+fewer nodes), not through ~150 not_null / accepted_range / accepted_values data tests: the constraints are
+part of the table's DDL, so a violating row fails the model's build.
 
-- test_not_null_constraints_are_enforceable: every mart column carrying a not_null constraint belongs to a
+- test_mart_constraints_are_enforceable: every mart column carrying a not_null or check constraint belongs to a
   model whose contract is enforced and whose materialization applies constraints (table/incremental; a
   view or ephemeral model would drop the check silently).
-- test_a_null_in_a_contracted_mart_fails_the_build_naming_the_column: a copy of the project whose
+- test_a_null_or_out_of_range_value_in_a_contracted_mart_fails_the_build_naming_the_column: a copy of the project whose
   dim_accounts emits one null signup_cohort_week fails its build with DuckDB's
-  "NOT NULL constraint failed: ...signup_cohort_week", and no dim_accounts relation is left behind.
+  "NOT NULL constraint failed: ...signup_cohort_week", and no dim_accounts relation is left behind; the
+  same copy with one icp_fit_score outside 0-100 fails with "CHECK constraint failed ... icp_fit_score".
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ def _env(base: Path, project: Path, warehouse: Path) -> dict[str, str]:
     return env
 
 
-def test_not_null_constraints_are_enforceable(tmp_path):
+def test_mart_constraints_are_enforceable(tmp_path):
     target = tmp_path / "target"
     res = subprocess.run([_dbt(), "parse", "--project-dir", str(ROOT), "--target-path", str(target),
                           "--log-path", str(tmp_path / "logs")], cwd=ROOT,
@@ -51,18 +53,21 @@ def test_not_null_constraints_are_enforceable(tmp_path):
             continue
         cols = [c for c, col in node["columns"].items()
                 if any(k.get("type") == "not_null" for k in col.get("constraints", []))]
+        checks = [c for c, col in node["columns"].items()
+                  if any(k.get("type") == "check" for k in col.get("constraints", []))]
+        cols = cols + checks
         if not cols:
             continue
         constrained += len(cols)
-        assert node["config"]["contract"]["enforced"], f"{node['name']}: not_null constraints need an enforced contract"
+        assert node["config"]["contract"]["enforced"], f"{node['name']}: constraints need an enforced contract"
         assert node["config"]["materialized"] in ("table", "incremental"), (
-            f"{node['name']} is {node['config']['materialized']}: its not_null constraints on {cols} would not be "
-            "applied; put the not_null data tests back")
-    # the conversion moved ~100 checks onto constraints; a parse that finds none means they were lost
-    assert constrained >= 90, constrained
+            f"{node['name']} is {node['config']['materialized']}: its constraints on {cols} would not be "
+            "applied; put the data tests back")
+    # the conversion moved 102 not_null + 48 range/value checks onto constraints; far fewer means they were lost
+    assert constrained >= 140, constrained
 
 
-def test_a_null_in_a_contracted_mart_fails_the_build_naming_the_column(tmp_path):
+def test_a_null_or_out_of_range_value_in_a_contracted_mart_fails_the_build_naming_the_column(tmp_path):
     project = tmp_path / "project"
     project.mkdir()
     for item in PROJECT_ITEMS:
@@ -97,3 +102,15 @@ def test_a_null_in_a_contracted_mart_fails_the_build_naming_the_column(tmp_path)
     finally:
         con.close()
     assert left == 0, "a dim_accounts relation with a null was left behind"
+
+    # parents are built now: one icp_fit_score above 100 fails dim_accounts' check constraint
+    good_score = "cast(segments.icp_fit_score as integer) as icp_fit_score"
+    assert good_score in text
+    bad_score = ("cast(case when accounts.account_id = (select min(a.account_id) from accounts as a) then 101 "
+                 "else segments.icp_fit_score end as integer) as icp_fit_score")
+    sql.write_text(text.replace(good_score, bad_score))
+    res = subprocess.run([_dbt(), "run", "--project-dir", str(project), "--select", "dim_accounts"], cwd=project,
+                         env=_env(tmp_path, project, warehouse), capture_output=True, text=True, timeout=600)
+    out = res.stdout + res.stderr
+    assert res.returncode != 0, out[-3000:]
+    assert "CHECK constraint failed" in out and "icp_fit_score" in out, out[-3000:]
