@@ -64,6 +64,7 @@ PUBLIC_MARTS: dict[str, tuple[str, ...]] = {
     "rpt_team_invites": ("teammates_band",),
     "rpt_trial_length": ("trial_length_days", "firmographic_segment"),
     "rpt_sales_assist": ("assist_group",),
+    "rpt_data_quality": ("source_relation", "source_name", "table_name", "rule", "received_date", "is_quarantined"),
 }
 
 

@@ -51,6 +51,7 @@ PUBLIC_MARTS: tuple[str, ...] = (
     "rpt_team_invites",
     "rpt_trial_length",
     "rpt_sales_assist",
+    "rpt_data_quality",
 )
 # dbt writes the marts to <target schema>_marts (profiles.yml: PLG_SCHEMA, default analytics)
 _BASE_SCHEMA = os.environ.get("PLG_SCHEMA", "analytics")

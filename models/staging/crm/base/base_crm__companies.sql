@@ -58,7 +58,7 @@ ranked as (
                 company_name asc nulls last,
                 industry asc nulls last,
                 country_code asc nulls last,
-                version_hash
+                version_hash asc
         ) as kept_updated_at
     from ruled
 
