@@ -1,4 +1,4 @@
-{%- set landed = landed_columns(source('crm', 'activities')) %}
+{%- set landed = source_columns('crm', 'activities') %}
 {%- set rules = [
     ('null_activity_id', 'activity_id is null', 'activity_id is null'),
     implausible_rule('occurred_at', 'occurred_at'),

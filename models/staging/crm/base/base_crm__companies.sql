@@ -2,7 +2,7 @@
     are superseded (flagged is_duplicate_delivery, counted with the duplicates in the reconciliation).
     Another version with the SAME updated_at as the kept one is a conflict (conflicting_duplicate, quarantined);
     exact copies are duplicates. -#}
-{%- set landed = landed_columns(source('crm', 'companies')) %}
+{%- set landed = source_columns('crm', 'companies') %}
 {%- set is_superseded = '(company_id is not null and version_hash <> kept_version_hash'
     ~ ' and not ' ~ dbt_null_safe_equal('updated_at', 'kept_updated_at') ~ ')' %}
 {%- set rules = [

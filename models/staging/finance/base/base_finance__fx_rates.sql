@@ -1,5 +1,5 @@
 {#- FX rates: natural key (rate_date, currency); fx_rate_id is its hash. -#}
-{%- set landed = landed_columns(source('finance', 'fx_rates')) %}
+{%- set landed = source_columns('finance', 'fx_rates') %}
 {%- set rules = [
     ('null_rate_date', 'rate_date is null', 'rate_date is null'),
     ('unknown_currency', 'is_currency_unknown', 'currency is null or not in the currencies seed'),

@@ -1,5 +1,5 @@
 {#- GTM spend: natural key (spend_date, category, channel, currency); gtm_spend_id is its hash. -#}
-{%- set landed = landed_columns(source('finance', 'gtm_spend')) %}
+{%- set landed = source_columns('finance', 'gtm_spend') %}
 {%- set rules = [
     ('null_spend_date', 'spend_date is null', 'spend_date is null'),
     ('null_category', 'category is null', 'category is null'),

@@ -1,5 +1,5 @@
 {#- Headcount: natural key (month, department); headcount_id is its hash. -#}
-{%- set landed = landed_columns(source('finance', 'headcount')) %}
+{%- set landed = source_columns('finance', 'headcount') %}
 {%- set rules = [
     ('null_month', 'month_start is null', 'month is null'),
     ('null_department', 'department is null', 'department is null'),

@@ -1,5 +1,5 @@
 {#- Accounts: renamed and typed, with the quarantine rule and the duplicate-delivery flag (see the YAML). -#}
-{%- set landed = landed_columns(source('product', 'accounts')) %}
+{%- set landed = source_columns('product', 'accounts') %}
 {%- set rules = [
     ('null_account_id', 'account_id is null', 'account_id is null'),
     ('null_created_at', 'signup_at is null', 'created_at (signup time) is null'),

@@ -8,7 +8,7 @@
     Raw properties text is not carried (it may hold PII): properties_hash breaks ties between deliveries.
 -#}
 {%- set tolerance = var('future_tolerance_hours') %}
-{%- set landed = landed_columns(source('product', 'events')) %}
+{%- set landed = source_columns('product', 'events') %}
 {%- set rules = [
     ('null_event_id', 'event_id is null', 'event_id is null'),
     ('null_event_name', 'event_name is null', 'event_name is null or blank'),

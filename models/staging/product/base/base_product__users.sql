@@ -1,5 +1,5 @@
 {#- Users: renamed and typed; the email leaves this model only as email_domain + email_hash (PII). -#}
-{%- set landed = landed_columns(source('product', 'users')) %}
+{%- set landed = source_columns('product', 'users') %}
 {%- set rules = [
     ('null_user_id', 'user_id is null', 'user_id is null'),
     implausible_rule('created_at', 'created_at'),

@@ -1,4 +1,4 @@
-{%- set landed = landed_columns(source('stripe', 'charges')) %}
+{%- set landed = source_columns('stripe', 'charges') %}
 {%- set rules = [
     ('null_charge_id', 'charge_id is null', 'id is null'),
     ('unknown_currency', 'minor_unit_digits is null', 'currency is null or not in the currencies seed'),

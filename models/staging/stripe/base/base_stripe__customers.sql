@@ -1,5 +1,5 @@
 {#- Stripe customers: account_id from metadata (JSON), email as domain + hash only (PII). -#}
-{%- set landed = landed_columns(source('stripe', 'customers')) %}
+{%- set landed = source_columns('stripe', 'customers') %}
 {%- set rules = [
     ('null_customer_id', 'customer_id is null', 'id is null'),
     ('invalid_metadata_json', 'is_metadata_invalid', 'metadata is not a valid JSON object'),

@@ -1,4 +1,4 @@
-{%- set landed = landed_columns(source('stripe', 'invoice_line_items')) %}
+{%- set landed = source_columns('stripe', 'invoice_line_items') %}
 {%- set rules = [
     ('null_line_item_id', 'line_item_id is null', 'id is null'),
     ('unknown_currency', 'minor_unit_digits is null', 'currency is null or not in the currencies seed'),

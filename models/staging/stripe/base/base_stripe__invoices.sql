@@ -1,4 +1,4 @@
-{%- set landed = landed_columns(source('stripe', 'invoices')) %}
+{%- set landed = source_columns('stripe', 'invoices') %}
 {%- set rules = [
     ('null_invoice_id', 'invoice_id is null', 'id is null'),
     ('unknown_currency', 'minor_unit_digits is null', 'currency is null or not in the currencies seed'),

@@ -1,4 +1,4 @@
-{%- set landed = landed_columns(source('stripe', 'prices')) %}
+{%- set landed = source_columns('stripe', 'prices') %}
 {%- set rules = [
     ('null_price_id', 'price_id is null', 'id is null'),
     ('unknown_currency', 'minor_unit_digits is null', 'currency is null or not in the currencies seed'),

@@ -1,4 +1,4 @@
-{%- set landed = landed_columns(source('stripe', 'products')) %}
+{%- set landed = source_columns('stripe', 'products') %}
 {%- set rules = [
     ('null_product_id', 'product_id is null', 'id is null'),
 ] %}

@@ -1,4 +1,4 @@
-{%- set landed = landed_columns(source('stripe', 'refunds')) %}
+{%- set landed = source_columns('stripe', 'refunds') %}
 {%- set rules = [
     ('null_refund_id', 'refund_id is null', 'id is null'),
     ('unknown_currency', 'minor_unit_digits is null', 'currency is null or not in the currencies seed'),

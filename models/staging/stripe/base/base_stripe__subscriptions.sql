@@ -1,4 +1,4 @@
-{%- set landed = landed_columns(source('stripe', 'subscriptions')) %}
+{%- set landed = source_columns('stripe', 'subscriptions') %}
 {%- set rules = [
     ('null_subscription_id', 'subscription_id is null', 'id is null'),
     implausible_rule('created_at', 'created_at'),

@@ -1,5 +1,5 @@
 {#- NPS responses: the free-text comment is dropped here (it may hold PII); account through the user. -#}
-{%- set landed = landed_columns(source('surveys', 'nps_responses')) %}
+{%- set landed = source_columns('surveys', 'nps_responses') %}
 {%- set rules = [
     ('null_response_id', 'response_id is null', 'response_id is null'),
     ('null_score', 'score is null', 'score is null'),
