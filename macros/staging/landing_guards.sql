@@ -84,13 +84,21 @@
     {{ return(dbt.hash(dbt.concat(parts))) }}
 {% endmacro %}
 
+{#- At parse time (execute false) the bounds are placeholders: the vars are validated at run start
+    (validate_project_config) before any model is compiled, so a bad value gets the project's message. -#}
 {% macro plausible_future_bound() %}
+    {%- if not execute -%}
+        {{ return("cast(null as " ~ dbt.type_timestamp() ~ ")") }}
+    {%- endif -%}
     {%- set hours = var('received_future_tolerance_hours') | int -%}
     {%- set bound = run_started_at + modules.datetime.timedelta(hours=hours) -%}
     {{ return("cast('" ~ bound.strftime('%Y-%m-%d %H:%M:%S') ~ "' as " ~ dbt.type_timestamp() ~ ")") }}
 {% endmacro %}
 
 {% macro earliest_plausible_bound() %}
+    {%- if not execute -%}
+        {{ return("cast(null as " ~ dbt.type_timestamp() ~ ")") }}
+    {%- endif -%}
     {%- set earliest = modules.datetime.datetime.strptime(var('earliest_plausible_date') | string, '%Y-%m-%d') -%}
     {{ return("cast('" ~ earliest.strftime('%Y-%m-%d') ~ " 00:00:00' as " ~ dbt.type_timestamp() ~ ")") }}
 {% endmacro %}

@@ -45,7 +45,7 @@ final as (
         quarantined.quarantine_rule,
         quarantined.quarantined_rows,
         landed.landed_rows,
-        round(cast(quarantined.quarantined_rows as {{ plg_type_double() }}) / landed.landed_rows, 4) as quarantine_share,
+        round(cast(cast(quarantined.quarantined_rows as {{ plg_type_double() }}) / landed.landed_rows as {{ dbt.type_numeric() }}), 4) as quarantine_share,
         landed.max_share
     from quarantined
     inner join landed
