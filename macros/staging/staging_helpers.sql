@@ -76,7 +76,7 @@
 {#-
     quarantine_final(unioned, source_name): the final select of a stg_<source>__quarantine model from a CTE
     with source_table, record_key, quarantine_rule, quarantine_detail, received_date. quarantine_id is a hash
-    of the table, the record key and the occurrence number among rows of the same key (rows with a null key
+    of the table, the record key and the occurrence number among rows of the same key (by rule, detail, received_date; rows with a null key
     are numbered). source_relation: for now the landing schema of the source (var <source>_schema); the
     per-connection landing models (issue 11) replace it with the real connection.
 -#}
@@ -91,7 +91,7 @@ numbered as (
         received_date,
         row_number() over (
             partition by source_table, record_key
-            order by quarantine_rule, quarantine_detail
+            order by quarantine_rule, quarantine_detail, received_date
         ) as occurrence_number
     from {{ unioned }}
 
