@@ -173,6 +173,24 @@ def kpi_table(con: duckdb.DuckDBPyConnection, marts: str, months: int) -> str:
     return render_table(headers, body)
 
 
+def data_quality_table(con: duckdb.DuckDBPyConnection, marts: str, limit: int = 12) -> str:
+    """Short data-quality section: rows quarantined / flagged per source table and rule (rpt_data_quality)."""
+    rows = con.execute(
+        f"""select source_name || '.' || table_name, rule, is_quarantined, sum(rows) as n
+            from "{marts}".rpt_data_quality
+            group by source_name, table_name, rule, is_quarantined
+            order by n desc, 1, 2"""
+    ).fetchall()
+    if not rows:
+        return "No quarantined or flagged rows."
+    body = [[r[0], r[1], "quarantined" if r[2] else "flagged (staged)", fmt(r[3], "int")] for r in rows[:limit]]
+    quarantined = sum(r[3] for r in rows if r[2])
+    flagged = sum(r[3] for r in rows if not r[2])
+    more = f"; {len(rows) - limit} more rules in rpt_data_quality" if len(rows) > limit else ""
+    return (render_table(["Table", "Rule", "Outcome", "Rows"], body)
+            + f"\n({fmt(quarantined, 'int')} rows quarantined, {fmt(flagged, 'int')} staged with a flag{more})")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--warehouse", default=os.environ.get("PLG_DUCKDB_PATH", "warehouse/plg.duckdb"))
@@ -202,6 +220,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if relation_exists(con, marts, "rpt_kpis_monthly"):
             print(f"\n== KPI scorecard (last {args.months} months) ==")
             print(kpi_table(con, marts, args.months))
+        if relation_exists(con, marts, "rpt_data_quality"):
+            print("\n== Data quality (landed rows quarantined or flagged, by rule) ==")
+            print(data_quality_table(con, marts))
     finally:
         con.close()
     return 0

@@ -74,6 +74,10 @@ def generated_warehouse(tmp_path_factory) -> Path:
     return warehouse
 
 
+# a hand-written landing holds a few rows per table: one bad row is a large share (not a broken connector)
+HANDWRITTEN_LANDING_VARS = {"quarantine_max_share": 1}
+
+
 @pytest.fixture(scope="session")
 def edge_warehouse(tmp_path_factory) -> Path:
     from plg.fixtures.metrics_edge import build_landing
@@ -84,7 +88,7 @@ def edge_warehouse(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("metrics_edge")
     warehouse = work / "edge.duckdb"
     build_landing().write_duckdb(str(warehouse))
-    build_project(warehouse)
+    build_project(warehouse, vars=HANDWRITTEN_LANDING_VARS)
     return warehouse
 
 
@@ -97,7 +101,7 @@ def edge_vars_warehouse(tmp_path_factory) -> Path:
     warehouse = work / "edge_vars.duckdb"
     build_landing().write_duckdb(str(warehouse))
     # dbt unit tests pin their inputs and expectations to the default vars: not meaningful under other vars
-    build_project(warehouse, vars=EDGE_VARS, extra_args=["--exclude-resource-type", "unit_test"])
+    build_project(warehouse, vars={**HANDWRITTEN_LANDING_VARS, **EDGE_VARS}, extra_args=["--exclude-resource-type", "unit_test"])
     return warehouse
 
 

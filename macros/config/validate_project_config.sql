@@ -107,6 +107,50 @@
             {%- endif -%}
         {%- endfor -%}
 
+        {#- ===== landing guards (issue 12, staging half): clock bounds, money bounds, quarantine share ===== -#}
+        {%- set v = var('received_future_tolerance_hours') -%}
+        {%- if v is not number or v is boolean or v < 0 or v != v | int -%}
+            {%- do errors.append("received_future_tolerance_hours must be a non-negative integer (hours); got " ~ v) -%}
+        {%- endif -%}
+        {%- set v = var('earliest_plausible_date') | string -%}
+        {%- set parsed_ok = modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', v) is not none -%}
+        {%- if parsed_ok -%}
+            {%- set y, m, d = v.split('-') | map('int') | list -%}
+            {%- set parsed_ok = 1900 <= y <= 2999 and 1 <= m <= 12 and 1 <= d <= [31, 29 if (y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1] -%}
+        {%- endif -%}
+        {%- if not parsed_ok -%}
+            {%- do errors.append("earliest_plausible_date must be a real date written YYYY-MM-DD (e.g. \"2000-01-01\"); got " ~ v) -%}
+        {%- endif -%}
+        {%- set v = var('max_plausible_amount') -%}
+        {%- if v is not number or v is boolean or v <= 0 -%}
+            {%- do errors.append("max_plausible_amount must be a positive number (major units); got " ~ v) -%}
+        {%- endif -%}
+        {%- set v = var('min_subscription_line_amount') -%}
+        {%- if v is not number or v is boolean -%}
+            {%- do errors.append("min_subscription_line_amount must be a number (major units, e.g. 0); got " ~ v) -%}
+        {%- endif -%}
+        {%- set v = var('quarantine_max_share') -%}
+        {%- if v is not number or v is boolean or v < 0 or v > 1 -%}
+            {%- do errors.append("quarantine_max_share is a share and must be between 0 and 1; got " ~ v) -%}
+        {%- endif -%}
+        {%- set overrides = var('quarantine_max_share_by_table') -%}
+        {%- if overrides is not mapping -%}
+            {%- do errors.append("quarantine_max_share_by_table must be a mapping {table: share} (e.g. {events: 0.1}); got " ~ overrides) -%}
+        {%- else -%}
+            {%- for table, share in overrides.items() -%}
+                {%- if not modules.re.match('^[a-z_][a-z0-9_]*$', table | string) or share is not number or share is boolean or share < 0 or share > 1 -%}
+                    {%- do errors.append("quarantine_max_share_by_table: " ~ table ~ " must be a table name with a share between 0 and 1; got " ~ share) -%}
+                {%- endif -%}
+            {%- endfor -%}
+        {%- endif -%}
+        {#- ===== end landing guards ===== -#}
+
+        {#- the catalogue check: a positive whole number of core features, or null (no count check) -#}
+        {%- set cfc = var('core_feature_count', 9) -%}
+        {%- if cfc is not none and (not plg_is_number(cfc) or cfc < 1 or cfc != cfc | int) -%}
+            {%- do errors.append("core_feature_count must be a positive whole number (the core features of seeds/event_catalogue.csv) or null; got " ~ cfc) -%}
+        {%- endif -%}
+
         {%- if errors | length > 0 -%}
             {{ exceptions.raise_compiler_error("Invalid project configuration (fix the vars in dbt_project.yml or --vars):\n  - " ~ (errors | join("\n  - "))) }}
         {%- endif -%}

@@ -9,7 +9,10 @@
 {% macro event_rescan_from_at(received_column='received_at') %}
     {%- if is_incremental() and execute %}
         {%- set rescan_query -%}
-            select cast({{ dbt.dateadd('day', -1 * non_negative_int_var('lookback_days'), 'max(' ~ received_column ~ ')') }} as {{ dbt.type_string() }})
+            {#- deliveries received after the plausible future bound (quarantined received_in_future) never set
+                the bound: a 2100 delivery would otherwise stop every later re-scan -#}
+            {%- set capped = 'max(case when ' ~ received_column ~ ' <= ' ~ plausible_future_bound() ~ ' then ' ~ received_column ~ ' end)' %}
+            select cast({{ dbt.dateadd('day', -1 * non_negative_int_var('lookback_days'), capped) }} as {{ dbt.type_string() }})
             from {{ this }}
         {%- endset %}
         {{ return(run_query(rescan_query).columns[0].values()[0]) }}
@@ -62,7 +65,7 @@ landed as (
 
     select
         event_id,
-        received_at
+        {{ as_utc('received_at', source_columns('product', 'events')) }} as received_at
     from {{ source('product', 'events') }}
     where event_id is not null
 

@@ -74,11 +74,13 @@
 {%- endmacro %}
 
 {#-
-    quarantine_final(unioned): the final select of a stg_<source>__quarantine model from a CTE with
-    source_table, record_key, quarantine_rule, quarantine_detail. quarantine_id is a hash of the table, the
-    record key and the occurrence number among rows of the same key (rows with a null key are numbered).
+    quarantine_final(unioned, source_name): the final select of a stg_<source>__quarantine model from a CTE
+    with source_table, record_key, quarantine_rule, quarantine_detail, received_date. quarantine_id is a hash
+    of the table, the record key and the occurrence number among rows of the same key (by rule, detail, received_date; rows with a null key
+    are numbered). source_relation: for now the landing schema of the source (var <source>_schema); the
+    per-connection landing models (issue 11) replace it with the real connection.
 -#}
-{% macro quarantine_final(unioned) -%}
+{% macro quarantine_final(unioned, source_name) -%}
 numbered as (
 
     select
@@ -86,9 +88,10 @@ numbered as (
         record_key,
         quarantine_rule,
         quarantine_detail,
+        received_date,
         row_number() over (
             partition by source_table, record_key
-            order by quarantine_rule, quarantine_detail
+            order by quarantine_rule, quarantine_detail, received_date
         ) as occurrence_number
     from {{ unioned }}
 
@@ -104,7 +107,9 @@ final as (
         source_table,
         record_key,
         quarantine_rule,
-        quarantine_detail as detail
+        quarantine_detail as detail,
+        received_date,
+        cast('{{ var(source_name ~ '_schema') | replace("'", "''") }}' as {{ dbt.type_string() }}) as source_relation
     from numbered
 
 )

@@ -3,13 +3,18 @@
         landed rows = staged rows + quarantined rows + duplicates removed
     Applied to the staging model. Every figure is counted independently:
     - landed: count(*) of the landing table (source_relation);
-    - duplicates: over landed rows whose key columns are all non-null, count(*) - count(distinct key)
-      (repeated deliveries and superseded versions);
+    - duplicates removed, by `duplicates` (SOURCES.md Precisions: only rows equal in every landed column are
+      exact duplicates; a conflicting version is quarantined, rule conflicting_duplicate):
+        'exact' (default): over landed rows whose key columns are all non-null, count(*) - count(distinct row);
+        'key': count(*) - count(distinct key) (events: a re-delivery differs in received_at, the server's
+               landing time, and is a duplicate delivery of the same event);
+        'versioned' (version_column, e.g. companies.updated_at): the exact duplicates plus the distinct
+               versions superseded by a later version_column of the same key;
     - quarantined: rows of quarantine_model with source_table = source_table;
     - staged: count(*) of the model under test.
     Returns one row (with the four figures) when the equation does not hold.
 -#}
-{% test source_reconciles(model, source_relation, key_columns, quarantine_model, source_table) %}
+{% test source_reconciles(model, source_relation, key_columns, quarantine_model, source_table, duplicates='exact', version_column=none) %}
 
 {%- set keys_not_null = [] -%}
 {%- for column in key_columns -%}
@@ -23,6 +28,7 @@ with landed as (
 
 ),
 
+{%- if duplicates == 'key' %}
 distinct_keys as (
 
     select distinct {{ key_columns | join(', ') }}
@@ -30,6 +36,44 @@ distinct_keys as (
     where {{ keys_not_null | join(' and ') }}
 
 ),
+{%- else %}
+distinct_keys as (
+
+    select distinct *
+    from {{ source_relation }}
+    where {{ keys_not_null | join(' and ') }}
+
+),
+{%- endif %}
+
+{%- if duplicates == 'versioned' %}
+
+latest_versions as (
+
+    select
+        {{ key_columns | join(', ') }},
+        max({{ version_column }}) as latest_version
+    from distinct_keys
+    group by {{ key_columns | join(', ') }}
+
+),
+
+superseded as (
+
+    select count(*) as superseded_rows
+    from distinct_keys
+    inner join latest_versions
+        on
+        {%- for column in key_columns %}
+            {% if not loop.first %}and {% endif %}distinct_keys.{{ column }} = latest_versions.{{ column }}
+        {%- endfor %}
+    where not coalesce(
+        distinct_keys.{{ version_column }} = latest_versions.latest_version,
+        distinct_keys.{{ version_column }} is null and latest_versions.latest_version is null
+    )
+
+),
+{%- endif %}
 
 duplicates as (
 
@@ -38,7 +82,10 @@ duplicates as (
             select count(*) from {{ source_relation }}
             where {{ keys_not_null | join(' and ') }}
         )
-        - (select count(*) from distinct_keys) as duplicate_rows
+        - (select count(*) from distinct_keys)
+        {%- if duplicates == 'versioned' %}
+        + (select superseded_rows from superseded)
+        {%- endif %} as duplicate_rows
 
 ),
 

@@ -232,7 +232,7 @@ final as (
         cast(coalesce(joined.nps_promoters, 0) as {{ dbt.type_bigint() }}) as nps_promoters,
         cast(coalesce(joined.nps_detractors, 0) as {{ dbt.type_bigint() }}) as nps_detractors,
         cast(
-            coalesce(joined.new_mrr_usd, 0) * {{ var('gross_margin') }} as {{ plg_type_double() }}
+            coalesce(joined.new_mrr_usd, 0) * {{ rate_var('gross_margin') }} as {{ plg_type_double() }}
         ) as new_mrr_gross_margin_usd
     from joined
     inner join trailing_churn

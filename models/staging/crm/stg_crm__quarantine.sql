@@ -7,7 +7,8 @@ with activities as (
     select
         record_key,
         quarantine_rule,
-        quarantine_detail
+        quarantine_detail,
+        cast(occurred_at as date) as received_date
     from {{ ref('base_crm__activities') }}
     where quarantine_rule is not null and not is_duplicate_delivery
 
@@ -18,7 +19,8 @@ companies as (
     select
         record_key,
         quarantine_rule,
-        quarantine_detail
+        quarantine_detail,
+        cast(updated_at as date) as received_date
     from {{ ref('base_crm__companies') }}
     where quarantine_rule is not null and not is_duplicate_delivery
 
@@ -30,16 +32,18 @@ unioned as (
         'activities' as source_table,
         record_key,
         quarantine_rule,
-        quarantine_detail
+        quarantine_detail,
+        received_date
     from activities
     union all
     select
         'companies' as source_table,
         record_key,
         quarantine_rule,
-        quarantine_detail
+        quarantine_detail,
+        received_date
     from companies
 
 ),
 
-{{ quarantine_final('unioned') }}
+{{ quarantine_final('unioned', 'crm') }}

@@ -7,7 +7,8 @@ with fx_rates as (
     select
         record_key,
         quarantine_rule,
-        quarantine_detail
+        quarantine_detail,
+        cast(rate_date as date) as received_date
     from {{ ref('base_finance__fx_rates') }}
     where quarantine_rule is not null and not is_duplicate_delivery
 
@@ -18,7 +19,8 @@ gtm_spend as (
     select
         record_key,
         quarantine_rule,
-        quarantine_detail
+        quarantine_detail,
+        cast(spend_date as date) as received_date
     from {{ ref('base_finance__gtm_spend') }}
     where quarantine_rule is not null and not is_duplicate_delivery
 
@@ -29,7 +31,8 @@ headcount as (
     select
         record_key,
         quarantine_rule,
-        quarantine_detail
+        quarantine_detail,
+        cast(month_start as date) as received_date
     from {{ ref('base_finance__headcount') }}
     where quarantine_rule is not null and not is_duplicate_delivery
 
@@ -41,23 +44,26 @@ unioned as (
         'fx_rates' as source_table,
         record_key,
         quarantine_rule,
-        quarantine_detail
+        quarantine_detail,
+        received_date
     from fx_rates
     union all
     select
         'gtm_spend' as source_table,
         record_key,
         quarantine_rule,
-        quarantine_detail
+        quarantine_detail,
+        received_date
     from gtm_spend
     union all
     select
         'headcount' as source_table,
         record_key,
         quarantine_rule,
-        quarantine_detail
+        quarantine_detail,
+        received_date
     from headcount
 
 ),
 
-{{ quarantine_final('unioned') }}
+{{ quarantine_final('unioned', 'finance') }}

@@ -23,7 +23,7 @@ with
 
 {{ earliest_event_deliveries([
     'event_id', 'event_name', 'user_id', 'account_id', 'occurred_at', 'received_at', 'feature_property',
-    'invitee_count'
+    'invitee_count', 'has_invalid_properties'
 ], judged='clean') }}
 
 final as (
@@ -36,7 +36,8 @@ final as (
         occurred_at,
         received_at,
         feature_property,
-        invitee_count
+        invitee_count,
+        has_invalid_properties
     from earliest_deliveries
 
 )

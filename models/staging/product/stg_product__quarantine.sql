@@ -11,7 +11,8 @@ with accounts as (
     select
         record_key,
         quarantine_rule,
-        quarantine_detail
+        quarantine_detail,
+        cast(signup_at as date) as received_date
     from {{ ref('base_product__accounts') }}
     where quarantine_rule is not null and not is_duplicate_delivery
 
@@ -22,7 +23,8 @@ users as (
     select
         record_key,
         quarantine_rule,
-        quarantine_detail
+        quarantine_detail,
+        cast(created_at as date) as received_date
     from {{ ref('base_product__users') }}
     where quarantine_rule is not null and not is_duplicate_delivery
 
@@ -33,7 +35,8 @@ events_without_key as (
     select
         record_key,
         quarantine_rule,
-        quarantine_detail
+        quarantine_detail,
+        cast(received_at as date) as received_date
     from {{ ref('base_product__events') }}
     where event_id is null
 
@@ -44,7 +47,8 @@ events_with_key as (
     select
         record_key,
         quarantine_rule,
-        quarantine_detail
+        quarantine_detail,
+        cast(received_at as date) as received_date
     from {{ ref('base_product__quarantined_events') }}
 
 ),
@@ -55,30 +59,34 @@ unioned as (
         'accounts' as source_table,
         record_key,
         quarantine_rule,
-        quarantine_detail
+        quarantine_detail,
+        received_date
     from accounts
     union all
     select
         'users' as source_table,
         record_key,
         quarantine_rule,
-        quarantine_detail
+        quarantine_detail,
+        received_date
     from users
     union all
     select
         'events' as source_table,
         record_key,
         quarantine_rule,
-        quarantine_detail
+        quarantine_detail,
+        received_date
     from events_without_key
     union all
     select
         'events' as source_table,
         record_key,
         quarantine_rule,
-        quarantine_detail
+        quarantine_detail,
+        received_date
     from events_with_key
 
 ),
 
-{{ quarantine_final('unioned') }}
+{{ quarantine_final('unioned', 'product') }}

@@ -7,7 +7,8 @@ with charges as (
     select
         record_key,
         quarantine_rule,
-        quarantine_detail
+        quarantine_detail,
+        cast(created_at as date) as received_date
     from {{ ref('base_stripe__charges') }}
     where quarantine_rule is not null and not is_duplicate_delivery
 
@@ -18,7 +19,8 @@ customers as (
     select
         record_key,
         quarantine_rule,
-        quarantine_detail
+        quarantine_detail,
+        cast(created_at as date) as received_date
     from {{ ref('base_stripe__customers') }}
     where quarantine_rule is not null and not is_duplicate_delivery
 
@@ -29,7 +31,8 @@ invoice_line_items as (
     select
         record_key,
         quarantine_rule,
-        quarantine_detail
+        quarantine_detail,
+        cast(period_start_at as date) as received_date
     from {{ ref('base_stripe__invoice_line_items') }}
     where quarantine_rule is not null and not is_duplicate_delivery
 
@@ -40,7 +43,8 @@ invoices as (
     select
         record_key,
         quarantine_rule,
-        quarantine_detail
+        quarantine_detail,
+        cast(created_at as date) as received_date
     from {{ ref('base_stripe__invoices') }}
     where quarantine_rule is not null and not is_duplicate_delivery
 
@@ -51,7 +55,8 @@ prices as (
     select
         record_key,
         quarantine_rule,
-        quarantine_detail
+        quarantine_detail,
+        cast(null as date) as received_date
     from {{ ref('base_stripe__prices') }}
     where quarantine_rule is not null and not is_duplicate_delivery
 
@@ -62,7 +67,8 @@ products as (
     select
         record_key,
         quarantine_rule,
-        quarantine_detail
+        quarantine_detail,
+        cast(null as date) as received_date
     from {{ ref('base_stripe__products') }}
     where quarantine_rule is not null and not is_duplicate_delivery
 
@@ -73,7 +79,8 @@ refunds as (
     select
         record_key,
         quarantine_rule,
-        quarantine_detail
+        quarantine_detail,
+        cast(created_at as date) as received_date
     from {{ ref('base_stripe__refunds') }}
     where quarantine_rule is not null and not is_duplicate_delivery
 
@@ -84,7 +91,8 @@ subscriptions as (
     select
         record_key,
         quarantine_rule,
-        quarantine_detail
+        quarantine_detail,
+        cast(created_at as date) as received_date
     from {{ ref('base_stripe__subscriptions') }}
     where quarantine_rule is not null and not is_duplicate_delivery
 
@@ -96,58 +104,66 @@ unioned as (
         'charges' as source_table,
         record_key,
         quarantine_rule,
-        quarantine_detail
+        quarantine_detail,
+        received_date
     from charges
     union all
     select
         'customers' as source_table,
         record_key,
         quarantine_rule,
-        quarantine_detail
+        quarantine_detail,
+        received_date
     from customers
     union all
     select
         'invoice_line_items' as source_table,
         record_key,
         quarantine_rule,
-        quarantine_detail
+        quarantine_detail,
+        received_date
     from invoice_line_items
     union all
     select
         'invoices' as source_table,
         record_key,
         quarantine_rule,
-        quarantine_detail
+        quarantine_detail,
+        received_date
     from invoices
     union all
     select
         'prices' as source_table,
         record_key,
         quarantine_rule,
-        quarantine_detail
+        quarantine_detail,
+        received_date
     from prices
     union all
     select
         'products' as source_table,
         record_key,
         quarantine_rule,
-        quarantine_detail
+        quarantine_detail,
+        received_date
     from products
     union all
     select
         'refunds' as source_table,
         record_key,
         quarantine_rule,
-        quarantine_detail
+        quarantine_detail,
+        received_date
     from refunds
     union all
     select
         'subscriptions' as source_table,
         record_key,
         quarantine_rule,
-        quarantine_detail
+        quarantine_detail,
+        received_date
     from subscriptions
 
 ),
 
-{{ quarantine_final('unioned') }}
+{{ quarantine_final('unioned', 'stripe') }}

@@ -7,7 +7,8 @@ with nps_responses as (
     select
         record_key,
         quarantine_rule,
-        quarantine_detail
+        quarantine_detail,
+        cast(responded_at as date) as received_date
     from {{ ref('base_surveys__nps_responses') }}
     where quarantine_rule is not null and not is_duplicate_delivery
 
@@ -19,9 +20,10 @@ unioned as (
         'nps_responses' as source_table,
         record_key,
         quarantine_rule,
-        quarantine_detail
+        quarantine_detail,
+        received_date
     from nps_responses
 
 ),
 
-{{ quarantine_final('unioned') }}
+{{ quarantine_final('unioned', 'surveys') }}

@@ -1,5 +1,7 @@
+{%- set landed = source_columns('crm', 'activities') %}
 {%- set rules = [
     ('null_activity_id', 'activity_id is null', 'activity_id is null'),
+    implausible_rule('occurred_at', 'occurred_at'),
 ] %}
 
 with source as (
@@ -15,7 +17,8 @@ renamed as (
         company_id,
         lower(trim(activity_type)) as activity_type,
         lower(trim(owner_type)) as owner_type,
-        occurred_at
+        occurred_at,
+        {{ landed_version_hash(landed) }} as version_hash
     from source
 
 ),
@@ -35,15 +38,8 @@ ranked as (
 
     select
         *,
-        row_number() over (
-            partition by activity_id
-            order by
-                case when quarantine_rule is null then 0 else 1 end,
-                occurred_at nulls last,
-                company_id nulls last,
-                activity_type nulls last,
-                owner_type nulls last
-        ) as key_rank
+        {{ dedupe_ranks(['activity_id'],
+            'occurred_at nulls last, company_id nulls last, activity_type nulls last, owner_type nulls last') }}
     from ruled
 
 ),
@@ -55,11 +51,11 @@ final as (
         company_id,
         activity_type,
         owner_type,
-        occurred_at,
+        {{ as_utc('occurred_at', landed) }} as occurred_at,
         record_key,
-        quarantine_rule,
-        quarantine_detail,
-        (activity_id is not null and key_rank > 1) as is_duplicate_delivery
+        {{ dedupe_rule(['activity_id']) }} as quarantine_rule,
+        {{ dedupe_detail(['activity_id']) }} as quarantine_detail,
+        {{ is_exact_duplicate(['activity_id']) }} as is_duplicate_delivery
     from ranked
 
 )

@@ -1,8 +1,10 @@
 {#- FX rates: natural key (rate_date, currency); fx_rate_id is its hash. -#}
+{%- set landed = source_columns('finance', 'fx_rates') %}
 {%- set rules = [
     ('null_rate_date', 'rate_date is null', 'rate_date is null'),
     ('unknown_currency', 'is_currency_unknown', 'currency is null or not in the currencies seed'),
     ('invalid_usd_per_unit', 'usd_per_unit is null or usd_per_unit <= 0', 'usd_per_unit is null or not positive'),
+    implausible_rule('rate_date', 'rate_date'),
 ] %}
 
 with source as (
@@ -23,7 +25,8 @@ renamed as (
         source.rate_date,
         upper(trim(source.currency)) as currency_code,
         cast(source.usd_per_unit as {{ dbt.type_numeric() }}) as usd_per_unit,
-        (currencies.currency_code is null) as is_currency_unknown
+        (currencies.currency_code is null) as is_currency_unknown,
+        {{ landed_version_hash(landed, 'source') }} as version_hash
     from source
     left join currencies
         on upper(trim(source.currency)) = currencies.currency_code
@@ -45,12 +48,8 @@ ranked as (
 
     select
         *,
-        row_number() over (
-            partition by record_key
-            order by
-                case when quarantine_rule is null then 0 else 1 end,
-                usd_per_unit desc nulls last
-        ) as key_rank
+        {{ dedupe_ranks(['record_key'],
+            'usd_per_unit desc nulls last') }}
     from ruled
 
 ),
@@ -63,9 +62,9 @@ final as (
         currency_code,
         usd_per_unit,
         record_key,
-        quarantine_rule,
-        quarantine_detail,
-        (record_key is not null and key_rank > 1) as is_duplicate_delivery
+        {{ dedupe_rule(['record_key']) }} as quarantine_rule,
+        {{ dedupe_detail(['record_key']) }} as quarantine_detail,
+        {{ is_exact_duplicate(['record_key']) }} as is_duplicate_delivery
     from ranked
 
 )

@@ -1,10 +1,13 @@
 {#- GTM spend: natural key (spend_date, category, channel, currency); gtm_spend_id is its hash. -#}
+{%- set landed = source_columns('finance', 'gtm_spend') %}
 {%- set rules = [
     ('null_spend_date', 'spend_date is null', 'spend_date is null'),
     ('null_category', 'category is null', 'category is null'),
     ('null_channel', 'channel is null', 'channel is null'),
     ('unknown_currency', 'is_currency_unknown', 'currency is null or not in the currencies seed'),
     ('null_amount', 'amount is null', 'amount is null'),
+    money_rule('amount', 'amount'),
+    implausible_rule('spend_date', 'spend_date'),
 ] %}
 
 with source as (
@@ -27,7 +30,8 @@ renamed as (
         lower(trim(source.channel)) as channel,
         cast(source.amount as {{ dbt.type_numeric() }}) as amount,
         upper(trim(source.currency)) as currency_code,
-        (currencies.currency_code is null) as is_currency_unknown
+        (currencies.currency_code is null) as is_currency_unknown,
+        {{ landed_version_hash(landed, 'source') }} as version_hash
     from source
     left join currencies
         on upper(trim(source.currency)) = currencies.currency_code
@@ -49,12 +53,8 @@ ranked as (
 
     select
         *,
-        row_number() over (
-            partition by record_key
-            order by
-                case when quarantine_rule is null then 0 else 1 end,
-                amount desc nulls last
-        ) as key_rank
+        {{ dedupe_ranks(['record_key'],
+            'amount desc nulls last') }}
     from ruled
 
 ),
@@ -69,9 +69,9 @@ final as (
         amount,
         currency_code,
         record_key,
-        quarantine_rule,
-        quarantine_detail,
-        (record_key is not null and key_rank > 1) as is_duplicate_delivery
+        {{ dedupe_rule(['record_key']) }} as quarantine_rule,
+        {{ dedupe_detail(['record_key']) }} as quarantine_detail,
+        {{ is_exact_duplicate(['record_key']) }} as is_duplicate_delivery
     from ranked
 
 )

@@ -1,4 +1,5 @@
 {#- Headcount: natural key (month, department); headcount_id is its hash. -#}
+{%- set landed = source_columns('finance', 'headcount') %}
 {%- set rules = [
     ('null_month', 'month_start is null', 'month is null'),
     ('null_department', 'department is null', 'department is null'),
@@ -16,7 +17,8 @@ renamed as (
     select
         source.month as month_start,
         lower(trim(source.department)) as department,
-        cast(source.fte as {{ dbt.type_numeric() }}) as fte
+        cast(source.fte as {{ dbt.type_numeric() }}) as fte,
+        {{ landed_version_hash(landed, 'source') }} as version_hash
     from source
 
 ),
@@ -36,12 +38,8 @@ ranked as (
 
     select
         *,
-        row_number() over (
-            partition by record_key
-            order by
-                case when quarantine_rule is null then 0 else 1 end,
-                fte desc nulls last
-        ) as key_rank
+        {{ dedupe_ranks(['record_key'],
+            'fte desc nulls last') }}
     from ruled
 
 ),
@@ -54,9 +52,9 @@ final as (
         department,
         fte,
         record_key,
-        quarantine_rule,
-        quarantine_detail,
-        (record_key is not null and key_rank > 1) as is_duplicate_delivery
+        {{ dedupe_rule(['record_key']) }} as quarantine_rule,
+        {{ dedupe_detail(['record_key']) }} as quarantine_detail,
+        {{ is_exact_duplicate(['record_key']) }} as is_duplicate_delivery
     from ranked
 
 )

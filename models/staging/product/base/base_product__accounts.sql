@@ -1,7 +1,9 @@
 {#- Accounts: renamed and typed, with the quarantine rule and the duplicate-delivery flag (see the YAML). -#}
+{%- set landed = source_columns('product', 'accounts') %}
 {%- set rules = [
     ('null_account_id', 'account_id is null', 'account_id is null'),
     ('null_created_at', 'signup_at is null', 'created_at (signup time) is null'),
+    implausible_rule('signup_at', 'signup_at'),
 ] %}
 
 with source as (
@@ -14,10 +16,11 @@ renamed as (
 
     select
         account_id,
-        created_at as signup_at,
+        {{ as_utc('created_at', landed) }} as signup_at,
         created_by_user_id,
         lower(trim(signup_channel)) as signup_channel,
-        coalesce(is_internal, false) as is_internal
+        coalesce(is_internal, false) as is_internal,
+        {{ landed_version_hash(landed) }} as version_hash
     from source
 
 ),
@@ -37,14 +40,8 @@ ranked as (
 
     select
         *,
-        row_number() over (
-            partition by account_id
-            order by
-                case when quarantine_rule is null then 0 else 1 end,
-                signup_at nulls last,
-                created_by_user_id nulls last,
-                signup_channel nulls last
-        ) as key_rank
+        {{ dedupe_ranks(['account_id'],
+            'signup_at nulls last, is_internal asc, created_by_user_id nulls last, signup_channel nulls last') }}
     from ruled
 
 ),
@@ -58,9 +55,9 @@ final as (
         signup_channel,
         is_internal,
         record_key,
-        quarantine_rule,
-        quarantine_detail,
-        (account_id is not null and key_rank > 1) as is_duplicate_delivery
+        {{ dedupe_rule(['account_id']) }} as quarantine_rule,
+        {{ dedupe_detail(['account_id']) }} as quarantine_detail,
+        {{ is_exact_duplicate(['account_id']) }} as is_duplicate_delivery
     from ranked
 
 )

@@ -2,17 +2,24 @@
     Events, one row per DELIVERY (no de-duplication here, so the model stays row-local and cheap: the staging
     model ranks only the deliveries flagged has_repeated_event_id, from base_product__repeated_event_ids;
     a filter on that flag is applied right after the landing scan, before any parsing).
-    Normalises the name (trim + lower case), parses properties once (feature, invitee_count), resolves a null
+    Normalises the name (trim + lower case), parses properties once (feature, invitee_count; a properties text
+    that is not a JSON object is NOT quarantined: has_invalid_properties, parsed values null), resolves a null
     account_id through the user, and computes the quarantine rule (first broken, null when fine).
     Raw properties text is not carried (it may hold PII): properties_hash breaks ties between deliveries.
 -#}
 {%- set tolerance = non_negative_int_var('future_tolerance_hours') %}
+{%- set landed = source_columns('product', 'events') %}
 {%- set rules = [
     ('null_event_id', 'event_id is null', 'event_id is null'),
     ('null_event_name', 'event_name is null', 'event_name is null or blank'),
     ('null_occurred_at', 'occurred_at is null', 'occurred_at is null'),
     ('null_received_at', 'received_at is null', 'received_at is null'),
-    ('invalid_properties_json', 'is_properties_invalid', 'properties is not a valid JSON object'),
+    ('received_in_future', 'received_at > ' ~ plausible_future_bound(),
+        'received_at is after the run start + var received_future_tolerance_hours (server clock wrong)'),
+    ('implausible_received_at', 'received_at < ' ~ earliest_plausible_bound(),
+        'received_at is before var earliest_plausible_date'),
+    ('implausible_occurred_at', 'occurred_at < ' ~ earliest_plausible_bound(),
+        'occurred_at is before var earliest_plausible_date'),
     ('invalid_invitee_count', 'is_invitee_count_invalid', 'properties.invitee_count is not an integer'),
     ('occurred_in_future', 'occurred_at > ' ~ dbt.dateadd('hour', tolerance, 'received_at'),
         'occurred_at is more than ' ~ tolerance ~ ' hours after received_at'),
@@ -58,8 +65,8 @@ parsed as (
         nullif(lower(trim(event_name)), '') as event_name,
         user_id,
         account_id as landed_account_id,
-        occurred_at,
-        received_at,
+        {{ as_utc('occurred_at', landed) }} as occurred_at,
+        {{ as_utc('received_at', landed) }} as received_at,
         properties,
         has_repeated_event_id,
         {{ json_parse('properties') }} as properties_json
@@ -120,6 +127,7 @@ final as (
         received_at,
         feature_property,
         invitee_count,
+        is_properties_invalid as has_invalid_properties,
         has_repeated_event_id,
         {{ dbt.hash('properties') }} as properties_hash,
         {{ record_key(['event_id']) }} as record_key,

@@ -24,7 +24,7 @@ landed as (
 
     select
         event_id,
-        received_at
+        {{ as_utc('received_at', source_columns('product', 'events')) }} as received_at
     from {{ source('product', 'events') }}
     where event_id is not null
 

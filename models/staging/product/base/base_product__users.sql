@@ -1,6 +1,8 @@
 {#- Users: renamed and typed; the email leaves this model only as email_domain + email_hash (PII). -#}
+{%- set landed = source_columns('product', 'users') %}
 {%- set rules = [
     ('null_user_id', 'user_id is null', 'user_id is null'),
+    implausible_rule('created_at', 'created_at'),
 ] %}
 
 with source as (
@@ -18,7 +20,8 @@ renamed as (
         {{ email_hash('email') }} as email_hash,
         lower(trim(role)) as role,
         invited_by_user_id,
-        created_at
+        created_at,
+        {{ landed_version_hash(landed) }} as version_hash
     from source
 
 ),
@@ -38,16 +41,8 @@ ranked as (
 
     select
         *,
-        row_number() over (
-            partition by user_id
-            order by
-                case when quarantine_rule is null then 0 else 1 end,
-                created_at desc nulls last,
-                account_id asc nulls last,
-                role asc nulls last,
-                email_hash asc nulls last,
-                invited_by_user_id asc nulls last
-        ) as key_rank
+        {{ dedupe_ranks(['user_id'],
+            'created_at desc nulls last, account_id asc nulls last, role asc nulls last, email_hash asc nulls last, invited_by_user_id asc nulls last') }}
     from ruled
 
 ),
@@ -61,11 +56,11 @@ final as (
         email_hash,
         role,
         invited_by_user_id,
-        created_at,
+        {{ as_utc('created_at', landed) }} as created_at,
         record_key,
-        quarantine_rule,
-        quarantine_detail,
-        (user_id is not null and key_rank > 1) as is_duplicate_delivery
+        {{ dedupe_rule(['user_id']) }} as quarantine_rule,
+        {{ dedupe_detail(['user_id']) }} as quarantine_detail,
+        {{ is_exact_duplicate(['user_id']) }} as is_duplicate_delivery
     from ranked
 
 )

@@ -1,6 +1,9 @@
+{%- set landed = source_columns('stripe', 'charges') %}
 {%- set rules = [
     ('null_charge_id', 'charge_id is null', 'id is null'),
     ('unknown_currency', 'minor_unit_digits is null', 'currency is null or not in the currencies seed'),
+    money_rule('amount', 'amount'),
+    implausible_rule('created_at', 'created_at'),
 ] %}
 
 with source as (
@@ -27,8 +30,9 @@ renamed as (
         {{ minor_to_major('source.amount', 'currencies.minor_unit_digits') }} as amount,
         upper(trim(source.currency)) as currency_code,
         lower(trim(source.status)) as status,
-        source.created as created_at,
-        currencies.minor_unit_digits
+        {{ as_utc('created', landed, 'source') }} as created_at,
+        currencies.minor_unit_digits,
+        {{ landed_version_hash(landed, 'source') }} as version_hash
     from source
     left join currencies
         on upper(trim(source.currency)) = currencies.currency_code
@@ -50,14 +54,8 @@ ranked as (
 
     select
         *,
-        row_number() over (
-            partition by charge_id
-            order by
-                case when quarantine_rule is null then 0 else 1 end,
-                created_at nulls last,
-                status nulls last,
-                amount nulls last
-        ) as key_rank
+        {{ dedupe_ranks(['charge_id'],
+            'created_at nulls last, status nulls last, amount nulls last') }}
     from ruled
 
 ),
@@ -73,9 +71,9 @@ final as (
         status,
         created_at,
         record_key,
-        quarantine_rule,
-        quarantine_detail,
-        (charge_id is not null and key_rank > 1) as is_duplicate_delivery
+        {{ dedupe_rule(['charge_id']) }} as quarantine_rule,
+        {{ dedupe_detail(['charge_id']) }} as quarantine_detail,
+        {{ is_exact_duplicate(['charge_id']) }} as is_duplicate_delivery
     from ranked
 
 )

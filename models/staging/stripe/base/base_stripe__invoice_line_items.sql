@@ -1,6 +1,12 @@
+{%- set landed = source_columns('stripe', 'invoice_line_items') %}
 {%- set rules = [
     ('null_line_item_id', 'line_item_id is null', 'id is null'),
     ('unknown_currency', 'minor_unit_digits is null', 'currency is null or not in the currencies seed'),
+    money_rule('amount', 'amount'),
+    ('invoice_not_staged', 'staged_invoice_id is null', 'its invoice is not staged (quarantined or not landed)'),
+    ('price_not_staged', "line_type = 'subscription' and staged_price_id is null",
+        'a subscription line whose price is not staged (quarantined or not landed)'),
+    ('negative_subscription_line', "line_type = 'subscription' and not is_proration and amount < " ~ (var('min_subscription_line_amount') | float), 'a subscription line (not a proration) below var min_subscription_line_amount'),
 ] %}
 
 with source as (
@@ -18,6 +24,18 @@ currencies as (
 
 ),
 
+staged_invoices as (
+
+    select invoice_id from {{ ref('stg_stripe__invoices') }}
+
+),
+
+staged_prices as (
+
+    select price_id from {{ ref('stg_stripe__prices') }}
+
+),
+
 renamed as (
 
     select
@@ -30,12 +48,19 @@ renamed as (
         source.quantity,
         {{ minor_to_major('source.amount', 'currencies.minor_unit_digits') }} as amount,
         upper(trim(source.currency)) as currency_code,
-        source.period_start as period_start_at,
-        source.period_end as period_end_at,
-        currencies.minor_unit_digits
+        {{ as_utc('period_start', landed, 'source') }} as period_start_at,
+        {{ as_utc('period_end', landed, 'source') }} as period_end_at,
+        currencies.minor_unit_digits,
+        staged_invoices.invoice_id as staged_invoice_id,
+        staged_prices.price_id as staged_price_id,
+        {{ landed_version_hash(landed, 'source') }} as version_hash
     from source
     left join currencies
         on upper(trim(source.currency)) = currencies.currency_code
+    left join staged_invoices
+        on source.invoice_id = staged_invoices.invoice_id
+    left join staged_prices
+        on source.price_id = staged_prices.price_id
 
 ),
 
@@ -54,14 +79,8 @@ ranked as (
 
     select
         *,
-        row_number() over (
-            partition by line_item_id
-            order by
-                case when quarantine_rule is null then 0 else 1 end,
-                invoice_id nulls last,
-                amount nulls last,
-                period_start_at nulls last
-        ) as key_rank
+        {{ dedupe_ranks(['line_item_id'],
+            'invoice_id nulls last, amount nulls last, period_start_at nulls last') }}
     from ruled
 
 ),
@@ -81,9 +100,9 @@ final as (
         period_start_at,
         period_end_at,
         record_key,
-        quarantine_rule,
-        quarantine_detail,
-        (line_item_id is not null and key_rank > 1) as is_duplicate_delivery
+        {{ dedupe_rule(['line_item_id']) }} as quarantine_rule,
+        {{ dedupe_detail(['line_item_id']) }} as quarantine_detail,
+        {{ is_exact_duplicate(['line_item_id']) }} as is_duplicate_delivery
     from ranked
 
 )

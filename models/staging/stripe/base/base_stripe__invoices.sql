@@ -1,6 +1,11 @@
+{%- set landed = source_columns('stripe', 'invoices') %}
 {%- set rules = [
     ('null_invoice_id', 'invoice_id is null', 'id is null'),
     ('unknown_currency', 'minor_unit_digits is null', 'currency is null or not in the currencies seed'),
+    money_rule('total_amount', 'total'),
+    money_rule('amount_paid', 'amount_paid'),
+    implausible_rule('created_at', 'created_at'),
+    ('paid_without_paid_at', "status = 'paid' and paid_at is null", 'a paid invoice without paid_at'),
 ] %}
 
 with source as (
@@ -30,11 +35,12 @@ renamed as (
         {{ minor_to_major('source.amount_due', 'currencies.minor_unit_digits') }} as amount_due,
         {{ minor_to_major('source.amount_paid', 'currencies.minor_unit_digits') }} as amount_paid,
         {{ minor_to_major('source.total', 'currencies.minor_unit_digits') }} as total_amount,
-        source.created as created_at,
-        source.period_start as period_start_at,
-        source.period_end as period_end_at,
-        source.paid_at,
-        currencies.minor_unit_digits
+        {{ as_utc('created', landed, 'source') }} as created_at,
+        {{ as_utc('period_start', landed, 'source') }} as period_start_at,
+        {{ as_utc('period_end', landed, 'source') }} as period_end_at,
+        {{ as_utc('paid_at', landed, 'source') }} as paid_at,
+        currencies.minor_unit_digits,
+        {{ landed_version_hash(landed, 'source') }} as version_hash
     from source
     left join currencies
         on upper(trim(source.currency)) = currencies.currency_code
@@ -56,15 +62,8 @@ ranked as (
 
     select
         *,
-        row_number() over (
-            partition by invoice_id
-            order by
-                case when quarantine_rule is null then 0 else 1 end,
-                paid_at desc nulls last,
-                status asc nulls last,
-                amount_paid desc nulls last,
-                created_at asc nulls last
-        ) as key_rank
+        {{ dedupe_ranks(['invoice_id'],
+            'paid_at desc nulls last, status asc nulls last, amount_paid desc nulls last, created_at asc nulls last') }}
     from ruled
 
 ),
@@ -86,9 +85,9 @@ final as (
         period_end_at,
         paid_at,
         record_key,
-        quarantine_rule,
-        quarantine_detail,
-        (invoice_id is not null and key_rank > 1) as is_duplicate_delivery
+        {{ dedupe_rule(['invoice_id']) }} as quarantine_rule,
+        {{ dedupe_detail(['invoice_id']) }} as quarantine_detail,
+        {{ is_exact_duplicate(['invoice_id']) }} as is_duplicate_delivery
     from ranked
 
 )

@@ -1,6 +1,9 @@
+{%- set landed = source_columns('stripe', 'prices') %}
 {%- set rules = [
     ('null_price_id', 'price_id is null', 'id is null'),
     ('unknown_currency', 'minor_unit_digits is null', 'currency is null or not in the currencies seed'),
+    money_rule('unit_amount', 'unit_amount'),
+    ('null_recurring_interval', 'recurring_interval is null or recurring_interval_count is null', 'a recurring price without recurring_interval or recurring_interval_count'),
 ] %}
 
 with source as (
@@ -28,7 +31,8 @@ renamed as (
         lower(trim(source.recurring_interval)) as recurring_interval,
         source.recurring_interval_count,
         source.active as is_active,
-        currencies.minor_unit_digits
+        currencies.minor_unit_digits,
+        {{ landed_version_hash(landed, 'source') }} as version_hash
     from source
     left join currencies
         on upper(trim(source.currency)) = currencies.currency_code
@@ -50,15 +54,8 @@ ranked as (
 
     select
         *,
-        row_number() over (
-            partition by price_id
-            order by
-                case when quarantine_rule is null then 0 else 1 end,
-                is_active desc nulls last,
-                product_id asc nulls last,
-                unit_amount asc nulls last,
-                currency_code asc nulls last
-        ) as key_rank
+        {{ dedupe_ranks(['price_id'],
+            'is_active desc nulls last, product_id asc nulls last, unit_amount asc nulls last, currency_code asc nulls last') }}
     from ruled
 
 ),
@@ -74,9 +71,9 @@ final as (
         recurring_interval_count,
         is_active,
         record_key,
-        quarantine_rule,
-        quarantine_detail,
-        (price_id is not null and key_rank > 1) as is_duplicate_delivery
+        {{ dedupe_rule(['price_id']) }} as quarantine_rule,
+        {{ dedupe_detail(['price_id']) }} as quarantine_detail,
+        {{ is_exact_duplicate(['price_id']) }} as is_duplicate_delivery
     from ranked
 
 )

@@ -1,3 +1,4 @@
+{%- set landed = source_columns('stripe', 'products') %}
 {%- set rules = [
     ('null_product_id', 'product_id is null', 'id is null'),
 ] %}
@@ -13,7 +14,8 @@ renamed as (
     select
         id as product_id,
         trim(name) as product_name,
-        active as is_active
+        active as is_active,
+        {{ landed_version_hash(landed) }} as version_hash
     from source
 
 ),
@@ -33,13 +35,8 @@ ranked as (
 
     select
         *,
-        row_number() over (
-            partition by product_id
-            order by
-                case when quarantine_rule is null then 0 else 1 end,
-                is_active desc nulls last,
-                product_name asc nulls last
-        ) as key_rank
+        {{ dedupe_ranks(['product_id'],
+            'is_active desc nulls last, product_name asc nulls last') }}
     from ruled
 
 ),
@@ -51,9 +48,9 @@ final as (
         product_name,
         is_active,
         record_key,
-        quarantine_rule,
-        quarantine_detail,
-        (product_id is not null and key_rank > 1) as is_duplicate_delivery
+        {{ dedupe_rule(['product_id']) }} as quarantine_rule,
+        {{ dedupe_detail(['product_id']) }} as quarantine_detail,
+        {{ is_exact_duplicate(['product_id']) }} as is_duplicate_delivery
     from ranked
 
 )

@@ -1,6 +1,9 @@
+{%- set landed = source_columns('stripe', 'refunds') %}
 {%- set rules = [
     ('null_refund_id', 'refund_id is null', 'id is null'),
     ('unknown_currency', 'minor_unit_digits is null', 'currency is null or not in the currencies seed'),
+    money_rule('amount', 'amount'),
+    implausible_rule('created_at', 'created_at'),
 ] %}
 
 with source as (
@@ -26,8 +29,9 @@ renamed as (
         {{ minor_to_major('source.amount', 'currencies.minor_unit_digits') }} as amount,
         upper(trim(source.currency)) as currency_code,
         lower(trim(source.status)) as status,
-        source.created as created_at,
-        currencies.minor_unit_digits
+        {{ as_utc('created', landed, 'source') }} as created_at,
+        currencies.minor_unit_digits,
+        {{ landed_version_hash(landed, 'source') }} as version_hash
     from source
     left join currencies
         on upper(trim(source.currency)) = currencies.currency_code
@@ -49,14 +53,8 @@ ranked as (
 
     select
         *,
-        row_number() over (
-            partition by refund_id
-            order by
-                case when quarantine_rule is null then 0 else 1 end,
-                created_at nulls last,
-                status nulls last,
-                amount nulls last
-        ) as key_rank
+        {{ dedupe_ranks(['refund_id'],
+            'created_at nulls last, status nulls last, amount nulls last') }}
     from ruled
 
 ),
@@ -71,9 +69,9 @@ final as (
         status,
         created_at,
         record_key,
-        quarantine_rule,
-        quarantine_detail,
-        (refund_id is not null and key_rank > 1) as is_duplicate_delivery
+        {{ dedupe_rule(['refund_id']) }} as quarantine_rule,
+        {{ dedupe_detail(['refund_id']) }} as quarantine_detail,
+        {{ is_exact_duplicate(['refund_id']) }} as is_duplicate_delivery
     from ranked
 
 )

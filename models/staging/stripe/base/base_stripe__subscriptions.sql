@@ -1,5 +1,7 @@
+{%- set landed = source_columns('stripe', 'subscriptions') %}
 {%- set rules = [
     ('null_subscription_id', 'subscription_id is null', 'id is null'),
+    implausible_rule('created_at', 'created_at'),
 ] %}
 
 with source as (
@@ -14,14 +16,15 @@ renamed as (
         id as subscription_id,
         customer_id,
         lower(trim(status)) as status,
-        created as created_at,
-        start_date as started_at,
-        trial_start as trial_start_at,
-        trial_end as trial_end_at,
-        canceled_at,
-        ended_at,
-        current_period_start as current_period_start_at,
-        current_period_end as current_period_end_at
+        {{ as_utc('created', landed) }} as created_at,
+        {{ as_utc('start_date', landed) }} as started_at,
+        {{ as_utc('trial_start', landed) }} as trial_start_at,
+        {{ as_utc('trial_end', landed) }} as trial_end_at,
+        {{ as_utc('canceled_at', landed) }} as canceled_at,
+        {{ as_utc('ended_at', landed) }} as ended_at,
+        {{ as_utc('current_period_start', landed) }} as current_period_start_at,
+        {{ as_utc('current_period_end', landed) }} as current_period_end_at,
+        {{ landed_version_hash(landed) }} as version_hash
     from source
 
 ),
@@ -41,16 +44,8 @@ ranked as (
 
     select
         *,
-        row_number() over (
-            partition by subscription_id
-            order by
-                case when quarantine_rule is null then 0 else 1 end,
-                current_period_end_at desc nulls last,
-                ended_at desc nulls last,
-                canceled_at desc nulls last,
-                status asc nulls last,
-                created_at asc nulls last
-        ) as key_rank
+        {{ dedupe_ranks(['subscription_id'],
+            'current_period_end_at desc nulls last, ended_at desc nulls last, canceled_at desc nulls last, status asc nulls last, created_at asc nulls last') }}
     from ruled
 
 ),
@@ -70,9 +65,9 @@ final as (
         current_period_start_at,
         current_period_end_at,
         record_key,
-        quarantine_rule,
-        quarantine_detail,
-        (subscription_id is not null and key_rank > 1) as is_duplicate_delivery
+        {{ dedupe_rule(['subscription_id']) }} as quarantine_rule,
+        {{ dedupe_detail(['subscription_id']) }} as quarantine_detail,
+        {{ is_exact_duplicate(['subscription_id']) }} as is_duplicate_delivery
     from ranked
 
 )

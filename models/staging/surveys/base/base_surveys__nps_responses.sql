@@ -1,8 +1,10 @@
 {#- NPS responses: the free-text comment is dropped here (it may hold PII); account through the user. -#}
+{%- set landed = source_columns('surveys', 'nps_responses') %}
 {%- set rules = [
     ('null_response_id', 'response_id is null', 'response_id is null'),
     ('null_score', 'score is null', 'score is null'),
     ('score_out_of_range', 'score < 0 or score > 10', 'score is outside 0-10'),
+    implausible_rule('responded_at', 'responded_at'),
 ] %}
 
 with source as (
@@ -27,7 +29,8 @@ renamed as (
         source.user_id,
         users.account_id,
         source.score,
-        source.responded_at
+        {{ as_utc('responded_at', landed, 'source') }} as responded_at,
+        {{ landed_version_hash(landed, 'source') }} as version_hash
     from source
     left join users
         on source.user_id = users.user_id
@@ -49,14 +52,8 @@ ranked as (
 
     select
         *,
-        row_number() over (
-            partition by response_id
-            order by
-                case when quarantine_rule is null then 0 else 1 end,
-                responded_at nulls last,
-                score nulls last,
-                user_id nulls last
-        ) as key_rank
+        {{ dedupe_ranks(['response_id'],
+            'responded_at nulls last, score nulls last, user_id nulls last') }}
     from ruled
 
 ),
@@ -70,9 +67,9 @@ final as (
         score,
         responded_at,
         record_key,
-        quarantine_rule,
-        quarantine_detail,
-        (response_id is not null and key_rank > 1) as is_duplicate_delivery
+        {{ dedupe_rule(['response_id']) }} as quarantine_rule,
+        {{ dedupe_detail(['response_id']) }} as quarantine_detail,
+        {{ is_exact_duplicate(['response_id']) }} as is_duplicate_delivery
     from ranked
 
 )
