@@ -5,7 +5,7 @@
 
 with source as (
 
-    select * from {{ source('stripe', 'charges') }}
+    select * from {{ landing_relation('stripe', 'charges') }}
 
 ),
 
@@ -21,6 +21,7 @@ currencies as (
 renamed as (
 
     select
+        source.source_relation,
         source.id as charge_id,
         source.invoice_id,
         source.customer_id,
@@ -72,6 +73,7 @@ final as (
         currency_code,
         status,
         created_at,
+        source_relation,
         record_key,
         quarantine_rule,
         quarantine_detail,

@@ -5,7 +5,7 @@
 
 with source as (
 
-    select * from {{ source('stripe', 'invoice_line_items') }}
+    select * from {{ landing_relation('stripe', 'invoice_line_items') }}
 
 ),
 
@@ -21,6 +21,7 @@ currencies as (
 renamed as (
 
     select
+        source.source_relation,
         source.id as line_item_id,
         source.invoice_id,
         source.subscription_id,
@@ -80,6 +81,7 @@ final as (
         currency_code,
         period_start_at,
         period_end_at,
+        source_relation,
         record_key,
         quarantine_rule,
         quarantine_detail,

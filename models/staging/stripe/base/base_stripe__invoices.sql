@@ -5,7 +5,7 @@
 
 with source as (
 
-    select * from {{ source('stripe', 'invoices') }}
+    select * from {{ landing_relation('stripe', 'invoices') }}
 
 ),
 
@@ -21,6 +21,7 @@ currencies as (
 renamed as (
 
     select
+        source.source_relation,
         source.id as invoice_id,
         source.customer_id,
         source.subscription_id,
@@ -85,6 +86,7 @@ final as (
         period_start_at,
         period_end_at,
         paid_at,
+        source_relation,
         record_key,
         quarantine_rule,
         quarantine_detail,

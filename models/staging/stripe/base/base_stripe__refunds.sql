@@ -5,7 +5,7 @@
 
 with source as (
 
-    select * from {{ source('stripe', 'refunds') }}
+    select * from {{ landing_relation('stripe', 'refunds') }}
 
 ),
 
@@ -21,6 +21,7 @@ currencies as (
 renamed as (
 
     select
+        source.source_relation,
         source.id as refund_id,
         source.charge_id,
         {{ minor_to_major('source.amount', 'currencies.minor_unit_digits') }} as amount,
@@ -70,6 +71,7 @@ final as (
         currency_code,
         status,
         created_at,
+        source_relation,
         record_key,
         quarantine_rule,
         quarantine_detail,
