@@ -56,7 +56,12 @@
         'segment': 'landing_product_segment__',
         'fivetran_hubspot': 'landing_crm_hubspot__',
     } -%}
-    {{- return(ref(prefixes[landing_shape(system)] ~ table)) -}}
+    {%- set shape = landing_shape(system) -%}
+    {%- if shape not in prefixes -%}
+        {{- exceptions.raise_compiler_error("Unknown landing shape " ~ shape ~ " for " ~ system
+            ~ " (vars billing_landing: native | fivetran_stripe; product_landing: native; crm_landing: native)") -}}
+    {%- endif -%}
+    {{- return(ref(prefixes[shape] ~ table)) -}}
 {%- endmacro %}
 
 {% macro landing_union(source_name, table, columns, key_columns=[], where=none) -%}
