@@ -81,7 +81,11 @@
         {%- endif %}
         {%- endfor %}
         cast('{{ schema }}' as {{ dbt.type_string() }}) as source_relation
+    {%- if schemas | length == 1 %}
+    from {{ source(source_name, table) }}
+    {%- else %}
     from {{ source(source_name, table).incorporate(path={'schema': schema}) }}
+    {%- endif %}
     {%- if where is not none %}
     where {{ where }}
     {%- endif %}
