@@ -15,7 +15,7 @@
 ] %}
 
 with unioned as (
-{{ landing_union('stripe_fivetran', 'charge', columns, key_columns=['id', 'invoice_id', 'customer_id']) }}
+    {{ landing_union('stripe_fivetran', 'charge', columns, key_columns=['id', 'invoice_id', 'customer_id']) }}
 ),
 
 final as (

@@ -14,7 +14,7 @@
 ] %}
 
 with unioned as (
-{{ landing_union('stripe_fivetran', 'customer', columns, key_columns=['id']) }}
+    {{ landing_union('stripe_fivetran', 'customer', columns, key_columns=['id']) }}
 ),
 
 final as (

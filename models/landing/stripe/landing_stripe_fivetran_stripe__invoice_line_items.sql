@@ -28,12 +28,12 @@
 ] %}
 
 with lines as (
-{{ landing_union('stripe_fivetran', 'invoice_line_item', line_columns,
-                 key_columns=['id', 'invoice_id', 'subscription_id', 'plan_id', 'subscription_item_id']) }}
+    {{ landing_union('stripe_fivetran', 'invoice_line_item', line_columns,
+                     key_columns=['id', 'invoice_id', 'subscription_id', 'plan_id', 'subscription_item_id']) }}
 ),
 
 subscription_items as (
-{{ landing_union('stripe_fivetran', 'subscription_item', item_columns, key_columns=['id', 'plan_id']) }}
+    {{ landing_union('stripe_fivetran', 'subscription_item', item_columns, key_columns=['id', 'plan_id']) }}
 ),
 
 live_items as (

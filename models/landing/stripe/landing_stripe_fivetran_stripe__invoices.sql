@@ -21,7 +21,7 @@
 ] %}
 
 with unioned as (
-{{ landing_union('stripe_fivetran', 'invoice', columns, key_columns=['id', 'customer_id', 'subscription_id']) }}
+    {{ landing_union('stripe_fivetran', 'invoice', columns, key_columns=['id', 'customer_id', 'subscription_id']) }}
 ),
 
 final as (

@@ -15,7 +15,7 @@
 ] %}
 
 with unioned as (
-{{ landing_union('stripe_fivetran', 'price', columns, key_columns=['id', 'product_id']) }}
+    {{ landing_union('stripe_fivetran', 'price', columns, key_columns=['id', 'product_id']) }}
 ),
 
 final as (

@@ -11,7 +11,7 @@
 ] %}
 
 with unioned as (
-{{ landing_union('stripe_fivetran', 'product', columns, key_columns=['id']) }}
+    {{ landing_union('stripe_fivetran', 'product', columns, key_columns=['id']) }}
 ),
 
 final as (

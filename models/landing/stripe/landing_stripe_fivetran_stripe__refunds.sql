@@ -14,7 +14,7 @@
 ] %}
 
 with unioned as (
-{{ landing_union('stripe_fivetran', 'refund', columns, key_columns=['id', 'charge_id']) }}
+    {{ landing_union('stripe_fivetran', 'refund', columns, key_columns=['id', 'charge_id']) }}
 ),
 
 final as (

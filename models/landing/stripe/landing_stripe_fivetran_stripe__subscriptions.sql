@@ -1,6 +1,6 @@
-{#- Fivetran Stripe `subscription` -> the native `subscriptions` columns and types, every connection (var stripe_schemas),
-    with source_relation. Rows soft-deleted at the source (_fivetran_deleted) are not landed rows of the native
-    contract: they are left out here and listed in landing_stripe_fivetran_stripe__deleted_rows. -#}
+{#- Fivetran Stripe `subscription` -> the native `subscriptions` columns and types, every connection
+    (var stripe_schemas), with source_relation. Rows soft-deleted at the source (_fivetran_deleted) are not
+    landed rows of the native contract: left out here, listed in landing_stripe_fivetran_stripe__deleted_rows. -#}
 {{ config(enabled=landing_enabled('stripe', 'fivetran_stripe')) }}
 
 {%- set columns = [
@@ -19,7 +19,7 @@
 ] %}
 
 with unioned as (
-{{ landing_union('stripe_fivetran', 'subscription', columns, key_columns=['id', 'customer_id']) }}
+    {{ landing_union('stripe_fivetran', 'subscription', columns, key_columns=['id', 'customer_id']) }}
 ),
 
 final as (

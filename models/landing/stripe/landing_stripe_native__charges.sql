@@ -13,7 +13,7 @@
 ] %}
 
 with unioned as (
-{{ landing_union('stripe', 'charges', columns, key_columns=['id', 'invoice_id', 'customer_id']) }}
+    {{ landing_union('stripe', 'charges', columns, key_columns=['id', 'invoice_id', 'customer_id']) }}
 ),
 
 final as (

@@ -12,7 +12,7 @@
 ] %}
 
 with unioned as (
-{{ landing_union('stripe', 'customers', columns, key_columns=['id']) }}
+    {{ landing_union('stripe', 'customers', columns, key_columns=['id']) }}
 ),
 
 final as (

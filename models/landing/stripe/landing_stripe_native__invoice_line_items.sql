@@ -17,7 +17,8 @@
 ] %}
 
 with unioned as (
-{{ landing_union('stripe', 'invoice_line_items', columns, key_columns=['id', 'invoice_id', 'subscription_id', 'price_id']) }}
+    {{ landing_union('stripe', 'invoice_line_items', columns,
+                     key_columns=['id', 'invoice_id', 'subscription_id', 'price_id']) }}
 ),
 
 final as (

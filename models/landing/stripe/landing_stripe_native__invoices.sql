@@ -19,7 +19,7 @@
 ] %}
 
 with unioned as (
-{{ landing_union('stripe', 'invoices', columns, key_columns=['id', 'customer_id', 'subscription_id']) }}
+    {{ landing_union('stripe', 'invoices', columns, key_columns=['id', 'customer_id', 'subscription_id']) }}
 ),
 
 final as (

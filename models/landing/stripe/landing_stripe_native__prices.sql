@@ -13,7 +13,7 @@
 ] %}
 
 with unioned as (
-{{ landing_union('stripe', 'prices', columns, key_columns=['id', 'product_id']) }}
+    {{ landing_union('stripe', 'prices', columns, key_columns=['id', 'product_id']) }}
 ),
 
 final as (

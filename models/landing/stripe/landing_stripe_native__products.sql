@@ -9,7 +9,7 @@
 ] %}
 
 with unioned as (
-{{ landing_union('stripe', 'products', columns, key_columns=['id']) }}
+    {{ landing_union('stripe', 'products', columns, key_columns=['id']) }}
 ),
 
 final as (

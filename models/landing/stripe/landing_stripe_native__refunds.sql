@@ -12,7 +12,7 @@
 ] %}
 
 with unioned as (
-{{ landing_union('stripe', 'refunds', columns, key_columns=['id', 'charge_id']) }}
+    {{ landing_union('stripe', 'refunds', columns, key_columns=['id', 'charge_id']) }}
 ),
 
 final as (

@@ -17,7 +17,7 @@
 ] %}
 
 with unioned as (
-{{ landing_union('stripe', 'subscriptions', columns, key_columns=['id', 'customer_id']) }}
+    {{ landing_union('stripe', 'subscriptions', columns, key_columns=['id', 'customer_id']) }}
 ),
 
 final as (
