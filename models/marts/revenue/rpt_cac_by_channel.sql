@@ -72,13 +72,13 @@ final as (
     select
         cast(grid.month_start as date) as month_start,
         cast(grid.channel as {{ dbt.type_string() }}) as channel,
-        cast(coalesce(marketing_spend.marketing_spend_usd, 0) as {{ plg_type_double() }}) as marketing_spend_usd,
+        cast({{ 'coalesce(marketing_spend.marketing_spend_usd, 0)' if system_enabled('finance') else 'null' }} as {{ plg_type_double() }}) as marketing_spend_usd,
         cast(coalesce(new_accounts.new_paying_accounts, 0) as {{ dbt.type_bigint() }}) as new_paying_accounts,
         cast(coalesce(new_accounts.new_mrr_usd, 0) as {{ plg_type_double() }}) as new_mrr_usd,
         cast(
             case
                 when new_accounts.new_paying_accounts > 0
-                    then coalesce(marketing_spend.marketing_spend_usd, 0) / new_accounts.new_paying_accounts
+                    then {{ 'coalesce(marketing_spend.marketing_spend_usd, 0)' if system_enabled('finance') else 'null' }} / new_accounts.new_paying_accounts
             end
             as {{ plg_type_double() }}
         ) as cac_usd

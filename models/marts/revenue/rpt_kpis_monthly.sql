@@ -62,7 +62,7 @@ headcount as (
     select
         month_start,
         sum(fte) as total_fte
-    from {{ ref('stg_finance__headcount') }}
+    from {{ optional_ref('stg_finance__headcount') }}
     group by month_start
 
 ),
@@ -116,12 +116,12 @@ joined as (
             when revenue.new_paying_accounts > 0 then revenue.new_mrr_usd / revenue.new_paying_accounts
         end as new_account_arpa_usd,
         revenue.new_paying_accounts,
-        coalesce(gtm_spend.gtm_spend_usd, 0) as gtm_spend_usd,
+        {{ 'coalesce(gtm_spend.gtm_spend_usd, 0)' if system_enabled('finance') else 'cast(null as ' ~ dbt.type_numeric() ~ ')' }} as gtm_spend_usd,
         nps.nps,
         headcount.total_fte,
         case
             when revenue.new_paying_accounts > 0
-                then coalesce(gtm_spend.gtm_spend_usd, 0) / revenue.new_paying_accounts
+                then {{ 'coalesce(gtm_spend.gtm_spend_usd, 0)' if system_enabled('finance') else 'null' }} / revenue.new_paying_accounts
         end as cac_usd
     from months
     left join cohorts

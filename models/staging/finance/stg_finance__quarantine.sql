@@ -19,7 +19,7 @@ gtm_spend as (
         record_key,
         quarantine_rule,
         quarantine_detail
-    from {{ ref('base_finance__gtm_spend') }}
+    from {{ optional_ref('base_finance__gtm_spend') }}
     where quarantine_rule is not null and not is_duplicate_delivery
 
 ),
@@ -30,7 +30,7 @@ headcount as (
         record_key,
         quarantine_rule,
         quarantine_detail
-    from {{ ref('base_finance__headcount') }}
+    from {{ optional_ref('base_finance__headcount') }}
     where quarantine_rule is not null and not is_duplicate_delivery
 
 ),
