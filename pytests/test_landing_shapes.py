@@ -137,3 +137,74 @@ def test_two_connections_keep_keys_apart(builds):
     staged = _q(two, "select source_relation, count(*) as n from analytics_staging.stg_stripe__customers group by 1")
     assert set(staged["source_relation"]) == {"raw_stripe_c1", "raw_stripe_c2"} and (staged["n"] > 0).all()
     assert staged["n"].sum() == _q(native, "select count(*) as n from analytics_staging.stg_stripe__customers")["n"].iloc[0]
+
+
+OFF = {"using_crm": False, "using_surveys": False, "using_finance": False}
+DISABLED = ["base_crm__companies", "base_crm__activities", "stg_crm__companies", "stg_crm__activities",
+            "stg_crm__quarantine", "base_surveys__nps_responses", "stg_surveys__nps_responses",
+            "stg_surveys__quarantine", "base_finance__gtm_spend", "base_finance__headcount",
+            "stg_finance__gtm_spend", "stg_finance__headcount"]
+
+
+@pytest.fixture(scope="module")
+def without_optional_sources(builds, tmp_path_factory) -> Path:
+    """The native world with no CRM, no surveys and no gtm_spend/headcount landed (the tables do not exist)."""
+    path = tmp_path_factory.mktemp("optional_off") / "off.duckdb"
+    _gen(path)
+    con = duckdb.connect(str(path))
+    con.execute("drop schema raw_crm cascade")
+    con.execute("drop schema raw_surveys cascade")
+    con.execute("drop table raw_finance.gtm_spend")
+    con.execute("drop table raw_finance.headcount")
+    con.close()
+    build_project(path, vars=OFF)
+    return path
+
+
+def test_optional_sources_off_build_green_with_nulls(builds, without_optional_sources):
+    off, native = without_optional_sources, builds["native"]
+    views = set(_q(off, "select table_name from information_schema.tables "
+                        "where table_schema = 'analytics_staging'")["table_name"])
+    assert not views & set(DISABLED), f"disabled models were built: {sorted(views & set(DISABLED))}"
+    assert {"stg_finance__fx_rates", "stg_stripe__invoices", "stg_product__accounts"} <= views
+    acc = _q(off, "select count(*) as n, count(icp_fit_score) as scored, "
+                  "count(*) filter (where icp_tier = 'Unknown') as icp_unknown, "
+                  "count(*) filter (where firmographic_segment = 'Unknown') as seg_unknown, "
+                  "count(company_id) as companies from analytics_marts.dim_accounts").iloc[0]
+    assert acc["n"] > 0 and acc["scored"] == 0 and acc["companies"] == 0
+    assert acc["icp_unknown"] == acc["n"] and acc["seg_unknown"] == acc["n"]
+    conv = _q(off, "select count(*) filter (where is_converted) as converted, count(attribution) as attributed "
+                   "from analytics_marts.fct_conversions").iloc[0]
+    assert conv["converted"] > 0 and conv["attributed"] == 0  # sales assistance cannot be known
+    kpi = _q(off, "select count(*) as n, count(nps) as nps, count(gtm_spend_usd) as spend, count(cac_usd) as cac, "
+                  "count(payback_months) as payback, count(revenue_per_employee_usd) as rpe "
+                  "from analytics_marts.rpt_kpis_monthly").iloc[0]
+    assert kpi["n"] > 0 and kpi[["nps", "spend", "cac", "payback", "rpe"]].sum() == 0
+    # ... while the native build of the same world has those figures (the nulls come from the switch)
+    kpi_native = _q(native, "select count(nps) as nps, count(cac_usd) as cac, count(revenue_per_employee_usd) as rpe "
+                            "from analytics_marts.rpt_kpis_monthly").iloc[0]
+    assert (kpi_native > 0).all()
+    cac = _q(off, "select count(*) as n, count(marketing_spend_usd) as spend, count(cac_usd) as cac "
+                  "from analytics_marts.rpt_cac_by_channel").iloc[0]
+    assert cac["n"] > 0 and cac["spend"] == 0 and cac["cac"] == 0
+    # revenue does not depend on the optional sources: identical to the native build
+    for name in ["fct_mrr", "fct_activation", "fct_engagement_weekly"]:
+        assert not _diff(_q(native, f"select * from analytics_marts.{name}"),
+                         _q(off, f"select * from analytics_marts.{name}")), name
+    e = _q(native, "select month_start, mrr_usd, new_signups from analytics_marts.rpt_kpis_monthly")
+    a = _q(off, "select month_start, mrr_usd, new_signups from analytics_marts.rpt_kpis_monthly")
+    assert not _diff(e, a)
+
+
+def test_optional_sources_off_summary_and_report(without_optional_sources, tmp_path):
+    import subprocess
+    import sys
+    run_results = without_optional_sources.parent / f"{without_optional_sources.stem}_target" / "run_results.json"
+    out = subprocess.run([sys.executable, "-m", "plg.summary", "--warehouse", str(without_optional_sources),
+                          "--run-results", str(run_results)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+    report = tmp_path / "report.html"
+    out = subprocess.run([sys.executable, "-m", "plg.report", "--warehouse", str(without_optional_sources),
+                          "--out", str(report)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert report.stat().st_size > 0

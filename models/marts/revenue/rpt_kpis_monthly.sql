@@ -5,6 +5,9 @@
     NPS from survey responses, revenue per employee from headcount. Every rate whose denominator
     is 0 or missing is null.
 -#}
+{#- without a finance source (using_finance false) spend is unknown: null, not 0 (so CAC and payback are null) -#}
+{%- set spend_usd = 'coalesce(gtm_spend.gtm_spend_usd, 0)' if system_enabled('finance')
+    else 'cast(null as ' ~ dbt.type_numeric() ~ ')' %}
 with
 
 months as (
@@ -116,12 +119,12 @@ joined as (
             when revenue.new_paying_accounts > 0 then revenue.new_mrr_usd / revenue.new_paying_accounts
         end as new_account_arpa_usd,
         revenue.new_paying_accounts,
-        {{ 'coalesce(gtm_spend.gtm_spend_usd, 0)' if system_enabled('finance') else 'cast(null as ' ~ dbt.type_numeric() ~ ')' }} as gtm_spend_usd,
+        {{ spend_usd }} as gtm_spend_usd,
         nps.nps,
         headcount.total_fte,
         case
             when revenue.new_paying_accounts > 0
-                then {{ 'coalesce(gtm_spend.gtm_spend_usd, 0)' if system_enabled('finance') else 'null' }} / revenue.new_paying_accounts
+                then {{ spend_usd }} / revenue.new_paying_accounts
         end as cac_usd
     from months
     left join cohorts
