@@ -1,8 +1,8 @@
 """Landing shapes and connections (issue 11): the same simulated world landed natively, through the Fivetran
 Stripe connector's shape, and split over two Stripe connections must give the same public marts, row for row.
 
-Small world (1,200 accounts) and three builds: native (with unit tests), fivetran_stripe, native over two
-connections. Floats are compared with a relative tolerance of 1e-9 (sums over a union run in another order);
+Small world (1,200 accounts) and four builds: native (with unit tests), fivetran_stripe, native over two
+connections, fivetran_stripe over two connections (plus one build with the optional sources off). Floats are compared with a relative tolerance of 1e-9 (sums over a union run in another order);
 everything else exactly. Independent checks read the raw landing tables directly.
 """
 
@@ -41,6 +41,10 @@ def builds(tmp_path_factory) -> dict[str, Path]:
     out["two"] = root / "two.duckdb"
     _gen(out["two"], connections=2)
     build_project(out["two"], vars={"stripe_schemas": ["raw_stripe_c1", "raw_stripe_c2"]}, extra_args=FAST)
+    out["fivetran_two"] = root / "fivetran_two.duckdb"
+    _gen(out["fivetran_two"], landing_format="fivetran_stripe", connections=2)
+    build_project(out["fivetran_two"], vars={"billing_landing": "fivetran_stripe",
+                                             "stripe_schemas": ["raw_stripe_c1", "raw_stripe_c2"]}, extra_args=FAST)
     return out
 
 
@@ -80,7 +84,7 @@ def _diff(expected: pd.DataFrame, actual: pd.DataFrame) -> list[str]:
     return problems
 
 
-@pytest.mark.parametrize("shape", ["fivetran", "two"])
+@pytest.mark.parametrize("shape", ["fivetran", "two", "fivetran_two"])
 def test_public_marts_identical_to_native(builds, shape):
     native, other = builds["native"], builds[shape]
     names = _marts(native)
