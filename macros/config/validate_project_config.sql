@@ -155,6 +155,52 @@
             {{ exceptions.raise_compiler_error("Invalid project configuration (fix the vars in dbt_project.yml or --vars):\n  - " ~ (errors | join("\n  - "))) }}
         {%- endif -%}
 
+        {#- ===== landing shapes, connections, optional sources (issue 11) ===== -#}
+        {%- set landing_errors = [] -%}
+        {%- for shape_var, allowed in [('billing_landing', ['native', 'fivetran_stripe']),
+                                       ('product_landing', ['native']),
+                                       ('crm_landing', ['native'])] -%}
+            {%- if var(shape_var, 'native') not in allowed -%}
+                {%- do landing_errors.append(shape_var ~ " must be one of " ~ (allowed | join(', ')) ~ "; got " ~ var(shape_var, 'native')) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- for system in ['stripe'] -%}
+            {%- set schemas = var(system ~ '_schemas', none) -%}
+            {%- if schemas is not none -%}
+                {%- if schemas is string or schemas is not iterable or schemas | length == 0 -%}
+                    {%- do landing_errors.append(system ~ "_schemas must be a non-empty list of schema names, e.g. [raw_stripe_us, raw_stripe_eu] (or null for [" ~ system ~ "_schema]); got " ~ schemas) -%}
+                {%- else -%}
+                    {%- for schema in schemas -%}
+                        {%- if not modules.re.match('^[A-Za-z_][A-Za-z0-9_]*$', schema | string) -%}
+                            {%- do landing_errors.append(system ~ "_schemas must hold plain schema names; got " ~ schema) -%}
+                        {%- endif -%}
+                    {%- endfor -%}
+                    {%- if schemas | unique | list | length != schemas | length -%}
+                        {%- do landing_errors.append(system ~ "_schemas lists a schema twice: " ~ schemas) -%}
+                    {%- endif -%}
+                {%- endif -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- if landing_errors | length > 0 -%}
+            {{ exceptions.raise_compiler_error("Invalid landing configuration (fix the vars in dbt_project.yml or --vars):\n  - " ~ (landing_errors | join("\n  - "))) }}
+        {%- endif -%}
+        {#- every connection of every enabled source: the declared sources cover the first schema (below);
+            the other connections' tables are checked here -#}
+        {%- set missing_connections = [] -%}
+        {%- for source in graph.sources.values() -%}
+            {%- set system = source.source_name.split('_')[0] -%}
+            {%- for schema in landing_connections(system) if schema != source.schema -%}
+                {%- set relation = adapter.get_relation(database=source.database, schema=schema, identifier=source.identifier) -%}
+                {%- if relation is none -%}
+                    {%- do missing_connections.append(source.source_name ~ "." ~ source.name ~ " (expected at " ~ schema ~ "." ~ source.identifier ~ ", var " ~ system ~ "_schemas)") -%}
+                {%- endif -%}
+            {%- endfor -%}
+        {%- endfor -%}
+        {%- if missing_connections | length > 0 -%}
+            {{ exceptions.raise_compiler_error("Missing landing tables of a connection:\n  - " ~ (missing_connections | join("\n  - ")) ~ "\nEvery schema of <source>_schemas must hold the tables of the chosen shape (<source>_landing).") }}
+        {%- endif -%}
+        {#- ===== end of issue 11 block ===== -#}
+
         {#- every source table the project reads must exist -#}
         {%- set missing = [] -%}
         {%- for source in graph.sources.values() -%}

@@ -77,10 +77,10 @@
     quarantine_final(unioned, source_name): the final select of a stg_<source>__quarantine model from a CTE
     with source_table, record_key, quarantine_rule, quarantine_detail, received_date. quarantine_id is a hash
     of the table, the record key and the occurrence number among rows of the same key (by rule, detail, received_date; rows with a null key
-    are numbered). source_relation: for now the landing schema of the source (var <source>_schema); the
-    per-connection landing models (issue 11) replace it with the real connection.
+    are numbered). source_relation: the column `relation_column` of the unioned CTE when given (Stripe: the
+    connection each row was landed by), else the landing schema of the source (var <source>_schema).
 -#}
-{% macro quarantine_final(unioned, source_name) -%}
+{% macro quarantine_final(unioned, source_name, relation_column=none) -%}
 numbered as (
 
     select
@@ -89,6 +89,7 @@ numbered as (
         quarantine_rule,
         quarantine_detail,
         received_date,
+        {{ relation_column if relation_column else "cast('" ~ (var(source_name ~ '_schema') | replace("'", "''")) ~ "' as " ~ dbt.type_string() ~ ")" }} as source_relation,
         row_number() over (
             partition by source_table, record_key
             order by quarantine_rule, quarantine_detail, received_date
@@ -109,7 +110,7 @@ final as (
         quarantine_rule,
         quarantine_detail as detail,
         received_date,
-        cast('{{ var(source_name ~ '_schema') | replace("'", "''") }}' as {{ dbt.type_string() }}) as source_relation
+        source_relation
     from numbered
 
 )

@@ -25,6 +25,8 @@ class GenConfig:
     duckdb_memory_limit: str = "6GB"
     progress: bool = True
     events_per_account_hint: float = 290.0  # used by --events to choose the account count
+    landing_format: str = "native"  # shape per system, comma list: native, fivetran_stripe (issue 11)
+    connections: int = 1  # split the Stripe world over N connections (schemas raw_stripe_c1..cN)
 
     # --- population ----------------------------------------------------------------------
     internal_rate: float = 0.01

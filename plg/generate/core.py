@@ -73,6 +73,14 @@ def generate(cfg: GenConfig) -> dict[str, int]:
     rates = None
     if report:
         rates = compute_rates(sink.con)
+    if cfg.landing_format not in (None, "", "native") or cfg.connections > 1:
+        from plg.generate.shapes import reshape
+        if cfg.parquet:
+            raise SystemExit("--landing-format / --connections write DuckDB only (use --warehouse)")
+        shaped = reshape(sink.con, cfg.landing_format, cfg.connections)
+        print(f"[plg.generate] landing shapes {shaped['shapes'] or 'native'}; "
+              f"stripe schemas {shaped['stripe_schemas']}")
+        sink.con.execute("checkpoint")
     sink.finish()
     total = time.time() - t0
     target = cfg.parquet or cfg.warehouse

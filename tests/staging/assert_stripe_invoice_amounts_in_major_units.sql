@@ -16,7 +16,7 @@ landed as (
         id,
         amount_paid,
         total
-    from {{ source('stripe', 'invoices') }}
+    from {{ landing_relation('stripe', 'invoices') }}
 
 ),
 

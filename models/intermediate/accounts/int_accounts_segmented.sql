@@ -28,7 +28,7 @@ companies as (
         industry,
         country_code,
         updated_at
-    from {{ ref('stg_crm__companies') }}
+    from {{ optional_ref('stg_crm__companies') }}
     where account_id is not null
 
 ),
@@ -146,7 +146,12 @@ scored as (
         segmented.country_code,
         segmented.firmographic_segment,
         segmented.firmographic_segment_order,
+        {%- if system_enabled('crm') %}
         cast(least(greatest(coalesce(icp_points.icp_points, 0), 0), 100) as {{ dbt.type_int() }}) as icp_fit_score
+        {%- else %}
+        {#- no CRM (using_crm false): firmographics unknown, so the ICP fit is unknown, not low #}
+        cast(null as {{ dbt.type_int() }}) as icp_fit_score
+        {%- endif %}
     from segmented
     left join icp_points
         on segmented.account_id = icp_points.account_id
@@ -165,6 +170,7 @@ final as (
         firmographic_segment_order,
         icp_fit_score,
         case
+            when icp_fit_score is null then 'Unknown'
             when icp_fit_score >= {{ icp[1] }} then 'high'
             when icp_fit_score < {{ icp[0] }} then 'low'
             else 'medium'

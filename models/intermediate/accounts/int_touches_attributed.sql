@@ -49,7 +49,7 @@ activities as (
         activity_type,
         owner_type,
         occurred_at
-    from {{ ref('stg_crm__activities') }}
+    from {{ optional_ref('stg_crm__activities') }}
 
 ),
 
@@ -122,6 +122,9 @@ final as (
         coalesce(flagged.sales_touch_to_conversion, 0) = 1 as has_sales_touch_to_conversion,
         case
             when accounts.converted_at is null then null
+            {%- if not system_enabled('crm') %}
+            when true then null  {#- no CRM (using_crm false): sales assistance cannot be known #}
+            {%- endif %}
             when coalesce(flagged.sales_touch_to_conversion, 0) = 1 then 'sales_assisted'
             else 'self_serve'
         end as attribution,

@@ -19,7 +19,7 @@ spend as (
         channel,
         amount,
         currency_code
-    from {{ ref('stg_finance__gtm_spend') }}
+    from {{ optional_ref('stg_finance__gtm_spend') }}
 
 ),
 

@@ -20,7 +20,7 @@ responses as (
         account_id,
         score,
         responded_at
-    from {{ ref('stg_surveys__nps_responses') }}
+    from {{ optional_ref('stg_surveys__nps_responses') }}
 
 ),
 

@@ -5,6 +5,9 @@
     only in the blended CAC of rpt_kpis_monthly. Dense over the scorecard months x every channel seen
     in marketing spend or among new accounts; cac_usd is null when the channel had no new account.
 -#}
+{#- without a finance source (using_finance false) spend is unknown: null, not 0 (so CAC is null) -#}
+{%- set spend_usd = 'coalesce(marketing_spend.marketing_spend_usd, 0)' if system_enabled('finance')
+    else 'cast(null as ' ~ dbt.type_numeric() ~ ')' %}
 with
 
 months as (
@@ -72,13 +75,13 @@ final as (
     select
         cast(grid.month_start as date) as month_start,
         cast(grid.channel as {{ dbt.type_string() }}) as channel,
-        cast(coalesce(marketing_spend.marketing_spend_usd, 0) as {{ plg_type_double() }}) as marketing_spend_usd,
+        cast({{ spend_usd }} as {{ plg_type_double() }}) as marketing_spend_usd,
         cast(coalesce(new_accounts.new_paying_accounts, 0) as {{ dbt.type_bigint() }}) as new_paying_accounts,
         cast(coalesce(new_accounts.new_mrr_usd, 0) as {{ plg_type_double() }}) as new_mrr_usd,
         cast(
             case
                 when new_accounts.new_paying_accounts > 0
-                    then coalesce(marketing_spend.marketing_spend_usd, 0) / new_accounts.new_paying_accounts
+                    then {{ spend_usd }} / new_accounts.new_paying_accounts
             end
             as {{ plg_type_double() }}
         ) as cac_usd

@@ -7,6 +7,9 @@
     (conversions_30d / conversion_accounts_30d, churned_accounts / previous_paying_accounts, ...), which the
     semantic layer sums over a quarter or a year before dividing.
 -#}
+{#- without a finance source (using_finance false) spend is unknown: null, not 0 (so CAC and payback are null) -#}
+{%- set spend_usd = 'coalesce(gtm_spend.gtm_spend_usd, 0)' if system_enabled('finance')
+    else 'cast(null as ' ~ dbt.type_numeric() ~ ')' %}
 with
 
 months as (
@@ -70,7 +73,7 @@ headcount as (
     select
         month_start,
         sum(fte) as total_fte
-    from {{ ref('stg_finance__headcount') }}
+    from {{ optional_ref('stg_finance__headcount') }}
     group by month_start
 
 ),
@@ -127,7 +130,7 @@ joined as (
             when revenue.new_paying_accounts > 0 then revenue.new_mrr_usd / revenue.new_paying_accounts
         end as new_account_arpa_usd,
         revenue.new_paying_accounts,
-        coalesce(gtm_spend.gtm_spend_usd, 0) as gtm_spend_usd,
+        {{ spend_usd }} as gtm_spend_usd,
         nps.nps,
         nps.respondents as nps_respondents,
         nps.promoters as nps_promoters,
@@ -144,7 +147,7 @@ joined as (
         headcount.total_fte,
         case
             when revenue.new_paying_accounts > 0
-                then coalesce(gtm_spend.gtm_spend_usd, 0) / revenue.new_paying_accounts
+                then {{ spend_usd }} / revenue.new_paying_accounts
         end as cac_usd
     from months
     left join cohorts

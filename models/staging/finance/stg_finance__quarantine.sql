@@ -21,7 +21,7 @@ gtm_spend as (
         quarantine_rule,
         quarantine_detail,
         cast(spend_date as date) as received_date
-    from {{ ref('base_finance__gtm_spend') }}
+    from {{ optional_ref('base_finance__gtm_spend') }}
     where quarantine_rule is not null and not is_duplicate_delivery
 
 ),
@@ -33,7 +33,7 @@ headcount as (
         quarantine_rule,
         quarantine_detail,
         cast(month_start as date) as received_date
-    from {{ ref('base_finance__headcount') }}
+    from {{ optional_ref('base_finance__headcount') }}
     where quarantine_rule is not null and not is_duplicate_delivery
 
 ),

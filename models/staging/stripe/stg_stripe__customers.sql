@@ -13,7 +13,8 @@ final as (
         email_hash,
         created_at,
         currency_code,
-        is_deleted
+        is_deleted,
+        source_relation
     from base
     where quarantine_rule is null and not is_duplicate_delivery
 

@@ -17,7 +17,8 @@ final as (
         amount,
         currency_code,
         period_start_at,
-        period_end_at
+        period_end_at,
+        source_relation
     from base
     where quarantine_rule is null and not is_duplicate_delivery
 

@@ -19,7 +19,8 @@ final as (
         created_at,
         period_start_at,
         period_end_at,
-        paid_at
+        paid_at,
+        source_relation
     from base
     where quarantine_rule is null and not is_duplicate_delivery
 

@@ -13,7 +13,8 @@ final as (
         currency_code,
         recurring_interval,
         recurring_interval_count,
-        is_active
+        is_active,
+        source_relation
     from base
     where quarantine_rule is null and not is_duplicate_delivery
 

@@ -9,7 +9,8 @@ final as (
     select
         product_id,
         product_name,
-        is_active
+        is_active,
+        source_relation
     from base
     where quarantine_rule is null and not is_duplicate_delivery
 

@@ -6,6 +6,7 @@ with charges as (
 
     select
         record_key,
+        source_relation,
         quarantine_rule,
         quarantine_detail,
         cast(created_at as date) as received_date
@@ -18,6 +19,7 @@ customers as (
 
     select
         record_key,
+        source_relation,
         quarantine_rule,
         quarantine_detail,
         cast(created_at as date) as received_date
@@ -30,6 +32,7 @@ invoice_line_items as (
 
     select
         record_key,
+        source_relation,
         quarantine_rule,
         quarantine_detail,
         cast(period_start_at as date) as received_date
@@ -42,6 +45,7 @@ invoices as (
 
     select
         record_key,
+        source_relation,
         quarantine_rule,
         quarantine_detail,
         cast(created_at as date) as received_date
@@ -54,6 +58,7 @@ prices as (
 
     select
         record_key,
+        source_relation,
         quarantine_rule,
         quarantine_detail,
         cast(null as date) as received_date
@@ -66,6 +71,7 @@ products as (
 
     select
         record_key,
+        source_relation,
         quarantine_rule,
         quarantine_detail,
         cast(null as date) as received_date
@@ -78,6 +84,7 @@ refunds as (
 
     select
         record_key,
+        source_relation,
         quarantine_rule,
         quarantine_detail,
         cast(created_at as date) as received_date
@@ -90,6 +97,7 @@ subscriptions as (
 
     select
         record_key,
+        source_relation,
         quarantine_rule,
         quarantine_detail,
         cast(created_at as date) as received_date
@@ -103,6 +111,7 @@ unioned as (
     select
         'charges' as source_table,
         record_key,
+        source_relation,
         quarantine_rule,
         quarantine_detail,
         received_date
@@ -111,6 +120,7 @@ unioned as (
     select
         'customers' as source_table,
         record_key,
+        source_relation,
         quarantine_rule,
         quarantine_detail,
         received_date
@@ -119,6 +129,7 @@ unioned as (
     select
         'invoice_line_items' as source_table,
         record_key,
+        source_relation,
         quarantine_rule,
         quarantine_detail,
         received_date
@@ -127,6 +138,7 @@ unioned as (
     select
         'invoices' as source_table,
         record_key,
+        source_relation,
         quarantine_rule,
         quarantine_detail,
         received_date
@@ -135,6 +147,7 @@ unioned as (
     select
         'prices' as source_table,
         record_key,
+        source_relation,
         quarantine_rule,
         quarantine_detail,
         received_date
@@ -143,6 +156,7 @@ unioned as (
     select
         'products' as source_table,
         record_key,
+        source_relation,
         quarantine_rule,
         quarantine_detail,
         received_date
@@ -151,6 +165,7 @@ unioned as (
     select
         'refunds' as source_table,
         record_key,
+        source_relation,
         quarantine_rule,
         quarantine_detail,
         received_date
@@ -159,6 +174,7 @@ unioned as (
     select
         'subscriptions' as source_table,
         record_key,
+        source_relation,
         quarantine_rule,
         quarantine_detail,
         received_date
@@ -166,4 +182,4 @@ unioned as (
 
 ),
 
-{{ quarantine_final('unioned', 'stripe') }}
+{{ quarantine_final('unioned', 'stripe', relation_column='source_relation') }}

@@ -12,7 +12,8 @@ final as (
         amount,
         currency_code,
         status,
-        created_at
+        created_at,
+        source_relation
     from base
     where quarantine_rule is null and not is_duplicate_delivery
 

@@ -17,7 +17,8 @@ final as (
         canceled_at,
         ended_at,
         current_period_start_at,
-        current_period_end_at
+        current_period_end_at,
+        source_relation
     from base
     where quarantine_rule is null and not is_duplicate_delivery
 

@@ -8,7 +8,7 @@
 
 with source as (
 
-    select * from {{ source('stripe', 'charges') }}
+    select * from {{ landing_relation('stripe', 'charges') }}
 
 ),
 
@@ -24,6 +24,7 @@ currencies as (
 renamed as (
 
     select
+        source.source_relation,
         source.id as charge_id,
         source.invoice_id,
         source.customer_id,
@@ -70,6 +71,7 @@ final as (
         currency_code,
         status,
         created_at,
+        source_relation,
         record_key,
         {{ dedupe_rule(['charge_id']) }} as quarantine_rule,
         {{ dedupe_detail(['charge_id']) }} as quarantine_detail,

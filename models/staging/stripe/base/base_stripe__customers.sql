@@ -12,7 +12,7 @@ with source as (
     select
         *,
         {{ json_parse('metadata') }} as metadata_json
-    from {{ source('stripe', 'customers') }}
+    from {{ landing_relation('stripe', 'customers') }}
 
 ),
 
@@ -25,6 +25,7 @@ currencies as (
 renamed as (
 
     select
+        source.source_relation,
         source.id as customer_id,
         {{ json_parsed_text('source.metadata_json', 'account_id') }} as account_id,
         {{ email_domain('source.email') }} as email_domain,
@@ -74,6 +75,7 @@ final as (
         created_at,
         currency_code,
         coalesce(is_deleted, false) as is_deleted,
+        source_relation,
         record_key,
         {{ dedupe_rule(['customer_id']) }} as quarantine_rule,
         {{ dedupe_detail(['customer_id']) }} as quarantine_detail,

@@ -11,7 +11,7 @@
 
 with source as (
 
-    select * from {{ source('stripe', 'invoice_line_items') }}
+    select * from {{ landing_relation('stripe', 'invoice_line_items') }}
 
 ),
 
@@ -39,6 +39,7 @@ staged_prices as (
 renamed as (
 
     select
+        source.source_relation,
         source.id as line_item_id,
         source.invoice_id,
         source.subscription_id,
@@ -99,6 +100,7 @@ final as (
         currency_code,
         period_start_at,
         period_end_at,
+        source_relation,
         record_key,
         {{ dedupe_rule(['line_item_id']) }} as quarantine_rule,
         {{ dedupe_detail(['line_item_id']) }} as quarantine_detail,

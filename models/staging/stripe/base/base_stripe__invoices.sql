@@ -10,7 +10,7 @@
 
 with source as (
 
-    select * from {{ source('stripe', 'invoices') }}
+    select * from {{ landing_relation('stripe', 'invoices') }}
 
 ),
 
@@ -26,6 +26,7 @@ currencies as (
 renamed as (
 
     select
+        source.source_relation,
         source.id as invoice_id,
         source.customer_id,
         source.subscription_id,
@@ -84,6 +85,7 @@ final as (
         period_start_at,
         period_end_at,
         paid_at,
+        source_relation,
         record_key,
         {{ dedupe_rule(['invoice_id']) }} as quarantine_rule,
         {{ dedupe_detail(['invoice_id']) }} as quarantine_detail,

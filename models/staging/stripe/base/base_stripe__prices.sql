@@ -8,7 +8,7 @@
 
 with source as (
 
-    select * from {{ source('stripe', 'prices') }}
+    select * from {{ landing_relation('stripe', 'prices') }}
 
 ),
 
@@ -24,6 +24,7 @@ currencies as (
 renamed as (
 
     select
+        source.source_relation,
         source.id as price_id,
         source.product_id,
         {{ minor_to_major('source.unit_amount', 'currencies.minor_unit_digits') }} as unit_amount,
@@ -70,6 +71,7 @@ final as (
         recurring_interval,
         recurring_interval_count,
         is_active,
+        source_relation,
         record_key,
         {{ dedupe_rule(['price_id']) }} as quarantine_rule,
         {{ dedupe_detail(['price_id']) }} as quarantine_detail,

@@ -5,13 +5,14 @@
 
 with source as (
 
-    select * from {{ source('stripe', 'products') }}
+    select * from {{ landing_relation('stripe', 'products') }}
 
 ),
 
 renamed as (
 
     select
+        source_relation,
         id as product_id,
         trim(name) as product_name,
         active as is_active,
@@ -47,6 +48,7 @@ final as (
         product_id,
         product_name,
         is_active,
+        source_relation,
         record_key,
         {{ dedupe_rule(['product_id']) }} as quarantine_rule,
         {{ dedupe_detail(['product_id']) }} as quarantine_detail,

@@ -8,7 +8,7 @@
 
 with source as (
 
-    select * from {{ source('stripe', 'refunds') }}
+    select * from {{ landing_relation('stripe', 'refunds') }}
 
 ),
 
@@ -24,6 +24,7 @@ currencies as (
 renamed as (
 
     select
+        source.source_relation,
         source.id as refund_id,
         source.charge_id,
         {{ minor_to_major('source.amount', 'currencies.minor_unit_digits') }} as amount,
@@ -68,6 +69,7 @@ final as (
         currency_code,
         status,
         created_at,
+        source_relation,
         record_key,
         {{ dedupe_rule(['refund_id']) }} as quarantine_rule,
         {{ dedupe_detail(['refund_id']) }} as quarantine_detail,

@@ -6,13 +6,14 @@
 
 with source as (
 
-    select * from {{ source('stripe', 'subscriptions') }}
+    select * from {{ landing_relation('stripe', 'subscriptions') }}
 
 ),
 
 renamed as (
 
     select
+        source_relation,
         id as subscription_id,
         customer_id,
         lower(trim(status)) as status,
@@ -64,6 +65,7 @@ final as (
         ended_at,
         current_period_start_at,
         current_period_end_at,
+        source_relation,
         record_key,
         {{ dedupe_rule(['subscription_id']) }} as quarantine_rule,
         {{ dedupe_detail(['subscription_id']) }} as quarantine_detail,

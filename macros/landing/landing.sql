@@ -1,0 +1,93 @@
+{#-
+    Landing shapes and connections (issue 11; see README "Landing shapes" and DECISIONLOG).
+
+    landing_shape(system): the chosen shape of a source system, from its var:
+        stripe -> billing_landing (native | fivetran_stripe), product -> product_landing (native | segment),
+        crm -> crm_landing (native | fivetran_hubspot); finance and surveys have the native shape only.
+    landing_connections(system): the list of landing schemas of the system: var <system>_schemas when set,
+        else [var <system>_schema] (the single-connection default).
+    landing_enabled(system, shape): true when the system is used and `shape` is its chosen shape
+        (the `enabled` config of the landing models and sources of that shape).
+    system_enabled(system): false for crm/surveys/finance turned off by using_crm/using_surveys/using_finance.
+    landing_relation(system, table): the landing model of the chosen shape for a native table name
+        (what the base models read instead of source()).
+    landing_union(source_name, table, columns, key_columns): one `select` per connection of the source's
+        table (the declared source, re-pointed at each connection's schema), union all, with
+        `source_relation` = the connection's schema. `columns` is a list of (native_name, sql_expression);
+        with more than one connection, the columns named in key_columns (ids that are only unique inside
+        one connection) are qualified as '<schema>:<id>' so keys stay unique across connections
+        (a null id stays null).
+-#}
+{% macro landing_shape(system) -%}
+    {%- set shape_vars = {'stripe': 'billing_landing', 'product': 'product_landing', 'crm': 'crm_landing'} -%}
+    {%- if system in shape_vars -%}
+        {{- return(var(shape_vars[system], 'native')) -}}
+    {%- endif -%}
+    {{- return('native') -}}
+{%- endmacro %}
+
+{% macro system_enabled(system) -%}
+    {%- set using_vars = {'crm': 'using_crm', 'surveys': 'using_surveys', 'finance': 'using_finance'} -%}
+    {%- if system in using_vars -%}
+        {{- return(var(using_vars[system], true) in [true, 'true', 'True']) -}}
+    {%- endif -%}
+    {{- return(true) -}}
+{%- endmacro %}
+
+{% macro landing_enabled(system, shape) -%}
+    {{- return(system_enabled(system) and landing_shape(system) == shape) -}}
+{%- endmacro %}
+
+{% macro landing_connections(system) -%}
+    {%- set schemas = var(system ~ '_schemas', none) -%}
+    {%- if schemas is none or (schemas is iterable and schemas is not string and schemas | length == 0) -%}
+        {{- return([var(system ~ '_schema')]) -}}
+    {%- endif -%}
+    {%- if schemas is string -%}
+        {{- return([schemas]) -}}
+    {%- endif -%}
+    {{- return(schemas | list) -}}
+{%- endmacro %}
+
+{% macro landing_relation(system, table) -%}
+    {%- set prefixes = {
+        'native': 'landing_' ~ system ~ '_native__',
+        'fivetran_stripe': 'landing_stripe_fivetran_stripe__',
+        'segment': 'landing_product_segment__',
+        'fivetran_hubspot': 'landing_crm_hubspot__',
+    } -%}
+    {%- set shape = landing_shape(system) -%}
+    {%- if shape not in prefixes -%}
+        {{- exceptions.raise_compiler_error("Unknown landing shape " ~ shape ~ " for " ~ system
+            ~ " (vars billing_landing: native | fivetran_stripe; product_landing: native; crm_landing: native)") -}}
+    {%- endif -%}
+    {{- return(ref(prefixes[shape] ~ table)) -}}
+{%- endmacro %}
+
+{% macro landing_union(source_name, table, columns, key_columns=[], where=none) -%}
+    {%- set system = source_name.split('_')[0] -%}
+    {%- set schemas = landing_connections(system) -%}
+    {%- set qualify = schemas | length > 1 -%}
+    {%- for schema in schemas %}
+    {%- if not loop.first %}
+    union all
+    {%- endif %}
+    select
+        {%- for name, expression in columns %}
+        {%- if qualify and name in key_columns %}
+        {{ dbt.concat(["'" ~ schema ~ ":'", expression]) }} as {{ name }},
+        {%- else %}
+        {{ expression }} as {{ name }},
+        {%- endif %}
+        {%- endfor %}
+        cast('{{ schema }}' as {{ dbt.type_string() }}) as source_relation
+    {%- if schemas | length == 1 %}
+    from {{ source(source_name, table) }}
+    {%- else %}
+    from {{ source(source_name, table).incorporate(path={'schema': schema}) }}
+    {%- endif %}
+    {%- if where is not none %}
+    where {{ where }}
+    {%- endif %}
+    {%- endfor %}
+{%- endmacro %}

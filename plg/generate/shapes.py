@@ -1,0 +1,224 @@
+"""Landing shapes and connections (issue 11): derive the connectors' shapes from the native landing.
+
+The generator always simulates one world and writes its native tables first (byte-identical to before);
+then, on request:
+- `--connections N` splits the Stripe world over N connections: schemas <stripe schema>_c1 .. _cN
+  (customers by a hash of their id; subscriptions, invoices, lines, charges and refunds follow their parent;
+  every row of one id goes to one connection; products and prices are copied to every connection, as every
+  Stripe account has its own catalogue). The unsplit schema is dropped.
+- `--landing-format fivetran_stripe` rewrites each Stripe connection as the Fivetran Stripe connector lands
+  it (plg.fixtures.landing_shapes.FIVETRAN_STRIPE), from the same rows, with the same faults, plus
+  Fivetran-only faults: soft-deleted rows (`_fivetran_deleted`), invoice line `id`s that repeat across
+  invoices (the key is `unique_id`), lines whose price is only on their `subscription_item`.
+Everything is SQL over the DuckDB file, so it is deterministic for a seed.
+"""
+
+from __future__ import annotations
+
+from plg.fixtures.landing_schema import LANDING_TABLES, SOURCE_SCHEMAS
+from plg.fixtures.landing_shapes import FIVETRAN_STRIPE
+
+FORMATS = ("native", "fivetran_stripe", "segment", "fivetran_hubspot")
+IMPLEMENTED = ("native", "fivetran_stripe")
+STRIPE_TABLES = [t for (s, t) in LANDING_TABLES if s == "stripe"]
+
+
+def parse_formats(value: str | None) -> dict[str, str]:
+    """'fivetran_stripe,segment' -> {'stripe': 'fivetran_stripe', ...}; native for the rest."""
+    from plg.fixtures.landing_shapes import SYSTEM_OF_SHAPE
+    chosen: dict[str, str] = {}
+    for part in (value or "native").replace(" ", "").split(","):
+        if not part:
+            continue
+        if part not in FORMATS:
+            raise SystemExit(f"--landing-format: unknown shape {part!r} (one or more of {', '.join(FORMATS)})")
+        if part not in IMPLEMENTED:
+            raise SystemExit(f"--landing-format: {part} is not implemented yet (implemented: {', '.join(IMPLEMENTED)})")
+        system = SYSTEM_OF_SHAPE[part]
+        if system is not None:
+            chosen[system] = part
+    return chosen
+
+
+def stripe_schemas(connections: int) -> list[str]:
+    base = SOURCE_SCHEMAS["stripe"]
+    return [base] if connections <= 1 else [f"{base}_c{k}" for k in range(1, connections + 1)]
+
+
+def split_stripe(con, n: int) -> list[str]:
+    """Split raw_stripe over n connection schemas (see the module docstring); return the schemas."""
+    src = SOURCE_SCHEMAS["stripe"]
+    if n <= 1:
+        return [src]
+    h = lambda expr: f"(hash({expr}) % {n}) + 1"  # noqa: E731
+    con.execute(f"""
+        create or replace temp table _conn_customer as
+        select id, {h('id')} as conn from (select distinct id from {src}.customers where id is not null)""")
+    con.execute(f"""
+        create or replace temp table _conn_subscription as
+        select s.id, coalesce(min(c.conn), {h('s.id')}) as conn
+        from {src}.subscriptions s left join _conn_customer c on s.customer_id = c.id
+        where s.id is not null group by s.id""")
+    con.execute(f"""
+        create or replace temp table _conn_invoice as
+        select i.id, coalesce(min(c.conn), min(s.conn), {h('i.id')}) as conn
+        from {src}.invoices i
+        left join _conn_customer c on i.customer_id = c.id
+        left join _conn_subscription s on i.subscription_id = s.id
+        where i.id is not null group by i.id""")
+    con.execute(f"""
+        create or replace temp table _conn_charge as
+        select ch.id, coalesce(min(i.conn), min(c.conn), {h('ch.id')}) as conn
+        from {src}.charges ch
+        left join _conn_invoice i on ch.invoice_id = i.id
+        left join _conn_customer c on ch.customer_id = c.id
+        where ch.id is not null group by ch.id""")
+    # row -> connection: by the row's own id when it has one, else by its parent, else connection 1
+    row_conn = {
+        "customers": ("_conn_customer", "1"),
+        "subscriptions": ("_conn_subscription", "(select conn from _conn_customer c where c.id = t.customer_id)"),
+        "invoices": ("_conn_invoice", "(select conn from _conn_customer c where c.id = t.customer_id)"),
+        "charges": ("_conn_charge", "(select conn from _conn_invoice i where i.id = t.invoice_id)"),
+    }
+    con.execute(f"""
+        create or replace temp table _conn_line as
+        select l.id, coalesce(min(i.conn), min(s.conn), {h('l.id')}) as conn
+        from {src}.invoice_line_items l
+        left join _conn_invoice i on l.invoice_id = i.id
+        left join _conn_subscription s on l.subscription_id = s.id
+        where l.id is not null group by l.id""")
+    con.execute(f"""
+        create or replace temp table _conn_refund as
+        select r.id, coalesce(min(ch.conn), {h('r.id')}) as conn
+        from {src}.refunds r left join _conn_charge ch on r.charge_id = ch.id
+        where r.id is not null group by r.id""")
+    row_conn["invoice_line_items"] = ("_conn_line", "(select conn from _conn_invoice i where i.id = t.invoice_id)")
+    row_conn["refunds"] = ("_conn_refund", "(select conn from _conn_charge ch where ch.id = t.charge_id)")
+    schemas = stripe_schemas(n)
+    for k, schema in enumerate(schemas, start=1):
+        con.execute(f"create schema if not exists {schema}")
+        for table in STRIPE_TABLES:
+            con.execute(f"drop table if exists {schema}.{table}")
+            if table in ("products", "prices"):
+                con.execute(f"create table {schema}.{table} as select * from {src}.{table}")
+                continue
+            mapping, fallback = row_conn[table]
+            con.execute(f"""
+                create table {schema}.{table} as
+                select t.* from {src}.{table} t
+                left join {mapping} m on t.id = m.id
+                where coalesce(m.conn, {fallback}, 1) = {k}""")
+    for table in STRIPE_TABLES:
+        con.execute(f"drop table if exists {src}.{table}")
+    return schemas
+
+
+SYNCED = "timestamp '2026-11-01 00:00:00'"
+
+
+def _fivetran_select(table: str) -> str:
+    """SELECT list (in FIVETRAN_STRIPE order) of one Fivetran table from the native table `n`."""
+    exprs = {
+        "customer": {"balance": "cast(0 as bigint)", "delinquent": "false", "description": "cast(null as varchar)",
+                     "name": "cast(null as varchar)"},
+        "product": {"created": "cast(null as timestamp)", "description": "cast(null as varchar)",
+                    "is_deleted": "false", "type": "'service'", "updated": "cast(null as timestamp)"},
+        "price": {"billing_scheme": "'per_unit'", "created": "cast(null as timestamp)", "is_deleted": "false",
+                  "nickname": "cast(null as varchar)", "recurring_interval_count": "cast(recurring_interval_count as bigint)",
+                  "recurring_usage_type": "'licensed'", "type": "'recurring'"},
+        "subscription": {"billing_cycle_anchor": "current_period_start", "cancel_at": "cast(null as timestamp)",
+                         "cancel_at_period_end": "false", "metadata": "'{}'"},
+        "invoice": {"amount_remaining": "amount_due - amount_paid", "attempt_count": "cast(1 as bigint)",
+                    "due_date": "cast(null as timestamp)", "is_deleted": "false", "number": "cast(null as varchar)",
+                    "paid": "(status = 'paid')", "status_transitions_paid_at": "paid_at", "subtotal": "total"},
+        "charge": {"amount_refunded": "cast(0 as bigint)", "captured": "(status = 'succeeded')",
+                   "failure_code": "case when status = 'failed' then 'card_declined' end",
+                   "paid": "(status = 'succeeded')", "refunded": "false"},
+        "refund": {"reason": "'requested_by_customer'"},
+    }[table]
+    cols = []
+    for name, sql_type in FIVETRAN_STRIPE[table]:
+        if name == "_fivetran_synced":
+            e = SYNCED
+        elif name == "_fivetran_deleted":
+            e = "false"
+        elif name == "livemode":
+            e = "true"
+        else:
+            e = exprs.get(name, name)
+        cols.append(f"cast({e} as {sql_type}) as {name}")
+    return ", ".join(cols)
+
+
+def to_fivetran_stripe(con, schema: str) -> None:
+    """Rewrite one Stripe connection schema from the native tables to the Fivetran Stripe tables."""
+    simple = {"customer": "customers", "product": "products", "price": "prices", "subscription": "subscriptions",
+              "invoice": "invoices", "charge": "charges", "refund": "refunds"}
+    for ft, native in simple.items():
+        con.execute(f"drop table if exists {schema}.{ft}")
+        con.execute(f"create table {schema}.{ft} as select {_fivetran_select(ft)} from {schema}.{native}")
+    si = "'si_' || substr(md5(subscription_id || '|' || price_id), 1, 14)"
+    con.execute(f"drop table if exists {schema}.subscription_item")
+    con.execute(f"""
+        create table {schema}.subscription_item as
+        select cast({si} as varchar) as id, {SYNCED} as _fivetran_synced, false as _fivetran_deleted,
+               min(period_start) as created, cast('{{}}' as varchar) as metadata, price_id as plan_id,
+               cast(max(quantity) as bigint) as quantity, subscription_id
+        from {schema}.invoice_line_items
+        where lower(trim(type)) = 'subscription' and subscription_id is not null and price_id is not null
+        group by subscription_id, price_id
+        order by id""")
+    # lines: `id` is the subscription item id for subscription lines (repeats across invoices, as older
+    # Stripe API versions land it), unique_id the line's own id; 1 line in 20 has its price only on its item.
+    con.execute(f"drop table if exists {schema}.invoice_line_item")
+    con.execute(f"""
+        create table {schema}.invoice_line_item as
+        with l as (
+            select n.*,
+                   case when lower(trim(n.type)) = 'subscription' and n.subscription_id is not null
+                             and n.price_id is not null then {si.replace('subscription_id', 'n.subscription_id').replace('price_id', 'n.price_id')}
+                   end as item_id
+            from {schema}.invoice_line_items n
+        )
+        select cast(case when id is null then null else coalesce(item_id, id) end as varchar) as id,
+               {SYNCED} as _fivetran_synced, false as _fivetran_deleted,
+               amount, currency, cast(null as varchar) as description, true as discountable, invoice_id,
+               true as livemode, period_end, period_start,
+               case when item_id is not null and hash(id) % 20 = 0 then null else price_id end as plan_id,
+               proration, cast(quantity as bigint) as quantity, subscription_id, item_id as subscription_item_id,
+               type, id as unique_id
+        from l""")
+    # Fivetran-only fault: rows deleted at the source, kept by the connector with _fivetran_deleted = true.
+    # Copies of real rows under new ids: staging must leave every one of them out (else MRR, revenue and
+    # customer counts move).
+    con.execute(f"""
+        insert into {schema}.invoice_line_item
+        select id || '_del', _fivetran_synced, true, amount * 3, currency, description, discountable, invoice_id,
+               livemode, period_end, period_start, plan_id, proration, quantity, subscription_id,
+               subscription_item_id, type, unique_id || '_del'
+        from {schema}.invoice_line_item
+        where unique_id is not null and amount > 0 and hash(unique_id) % 25 = 0""")
+    for ft, cond in (("invoice", "status = 'paid' and hash(id) % 25 = 0"),
+                     ("charge", "status = 'succeeded' and hash(id) % 25 = 0"),
+                     ("customer", "hash(id) % 40 = 0"),
+                     ("subscription", "hash(id) % 40 = 0"),
+                     ("refund", "hash(id) % 10 = 0")):
+        cols = [c for c, _ in FIVETRAN_STRIPE[ft]]
+        sel = ", ".join("id || '_del'" if c == "id" else ("true" if c == "_fivetran_deleted" else c) for c in cols)
+        con.execute(f"insert into {schema}.{ft} select {sel} from {schema}.{ft} where id is not null and {cond}")
+    con.execute(f"""
+        insert into {schema}.subscription_item
+        select id || '_del', _fivetran_synced, true, created, metadata, plan_id, quantity, subscription_id
+        from {schema}.subscription_item where hash(id) % 10 = 0""")
+    for native in STRIPE_TABLES:
+        con.execute(f"drop table if exists {schema}.{native}")
+
+
+def reshape(con, landing_format: str | None, connections: int) -> dict[str, object]:
+    """Apply --connections and --landing-format to the native landing in `con`; return what was written."""
+    shapes = parse_formats(landing_format)
+    schemas = split_stripe(con, connections)
+    if shapes.get("stripe") == "fivetran_stripe":
+        for schema in schemas:
+            to_fivetran_stripe(con, schema)
+    return {"shapes": shapes, "stripe_schemas": schemas}
