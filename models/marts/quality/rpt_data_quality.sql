@@ -6,10 +6,13 @@
     (see the quarantine models' received_date; null for products and prices). Exact duplicates are not here
     (they are removed, not judged); conflicting duplicates are (rule conflicting_duplicate).
 -#}
-{#- a source system turned off (using_crm / using_surveys: its models are disabled) has no rows here; finance keeps its quarantine (fx_rates is always read) -#}
+{#- a source system turned off (using_crm, using_surveys) has no quarantine model and no rows here;
+    finance keeps its quarantine (fx_rates is always read) -#}
 {%- set sources = [] %}
-{%- for source_name in ['product', 'stripe', 'crm', 'surveys', 'finance'] if source_name == 'finance' or system_enabled(source_name) %}
-    {%- do sources.append(source_name) %}
+{%- for source_name in ['product', 'stripe', 'crm', 'surveys', 'finance'] %}
+{%- if source_name == 'finance' or system_enabled(source_name) %}
+{%- do sources.append(source_name) %}
+{%- endif %}
 {%- endfor %}
 
 with
