@@ -158,13 +158,13 @@
         {#- ===== landing shapes, connections, optional sources (issue 11) ===== -#}
         {%- set landing_errors = [] -%}
         {%- for shape_var, allowed in [('billing_landing', ['native', 'fivetran_stripe']),
-                                       ('product_landing', ['native']),
+                                       ('product_landing', ['native', 'segment']),
                                        ('crm_landing', ['native'])] -%}
             {%- if var(shape_var, 'native') not in allowed -%}
                 {%- do landing_errors.append(shape_var ~ " must be one of " ~ (allowed | join(', ')) ~ "; got " ~ var(shape_var, 'native')) -%}
             {%- endif -%}
         {%- endfor -%}
-        {%- for system in ['stripe'] -%}
+        {%- for system in ['stripe', 'product'] -%}
             {%- set schemas = var(system ~ '_schemas', none) -%}
             {%- if schemas is not none -%}
                 {%- if schemas is string or schemas is not iterable or schemas | length == 0 -%}

@@ -59,7 +59,7 @@
     {%- set shape = landing_shape(system) -%}
     {%- if shape not in prefixes -%}
         {{- exceptions.raise_compiler_error("Unknown landing shape " ~ shape ~ " for " ~ system
-            ~ " (vars billing_landing: native | fivetran_stripe; product_landing: native; crm_landing: native)") -}}
+            ~ " (vars billing_landing: native | fivetran_stripe; product_landing: native | segment; crm_landing: native)") -}}
     {%- endif -%}
     {{- return(ref(prefixes[shape] ~ table)) -}}
 {%- endmacro %}
