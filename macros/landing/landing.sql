@@ -91,3 +91,39 @@
     {%- endif %}
     {%- endfor %}
 {%- endmacro %}
+
+{#- segment_properties_json(feature, invitee_count): the native properties JSON text re-assembled from Segment's
+    per-event property columns: {"feature":"<feature>","invitee_count":<n>}, keys in that order, only the
+    non-null ones ('{}' when both are null). A '"' in the feature is escaped. -#}
+{% macro segment_properties_json(feature, invitee_count) -%}
+    {%- set quoted = dbt.concat(["'\"feature\":\"'", "replace(" ~ feature ~ ", '\"', '\\\"')", "'\"'"]) -%}
+    {%- set count_part = dbt.concat(["'\"invitee_count\":'", "cast(" ~ invitee_count ~ " as " ~ dbt.type_string() ~ ")"]) -%}
+    {{ dbt.concat([
+        "'{'",
+        "coalesce(" ~ quoted ~ ", '')",
+        "case when " ~ feature ~ " is not null and " ~ invitee_count ~ " is not null then ',' else '' end",
+        "coalesce(" ~ count_part ~ ", '')",
+        "'}'",
+    ]) }}
+{%- endmacro %}
+
+{#- landing_native_columns(system, table): the native landing columns {name: type} of a table whose shape is not
+    native (its native source is disabled, so source_columns() finds no node): the base models' version hash
+    (exact vs conflicting duplicates) and as_utc read them. The landing models of such shapes output these
+    columns, already in UTC. Product only (Segment); {} for the others. -#}
+{% macro landing_native_columns(system, table) -%}
+    {%- set native = {
+        'product': {
+            'accounts': {'account_id': 'varchar', 'created_at': 'timestamp', 'created_by_user_id': 'varchar',
+                         'signup_channel': 'varchar', 'is_internal': 'boolean'},
+            'users': {'user_id': 'varchar', 'account_id': 'varchar', 'email': 'varchar', 'role': 'varchar',
+                      'invited_by_user_id': 'varchar', 'created_at': 'timestamp'},
+            'events': {'event_id': 'varchar', 'event_name': 'varchar', 'user_id': 'varchar', 'account_id': 'varchar',
+                       'occurred_at': 'timestamp', 'received_at': 'timestamp', 'properties': 'varchar'},
+        },
+    } -%}
+    {%- if landing_shape(system) == 'native' -%}
+        {{- return({}) -}}
+    {%- endif -%}
+    {{- return(native.get(system, {}).get(table, {})) -}}
+{%- endmacro %}
