@@ -127,3 +127,28 @@
     {%- endif -%}
     {{- return(native.get(system, {}).get(table, {})) -}}
 {%- endmacro %}
+
+{#- segment_property_tables(): the per-event tables of var segment_event_tables that exist in each product
+    connection, each as {relation, received_at, feature, invitee_count} (SQL expressions; a property column
+    the table does not have is a typed null). Read at compile time (empty at parse time). -#}
+{% macro segment_property_tables() -%}
+    {%- set property_tables = [] %}
+    {%- if execute %}
+        {%- set tracks = source('product_segment', 'tracks') %}
+        {%- for schema in landing_connections('product') %}
+            {%- for table in var('segment_event_tables') %}
+                {%- set relation = adapter.get_relation(database=tracks.database, schema=schema, identifier=table) %}
+                {%- if relation is not none %}
+                    {%- set present = landed_columns(relation) %}
+                    {%- do property_tables.append({
+                        'relation': relation,
+                        'received_at': as_utc('received_at', present),
+                        'feature': 'feature' if 'feature' in present else 'cast(null as ' ~ dbt.type_string() ~ ')',
+                        'invitee_count': 'invitee_count' if 'invitee_count' in present else 'cast(null as ' ~ dbt.type_bigint() ~ ')',
+                    }) %}
+                {%- endif %}
+            {%- endfor %}
+        {%- endfor %}
+    {%- endif %}
+    {{- return(property_tables) -}}
+{%- endmacro %}

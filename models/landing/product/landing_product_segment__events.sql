@@ -24,24 +24,7 @@
         ('occurred_at', as_utc('original_timestamp', landed)),
         ('received_at', as_utc('received_at', landed)),
 ] %}
-{%- set property_tables = [] %}
-{%- if execute %}
-    {%- set tracks = source('product_segment', 'tracks') %}
-    {%- for schema in landing_connections('product') %}
-        {%- for table in var('segment_event_tables') %}
-            {%- set relation = adapter.get_relation(database=tracks.database, schema=schema, identifier=table) %}
-            {%- if relation is not none %}
-                {%- set present = landed_columns(relation) %}
-                {%- do property_tables.append({
-                    'relation': relation,
-                    'received_at': as_utc('received_at', present),
-                    'feature': 'feature' if 'feature' in present else 'cast(null as ' ~ dbt.type_string() ~ ')',
-                    'invitee_count': 'invitee_count' if 'invitee_count' in present else 'cast(null as ' ~ dbt.type_bigint() ~ ')',
-                }) %}
-            {%- endif %}
-        {%- endfor %}
-    {%- endfor %}
-{%- endif %}
+{%- set property_tables = segment_property_tables() %}
 
 with tracks as (
     {{ landing_union('product_segment', 'tracks', columns) }}
