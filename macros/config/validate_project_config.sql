@@ -181,6 +181,14 @@
                 {%- endif -%}
             {%- endif -%}
         {%- endfor -%}
+        {%- set event_tables = var('segment_event_tables', []) -%}
+        {%- if event_tables is string or event_tables is not iterable -%}
+            {%- do landing_errors.append("segment_event_tables must be a list of Segment per-event table names, e.g. [report_created, teammate_invited]; got " ~ event_tables) -%}
+        {%- else -%}
+            {%- for table in event_tables if not modules.re.match('^[A-Za-z_][A-Za-z0-9_]*$', table | string) -%}
+                {%- do landing_errors.append("segment_event_tables must hold plain table names; got " ~ table) -%}
+            {%- endfor -%}
+        {%- endif -%}
         {%- if landing_errors | length > 0 -%}
             {{ exceptions.raise_compiler_error("Invalid landing configuration (fix the vars in dbt_project.yml or --vars):\n  - " ~ (landing_errors | join("\n  - "))) }}
         {%- endif -%}
