@@ -10,7 +10,7 @@ events as (
     select
         account_id,
         occurred_at
-    from {{ source('product', 'events') }}
+    from {{ landing_relation('product', 'events') }}
 
 ),
 

@@ -158,13 +158,13 @@
         {#- ===== landing shapes, connections, optional sources (issue 11) ===== -#}
         {%- set landing_errors = [] -%}
         {%- for shape_var, allowed in [('billing_landing', ['native', 'fivetran_stripe']),
-                                       ('product_landing', ['native']),
+                                       ('product_landing', ['native', 'segment']),
                                        ('crm_landing', ['native'])] -%}
             {%- if var(shape_var, 'native') not in allowed -%}
                 {%- do landing_errors.append(shape_var ~ " must be one of " ~ (allowed | join(', ')) ~ "; got " ~ var(shape_var, 'native')) -%}
             {%- endif -%}
         {%- endfor -%}
-        {%- for system in ['stripe'] -%}
+        {%- for system in ['stripe', 'product'] -%}
             {%- set schemas = var(system ~ '_schemas', none) -%}
             {%- if schemas is not none -%}
                 {%- if schemas is string or schemas is not iterable or schemas | length == 0 -%}
@@ -181,6 +181,14 @@
                 {%- endif -%}
             {%- endif -%}
         {%- endfor -%}
+        {%- set event_tables = var('segment_event_tables', []) -%}
+        {%- if event_tables is string or event_tables is not iterable -%}
+            {%- do landing_errors.append("segment_event_tables must be a list of Segment per-event table names, e.g. [report_created, teammate_invited]; got " ~ event_tables) -%}
+        {%- else -%}
+            {%- for table in event_tables if not modules.re.match('^[A-Za-z_][A-Za-z0-9_]*$', table | string) -%}
+                {%- do landing_errors.append("segment_event_tables must hold plain table names; got " ~ table) -%}
+            {%- endfor -%}
+        {%- endif -%}
         {%- if landing_errors | length > 0 -%}
             {{ exceptions.raise_compiler_error("Invalid landing configuration (fix the vars in dbt_project.yml or --vars):\n  - " ~ (landing_errors | join("\n  - "))) }}
         {%- endif -%}

@@ -59,7 +59,7 @@
     {%- set shape = landing_shape(system) -%}
     {%- if shape not in prefixes -%}
         {{- exceptions.raise_compiler_error("Unknown landing shape " ~ shape ~ " for " ~ system
-            ~ " (vars billing_landing: native | fivetran_stripe; product_landing: native; crm_landing: native)") -}}
+            ~ " (vars billing_landing: native | fivetran_stripe; product_landing: native | segment; crm_landing: native)") -}}
     {%- endif -%}
     {{- return(ref(prefixes[shape] ~ table)) -}}
 {%- endmacro %}
@@ -90,4 +90,65 @@
     where {{ where }}
     {%- endif %}
     {%- endfor %}
+{%- endmacro %}
+
+{#- segment_properties_json(feature, invitee_count): the native properties JSON text re-assembled from Segment's
+    per-event property columns: {"feature":"<feature>","invitee_count":<n>}, keys in that order, only the
+    non-null ones ('{}' when both are null). A '"' in the feature is escaped. -#}
+{% macro segment_properties_json(feature, invitee_count) -%}
+    {%- set quoted = dbt.concat(["'\"feature\":\"'", "replace(" ~ feature ~ ", '\"', '\\\"')", "'\"'"]) -%}
+    {%- set count_part = dbt.concat(["'\"invitee_count\":'", "cast(" ~ invitee_count ~ " as " ~ dbt.type_string() ~ ")"]) -%}
+    {{ dbt.concat([
+        "'{'",
+        "coalesce(" ~ quoted ~ ", '')",
+        "case when " ~ feature ~ " is not null and " ~ invitee_count ~ " is not null then ',' else '' end",
+        "coalesce(" ~ count_part ~ ", '')",
+        "'}'",
+    ]) }}
+{%- endmacro %}
+
+{#- landing_native_columns(system, table): the native landing columns {name: type} of a table whose shape is not
+    native (its native source is disabled, so source_columns() finds no node): the base models' version hash
+    (exact vs conflicting duplicates) and as_utc read them. The landing models of such shapes output these
+    columns, already in UTC. Product only (Segment); {} for the others. -#}
+{% macro landing_native_columns(system, table) -%}
+    {%- set native = {
+        'product': {
+            'accounts': {'account_id': 'varchar', 'created_at': 'timestamp', 'created_by_user_id': 'varchar',
+                         'signup_channel': 'varchar', 'is_internal': 'boolean'},
+            'users': {'user_id': 'varchar', 'account_id': 'varchar', 'email': 'varchar', 'role': 'varchar',
+                      'invited_by_user_id': 'varchar', 'created_at': 'timestamp'},
+            'events': {'event_id': 'varchar', 'event_name': 'varchar', 'user_id': 'varchar', 'account_id': 'varchar',
+                       'occurred_at': 'timestamp', 'received_at': 'timestamp', 'properties': 'varchar'},
+        },
+    } -%}
+    {%- if landing_shape(system) == 'native' -%}
+        {{- return({}) -}}
+    {%- endif -%}
+    {{- return(native.get(system, {}).get(table, {})) -}}
+{%- endmacro %}
+
+{#- segment_property_tables(): the per-event tables of var segment_event_tables that exist in each product
+    connection, each as {relation, received_at, feature, invitee_count} (SQL expressions; a property column
+    the table does not have is a typed null). Read at compile time (empty at parse time). -#}
+{% macro segment_property_tables() -%}
+    {%- set property_tables = [] %}
+    {%- if execute %}
+        {%- set tracks = source('product_segment', 'tracks') %}
+        {%- for schema in landing_connections('product') %}
+            {%- for table in var('segment_event_tables') %}
+                {%- set relation = adapter.get_relation(database=tracks.database, schema=schema, identifier=table) %}
+                {%- if relation is not none %}
+                    {%- set present = landed_columns(relation) %}
+                    {%- do property_tables.append({
+                        'relation': relation,
+                        'received_at': as_utc('received_at', present),
+                        'feature': 'feature' if 'feature' in present else 'cast(null as ' ~ dbt.type_string() ~ ')',
+                        'invitee_count': 'invitee_count' if 'invitee_count' in present else 'cast(null as ' ~ dbt.type_bigint() ~ ')',
+                    }) %}
+                {%- endif %}
+            {%- endfor %}
+        {%- endfor %}
+    {%- endif %}
+    {{- return(property_tables) -}}
 {%- endmacro %}

@@ -31,7 +31,7 @@
     {%- if execute -%}
         {#- a unit test's context has no graph.sources: the landing schema var names the same table -#}
         {%- if 'sources' not in graph -%}
-            {%- set relation = adapter.get_relation(database=target.database, schema=var(source_name ~ '_schema'), identifier=table_name) -%}
+            {%- set relation = adapter.get_relation(database=target.database, schema=var(source_name.split('_')[0] ~ '_schema'), identifier=table_name) -%}
             {{ return(landed_columns(relation) if relation is not none else {}) }}
         {%- endif -%}
         {%- for node in graph.sources.values() -%}
@@ -42,6 +42,8 @@
                 {%- endif -%}
             {%- endif -%}
         {%- endfor -%}
+        {#- a table of a non-native landing shape (issue 11): the native columns its landing model outputs -#}
+        {{ return(landing_native_columns(source_name, table_name)) }}
     {%- endif -%}
     {{ return({}) }}
 {% endmacro %}

@@ -10,16 +10,19 @@ then, on request:
   it (plg.fixtures.landing_shapes.FIVETRAN_STRIPE), from the same rows, with the same faults, plus
   Fivetran-only faults: soft-deleted rows (`_fivetran_deleted`), invoice line `id`s that repeat across
   invoices (the key is `unique_id`), lines whose price is only on their `subscription_item`.
+- `--connections N` splits the product world too (schemas <product schema>_c1 .. _cN, by a hash of the account;
+  ids not qualified), and `--landing-format segment` rewrites each product connection as Segment's warehouse
+  connector lands it (tracks + one table per event, identifies, groups; see to_segment).
 Everything is SQL over the DuckDB file, so it is deterministic for a seed.
 """
 
 from __future__ import annotations
 
 from plg.fixtures.landing_schema import LANDING_TABLES, SOURCE_SCHEMAS
-from plg.fixtures.landing_shapes import FIVETRAN_STRIPE
+from plg.fixtures.landing_shapes import FIVETRAN_STRIPE, SEGMENT
 
 FORMATS = ("native", "fivetran_stripe", "segment", "fivetran_hubspot")
-IMPLEMENTED = ("native", "fivetran_stripe")
+IMPLEMENTED = ("native", "fivetran_stripe", "segment")
 STRIPE_TABLES = [t for (s, t) in LANDING_TABLES if s == "stripe"]
 
 
@@ -221,4 +224,112 @@ def reshape(con, landing_format: str | None, connections: int) -> dict[str, obje
     if shapes.get("stripe") == "fivetran_stripe":
         for schema in schemas:
             to_fivetran_stripe(con, schema)
-    return {"shapes": shapes, "stripe_schemas": schemas}
+    p_schemas = split_product(con, connections)
+    if shapes.get("product") == "segment":
+        for schema in p_schemas:
+            to_segment(con, schema)
+    return {"shapes": shapes, "stripe_schemas": schemas, "product_schemas": p_schemas}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Product (issue 11, Segment): --connections N splits the product world too; --landing-format segment
+# rewrites each product connection as Segment's warehouse connector lands it (plg.fixtures.landing_shapes.SEGMENT).
+# ---------------------------------------------------------------------------------------------------------
+PRODUCT_TABLES = [t for (s, t) in LANDING_TABLES if s == "product"]
+
+
+def product_schemas(connections: int) -> list[str]:
+    base = SOURCE_SCHEMAS["product"]
+    return [base] if connections <= 1 else [f"{base}_c{k}" for k in range(1, connections + 1)]
+
+
+def split_product(con, n: int) -> list[str]:
+    """Split raw_product over n connection schemas by a hash of the account (events and users follow their
+    account, an event without one follows its user's; rows without any go to connection 1). Ids are not
+    qualified: every row of one account lands in one connection."""
+    src = SOURCE_SCHEMAS["product"]
+    if n <= 1:
+        return [src]
+    acc = lambda expr: f"(hash({expr}) % {n}) + 1"  # noqa: E731
+    con.execute(f"""
+        create or replace temp table _conn_user as
+        select user_id, min(account_id) as account_id from {src}.users where user_id is not null group by user_id""")
+    conn_of = {
+        "accounts": f"coalesce({acc('t.account_id')}, 1)",
+        "users": f"coalesce({acc('t.account_id')}, 1)",
+        "events": f"coalesce({acc('coalesce(t.account_id, (select u.account_id from _conn_user u where u.user_id = t.user_id))')}, 1)",
+    }
+    schemas = product_schemas(n)
+    for k, schema in enumerate(schemas, start=1):
+        con.execute(f"create schema if not exists {schema}")
+        for table in PRODUCT_TABLES:
+            con.execute(f"drop table if exists {schema}.{table}")
+            con.execute(f"create table {schema}.{table} as select t.* from {src}.{table} t where {conn_of[table]} = {k}")
+    for table in PRODUCT_TABLES:
+        con.execute(f"drop table if exists {src}.{table}")
+    return schemas
+
+
+def _snake(expr: str) -> str:
+    """Segment's table name of an event (go-snakecase, for the names the world lands: trim, lower, spaces)."""
+    return f"replace(lower(trim({expr})), ' ', '_')"
+
+
+def to_segment(con, schema: str) -> None:
+    """Rewrite one product connection schema from the native tables to Segment's warehouse tables."""
+    lib = "'analytics.js' as context_library_name, '4.1.0' as context_library_version"
+    # one row per delivered track call; the same faults (names as sent, skewed client clocks, re-deliveries)
+    con.execute(f"""
+        create or replace temp table _seg as
+        select event_id as id,
+               case when user_id is null then 'anon_' || substr(md5(coalesce(event_id, '')), 1, 12) end as anonymous_id,
+               user_id, event_name as event, event_name as event_text, account_id as context_group_id,
+               {lib},
+               occurred_at as original_timestamp, occurred_at as sent_at, received_at as timestamp,
+               received_at, received_at as uuid_ts, properties as p
+        from {schema}.events""")
+    track_cols = [c for c, _ in SEGMENT["tracks"]]
+    con.execute(f"drop table if exists {schema}.tracks")
+    con.execute(f"create table {schema}.tracks as select {', '.join(track_cols)} from _seg")
+    # one table per event (properties as columns; a column only where a value was sent). A properties text
+    # that is not JSON cannot pass Segment's API: such calls have no row in their event's table.
+    con.execute(f"""
+        create or replace temp table _seg_props as
+        select *, {_snake('event')} as event_table,
+               json_extract_string(p, '$.feature') as feature,
+               try_cast(json_extract_string(p, '$.invitee_count') as bigint) as invitee_count,
+               json_extract_string(p, '$.path') as path, json_extract_string(p, '$.plan') as plan,
+               json_extract_string(p, '$.limit') as "limit", json_extract_string(p, '$.source') as source
+        from _seg
+        where nullif(trim(event), '') is not null and (p is null or json_valid(p))""")
+    tables = [r[0] for r in con.execute("select distinct event_table from _seg_props order by 1").fetchall()]
+    for table in tables:
+        props = [c for c in ("feature", "invitee_count", "path", "plan", "limit", "source")
+                 if con.execute(f'select count("{c}") from _seg_props where event_table = ?', [table]).fetchone()[0]]
+        cols = ", ".join([*track_cols, *[f'"{c}"' for c in props]])
+        con.execute(f'drop table if exists {schema}."{table}"')
+        con.execute(f'create table {schema}."{table}" as select {cols} from _seg_props where event_table = ?', [table])
+    # users: one row per identify call (traits as columns)
+    con.execute(f"drop table if exists {schema}.identifies")
+    con.execute(f"""
+        create table {schema}.identifies as
+        select 'idf_' || substr(md5(concat_ws('|', user_id, account_id, email, role, invited_by_user_id,
+                                               cast(created_at as varchar))), 1, 16) as id,
+               cast(null as varchar) as anonymous_id, user_id, {lib},
+               created_at as original_timestamp, created_at as sent_at, created_at as timestamp,
+               created_at as received_at, created_at as uuid_ts,
+               email, role, account_id, invited_by_user_id, created_at
+        from {schema}.users""")
+    # workspaces: one row per group call (group_id = account_id, traits as columns)
+    con.execute(f"drop table if exists {schema}.groups")
+    con.execute(f"""
+        create table {schema}.groups as
+        select 'grp_' || substr(md5(concat_ws('|', account_id, cast(created_at as varchar), created_by_user_id,
+                                               signup_channel, cast(is_internal as varchar))), 1, 16) as id,
+               cast(null as varchar) as anonymous_id, created_by_user_id as user_id, account_id as group_id, {lib},
+               created_at as original_timestamp, created_at as sent_at, created_at as timestamp,
+               created_at as received_at, created_at as uuid_ts,
+               created_at, signup_channel, is_internal, created_by_user_id
+        from {schema}.accounts""")
+    for native in PRODUCT_TABLES:
+        con.execute(f"drop table if exists {schema}.{native}")

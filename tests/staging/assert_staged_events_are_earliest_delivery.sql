@@ -15,7 +15,7 @@ landed as (
     select
         event_id,
         {{ as_utc('received_at', source_columns('product', 'events')) }} as received_at
-    from {{ source('product', 'events') }}
+    from {{ landing_relation('product', 'events') }}
     where event_id is not null
 
 ),

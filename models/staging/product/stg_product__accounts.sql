@@ -11,7 +11,8 @@ final as (
         signup_at,
         created_by_user_id,
         signup_channel,
-        is_internal
+        is_internal,
+        source_relation
     from base
     where quarantine_rule is null and not is_duplicate_delivery
 

@@ -13,7 +13,8 @@ final as (
         email_hash,
         role,
         invited_by_user_id,
-        created_at
+        created_at,
+        source_relation
     from base
     where quarantine_rule is null and not is_duplicate_delivery
 

@@ -8,13 +8,14 @@
 
 with source as (
 
-    select * from {{ source('product', 'accounts') }}
+    select * from {{ landing_relation('product', 'accounts') }}
 
 ),
 
 renamed as (
 
     select
+        source_relation,
         account_id,
         {{ as_utc('created_at', landed) }} as signup_at,
         created_by_user_id,
@@ -54,6 +55,7 @@ final as (
         created_by_user_id,
         signup_channel,
         is_internal,
+        source_relation,
         record_key,
         {{ dedupe_rule(['account_id']) }} as quarantine_rule,
         {{ dedupe_detail(['account_id']) }} as quarantine_detail,

@@ -28,7 +28,7 @@
 
 with source as (
 
-    select * from {{ source('product', 'events') }}
+    select * from {{ landing_relation('product', 'events') }}
 
 ),
 
@@ -61,6 +61,7 @@ users as (
 parsed as (
 
     select
+        source_relation,
         event_id,
         nullif(lower(trim(event_name)), '') as event_name,
         user_id,
@@ -77,6 +78,7 @@ parsed as (
 renamed as (
 
     select
+        source_relation,
         event_id,
         event_name,
         user_id,
@@ -95,6 +97,7 @@ renamed as (
 resolved as (
 
     select
+        renamed.source_relation,
         renamed.event_id,
         renamed.event_name,
         renamed.user_id,
@@ -129,6 +132,7 @@ final as (
         invitee_count,
         is_properties_invalid as has_invalid_properties,
         has_repeated_event_id,
+        source_relation,
         {{ dbt.hash('properties') }} as properties_hash,
         {{ record_key(['event_id']) }} as record_key,
         {{ first_broken_rule(rules) }} as quarantine_rule,

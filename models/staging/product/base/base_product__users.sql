@@ -7,13 +7,14 @@
 
 with source as (
 
-    select * from {{ source('product', 'users') }}
+    select * from {{ landing_relation('product', 'users') }}
 
 ),
 
 renamed as (
 
     select
+        source_relation,
         user_id,
         account_id,
         {{ email_domain('email') }} as email_domain,
@@ -57,6 +58,7 @@ final as (
         role,
         invited_by_user_id,
         {{ as_utc('created_at', landed) }} as created_at,
+        source_relation,
         record_key,
         {{ dedupe_rule(['user_id']) }} as quarantine_rule,
         {{ dedupe_detail(['user_id']) }} as quarantine_detail,
