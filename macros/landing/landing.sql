@@ -110,7 +110,7 @@
 {#- landing_native_columns(system, table): the native landing columns {name: type} of a table whose shape is not
     native (its native source is disabled, so source_columns() finds no node): the base models' version hash
     (exact vs conflicting duplicates) and as_utc read them. The landing models of such shapes output these
-    columns, already in UTC. Product only (Segment); {} for the others. -#}
+    columns, already in UTC. Product (Segment) and Stripe (Fivetran Stripe); {} for the others. -#}
 {% macro landing_native_columns(system, table) -%}
     {%- set native = {
         'product': {
@@ -120,6 +120,16 @@
                       'invited_by_user_id': 'varchar', 'created_at': 'timestamp'},
             'events': {'event_id': 'varchar', 'event_name': 'varchar', 'user_id': 'varchar', 'account_id': 'varchar',
                        'occurred_at': 'timestamp', 'received_at': 'timestamp', 'properties': 'varchar'},
+        },
+        'stripe': {
+            'customers': {'id': 'varchar', 'email': 'varchar', 'created': 'timestamp', 'metadata': 'varchar', 'currency': 'varchar', 'is_deleted': 'boolean'},
+            'products': {'id': 'varchar', 'name': 'varchar', 'active': 'boolean'},
+            'prices': {'id': 'varchar', 'product_id': 'varchar', 'unit_amount': 'bigint', 'currency': 'varchar', 'recurring_interval': 'varchar', 'recurring_interval_count': 'integer', 'active': 'boolean'},
+            'subscriptions': {'id': 'varchar', 'customer_id': 'varchar', 'status': 'varchar', 'created': 'timestamp', 'start_date': 'timestamp', 'trial_start': 'timestamp', 'trial_end': 'timestamp', 'canceled_at': 'timestamp', 'ended_at': 'timestamp', 'current_period_start': 'timestamp', 'current_period_end': 'timestamp'},
+            'invoices': {'id': 'varchar', 'customer_id': 'varchar', 'subscription_id': 'varchar', 'status': 'varchar', 'billing_reason': 'varchar', 'currency': 'varchar', 'amount_due': 'bigint', 'amount_paid': 'bigint', 'total': 'bigint', 'created': 'timestamp', 'period_start': 'timestamp', 'period_end': 'timestamp', 'paid_at': 'timestamp'},
+            'invoice_line_items': {'id': 'varchar', 'invoice_id': 'varchar', 'subscription_id': 'varchar', 'price_id': 'varchar', 'type': 'varchar', 'proration': 'boolean', 'quantity': 'integer', 'amount': 'bigint', 'currency': 'varchar', 'period_start': 'timestamp', 'period_end': 'timestamp'},
+            'charges': {'id': 'varchar', 'invoice_id': 'varchar', 'customer_id': 'varchar', 'amount': 'bigint', 'currency': 'varchar', 'status': 'varchar', 'created': 'timestamp'},
+            'refunds': {'id': 'varchar', 'charge_id': 'varchar', 'amount': 'bigint', 'currency': 'varchar', 'status': 'varchar', 'created': 'timestamp'},
         },
     } -%}
     {%- if landing_shape(system) == 'native' -%}
