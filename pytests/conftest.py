@@ -3,7 +3,7 @@ recomputation context over each.
 
 - generated_warehouse: env PLG_TEST_WAREHOUSE (the warehouse `make test-dbt` built), else a 3,000-account
   landing generated and built into a temp dir.
-- edge_warehouse: plg.fixtures.metrics_edge written and built into a temp dir (env PLG_EDGE_WAREHOUSE: use
+- edge_warehouse: pytests.helpers.metrics_edge written and built into a temp dir (env PLG_EDGE_WAREHOUSE: use
   that already built warehouse instead).
 """
 
@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from plg.testing import build_project  # noqa: E402
+from pytests.helpers.build import build_project  # noqa: E402
 
 
 @dataclass
@@ -80,7 +80,7 @@ HANDWRITTEN_LANDING_VARS = {"quarantine_max_share": 1}
 
 @pytest.fixture(scope="session")
 def edge_warehouse(tmp_path_factory) -> Path:
-    from plg.fixtures.metrics_edge import build_landing
+    from pytests.helpers.metrics_edge import build_landing
 
     prebuilt = os.environ.get("PLG_EDGE_WAREHOUSE")  # an already built edge warehouse (debugging)
     if prebuilt:
@@ -95,7 +95,7 @@ def edge_warehouse(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def edge_vars_warehouse(tmp_path_factory) -> Path:
     """The edge landing built with EDGE_VARS (an explicit as-of date, other windows, grace and tiers)."""
-    from plg.fixtures.metrics_edge import build_landing
+    from pytests.helpers.metrics_edge import build_landing
 
     work = tmp_path_factory.mktemp("metrics_edge_vars")
     warehouse = work / "edge_vars.duckdb"

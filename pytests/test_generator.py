@@ -417,7 +417,7 @@ def test_calibration_of_the_test_landing(tmp_path):
 def test_ground_truth_rates_on_a_hand_built_landing(tmp_path):
     """compute_rates against hand-computed figures: 2 trial accounts (1 converts on day 20) and 2
     freemium accounts (1 active, converts on day 40 -> outside 30, inside 60/90; 1 never active)."""
-    from plg.fixtures.landing import Landing
+    from pytests.helpers.landing import Landing
 
     lnd = Landing()
     for i, trial in enumerate([True, True, False, False], start=1):

@@ -18,7 +18,7 @@ import pytest
 
 from plg.generate.config import GenConfig
 from plg.generate.core import generate
-from plg.testing import build_project
+from pytests.helpers.build import build_project
 
 ACCOUNTS, SEED = 1200, 3
 FAST = ["--exclude-resource-type", "unit_test"]
@@ -239,7 +239,7 @@ def test_segment_properties_json_hand_made(builds):
     import json
     import subprocess
 
-    from plg.testing import DBT, PROJECT_DIR, build_env
+    from pytests.helpers.build import DBT, PROJECT_DIR, build_env
     seg = builds["segment"]
     cases = [("'reports'", "null", {"feature": "reports"}),
              ("'teammates'", "2", {"feature": "teammates", "invitee_count": 2}),

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from plg.fixtures.pii_scan import project_schemas, scan_for_emails
+from pytests.helpers.pii_scan import project_schemas, scan_for_emails
 
 ROOT = Path(__file__).resolve().parents[1]
 

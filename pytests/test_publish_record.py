@@ -27,7 +27,7 @@ import pytest
 
 from plg import publish as pub
 from plg.marts import load_manifest, public_marts
-from plg.testing import PROJECT_DIR, build_env, build_project
+from pytests.helpers.build import PROJECT_DIR, build_env, build_project
 
 ACCOUNTS = 300
 OLD_CLIENT = os.environ.get("PLG_DUCKDB1X_VERSION", "1.1.3")

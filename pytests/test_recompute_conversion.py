@@ -14,7 +14,7 @@ import pytest
 
 from plg.checks import reference_conversion as rc
 from plg.checks.compare import diff_frames
-from plg.testing import read_relation
+from pytests.helpers.build import read_relation
 
 LANDINGS = ["generated", "edge"]
 
@@ -135,7 +135,7 @@ def _expect_null_outside(actual: pd.DataFrame, expected: pd.DataFrame, column: s
 
 
 # ------------------------------------------------------------------------------------------------
-# the edge landing: figures computed by hand (plg/fixtures/metrics_edge.py), checked against the
+# the edge landing: figures computed by hand (pytests/helpers/metrics_edge.py), checked against the
 # recomputation AND the marts
 # ------------------------------------------------------------------------------------------------
 F = Fraction

@@ -11,7 +11,7 @@ import pytest
 
 from plg.checks import reference_revenue as rr
 from plg.checks.compare import diff_frames
-from plg.testing import read_relation
+from pytests.helpers.build import read_relation
 
 LANDINGS = ["generated", "edge"]
 
@@ -86,7 +86,7 @@ def test_nps_matches_recomputation(ctx):
 
 
 # ------------------------------------------------------------------------------------------------
-# the edge landing: figures computed by hand (plg/fixtures/metrics_edge.py)
+# the edge landing: figures computed by hand (pytests/helpers/metrics_edge.py)
 # ------------------------------------------------------------------------------------------------
 M = {m: pd.Timestamp(f"2026-{m:02d}-01") for m in range(1, 7)}
 # (account, month) -> (mrr_usd, previous_mrr_usd, fx_adjustment_usd, movement)

@@ -1,7 +1,7 @@
 """The HTML KPI report renders every chart in headless Chromium, with no console error, no network and
 no clipped label, and its marks match the marts (counted here with SQL, independently of the renderer).
 
-Sources: a synthetic set of marts (plg.report.sample, always: with the newer marts and columns, and as
+Sources: a synthetic set of marts (pytests.helpers.report_sample, always: with the newer marts and columns, and as
 an older file without them) and the test warehouse built by `make test-dbt` (PLG_TEST_WAREHOUSE,
 published with plg.publish first; skipped when absent). Chromium comes from the Debian packages: when
 /usr/bin/chromium is missing and we run as root, the test setup installs it (`apt-get install -y
@@ -24,8 +24,8 @@ import pytest
 from plg import publish as pub
 from plg.report import HEATMAP_OFFSETS, KM_COHORTS, MOVEMENTS, RETENTION_COHORTS, RETENTION_MONTHS, TRENDS, \
     load, render, settings, write_report
-from plg.report.browser import find_chromium, inspect_page
-from plg.report.sample import build_sample
+from pytests.helpers.browser import find_chromium, inspect_page
+from pytests.helpers.report_sample import build_sample
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORTS = ROOT / "reports"

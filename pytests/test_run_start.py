@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from plg.testing import PROJECT_DIR, DbtBuildError, build_project
+from pytests.helpers.build import PROJECT_DIR, DbtBuildError, build_project
 
 ACCOUNTS = 300
 
@@ -147,10 +147,10 @@ def test_far_past_dates_never_truncate_the_spines_silently(landing, tmp_path):
 
 def test_sources_yaml_declares_the_landing_contract():
     """The data_type of every source column (what the run-start drift check compares) is the landing
-    contract the generator and the fixtures write (plg.fixtures.landing_schema, from SOURCES.md)."""
+    contract the generator and the fixtures write (plg.landing_schema, from SOURCES.md)."""
     import yaml
 
-    from plg.fixtures.landing_schema import LANDING_TABLES
+    from plg.landing_schema import LANDING_TABLES
 
     declared = {}
     for path in sorted((PROJECT_DIR / "models" / "staging").glob("*/_*__sources.yml")):

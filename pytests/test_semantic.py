@@ -28,7 +28,7 @@ import duckdb
 import pytest
 
 from plg.publish import PUBLIC_MARTS
-from plg.report.sample import build_sample
+from pytests.helpers.report_sample import build_sample
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent  # the .venv running pytest holds dbt and mf

@@ -1,4 +1,4 @@
-"""Staging on the hand-written edge landing (plg.fixtures.staging_edge): every landed row is staged,
+"""Staging on the hand-written edge landing (pytests.helpers.staging_edge): every landed row is staged,
 quarantined with its expected rule, or removed as a duplicate, exactly as written in the fixture; the
 reconciliation landed = staged + quarantined + duplicates holds per table, recomputed here in Python from the
 landing; the events incremental model equals a full refresh after a sequence of incremental runs.
@@ -18,10 +18,10 @@ import duckdb
 import pandas as pd
 import pytest
 
-from plg.fixtures.landing import Landing
-from plg.fixtures.pii_scan import scan_for_emails
-from plg.fixtures.staging_edge import DUPLICATE, QUARANTINED, STAGED, STAGING_MODELS, build_edge_landing
-from plg.testing import PROJECT_DIR, build_env
+from pytests.helpers.landing import Landing
+from pytests.helpers.pii_scan import scan_for_emails
+from pytests.helpers.staging_edge import DUPLICATE, QUARANTINED, STAGED, STAGING_MODELS, build_edge_landing
+from pytests.helpers.build import PROJECT_DIR, build_env
 
 DBT = PROJECT_DIR / ".venv" / "bin" / "dbt"
 

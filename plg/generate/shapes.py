@@ -7,7 +7,7 @@ then, on request:
   every row of one id goes to one connection; products and prices are copied to every connection, as every
   Stripe account has its own catalogue). The unsplit schema is dropped.
 - `--landing-format fivetran_stripe` rewrites each Stripe connection as the Fivetran Stripe connector lands
-  it (plg.fixtures.landing_shapes.FIVETRAN_STRIPE), from the same rows, with the same faults, plus
+  it (plg.landing_shapes.FIVETRAN_STRIPE), from the same rows, with the same faults, plus
   Fivetran-only faults: soft-deleted rows (`_fivetran_deleted`), invoice line `id`s that repeat across
   invoices (the key is `unique_id`), lines whose price is only on their `subscription_item`.
 - `--connections N` splits the product world too (schemas <product schema>_c1 .. _cN, by a hash of the account;
@@ -18,8 +18,8 @@ Everything is SQL over the DuckDB file, so it is deterministic for a seed.
 
 from __future__ import annotations
 
-from plg.fixtures.landing_schema import LANDING_TABLES, SOURCE_SCHEMAS
-from plg.fixtures.landing_shapes import FIVETRAN_STRIPE, SEGMENT
+from plg.landing_schema import LANDING_TABLES, SOURCE_SCHEMAS
+from plg.landing_shapes import FIVETRAN_STRIPE, SEGMENT
 
 FORMATS = ("native", "fivetran_stripe", "segment", "fivetran_hubspot")
 IMPLEMENTED = ("native", "fivetran_stripe", "segment")
@@ -28,7 +28,7 @@ STRIPE_TABLES = [t for (s, t) in LANDING_TABLES if s == "stripe"]
 
 def parse_formats(value: str | None) -> dict[str, str]:
     """'fivetran_stripe,segment' -> {'stripe': 'fivetran_stripe', ...}; native for the rest."""
-    from plg.fixtures.landing_shapes import SYSTEM_OF_SHAPE
+    from plg.landing_shapes import SYSTEM_OF_SHAPE
     chosen: dict[str, str] = {}
     for part in (value or "native").replace(" ", "").split(","):
         if not part:
@@ -233,7 +233,7 @@ def reshape(con, landing_format: str | None, connections: int) -> dict[str, obje
 
 # ---------------------------------------------------------------------------------------------------------
 # Product (issue 11, Segment): --connections N splits the product world too; --landing-format segment
-# rewrites each product connection as Segment's warehouse connector lands it (plg.fixtures.landing_shapes.SEGMENT).
+# rewrites each product connection as Segment's warehouse connector lands it (plg.landing_shapes.SEGMENT).
 # ---------------------------------------------------------------------------------------------------------
 PRODUCT_TABLES = [t for (s, t) in LANDING_TABLES if s == "product"]
 

@@ -11,7 +11,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from plg.fixtures.landing_schema import LANDING_TABLES, SOURCE_SCHEMAS
+from plg.landing_schema import LANDING_TABLES, SOURCE_SCHEMAS
 from plg.generate.events import EVENT_NAMES, FEATURES, PATHS
 
 

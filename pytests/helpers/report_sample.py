@@ -1,7 +1,7 @@
 """A small synthetic set of public marts (MARTS.md column contract) for tests and demos of the
 report and the publish step, independent of the dbt build.
 
-    python -m plg.report.sample --out /tmp/sample.duckdb [--schema analytics_marts]
+    python -m pytests.helpers.report_sample --out /tmp/sample.duckdb [--schema analytics_marts]
 
 The figures are random but internally consistent where the report relies on it (the MRR bridge
 adds up, rates are conversions / accounts).

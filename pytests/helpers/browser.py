@@ -2,7 +2,7 @@
 (``--remote-debugging-pipe``: no websocket, no driver, no extra Python package). Used by the report
 test: which charts rendered, console errors, network requests, and a full-page screenshot.
 
-    python -m plg.report.browser reports/plg_report.html --screenshot reports/plg_report.png
+    python -m pytests.helpers.browser reports/plg_report.html --screenshot reports/plg_report.png
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 DBT = PROJECT_DIR / ".venv" / "bin" / "dbt"
 SHORT_SCHEMAS = ("staging", "intermediate", "marts", "reference")
 
