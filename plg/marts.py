@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+from plg.dbt_runner import PROJECT_DIR, dbt_env, run_dbt
 MARTS_PATH_PREFIX = "models/marts/"
 
 
@@ -46,14 +45,14 @@ def load_manifest(target_path: str | Path | None = None) -> dict:
         if public_marts(data):
             return data
     scratch = PROJECT_DIR / "target"
-    dbt = Path(sys.executable).with_name("dbt")
-    env = dict(os.environ, DBT_PROFILES_DIR=str(PROJECT_DIR), DBT_SEND_ANONYMOUS_USAGE_STATS="False")
-    env.pop("PLG_TARGET", None)
     print("[marts] no manifest yet: running dbt parse (reads the project's YAML) ...", file=sys.stderr, flush=True)
-    subprocess.run([str(dbt if dbt.exists() else "dbt"), "parse", "--quiet", "--project-dir", str(PROJECT_DIR),
-                    "--target-path", str(scratch), "--log-path", str(scratch)],
-                   cwd=PROJECT_DIR, env=env, check=True, capture_output=True, text=True)
+    run_dbt(["parse", "--quiet"], env=dbt_env(target="duckdb"), target_path=scratch, log_path=scratch, check=True)
     return json.loads((scratch / "manifest.json").read_text())
+
+
+def public_mart_names(target_path: str | Path | None = None) -> tuple[str, ...]:
+    """The public mart names (sorted) of `target_path`'s manifest, else of the project's (see load_manifest)."""
+    return tuple(public_marts(load_manifest(target_path)))
 
 
 def public_marts(manifest: dict) -> dict[str, Mart]:

@@ -42,9 +42,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Iterator
 
+from plg.dbt_runner import PROJECT_DIR, dbt_env, run_dbt, run_results_summary
 from plg.marts import load_manifest, public_marts
-
-PROJECT_DIR = Path(__file__).resolve().parent.parent
 PG_MAJOR = "15"
 SYSTEM_USER = "plgpg"
 DATABASE = "plg"
@@ -255,16 +254,8 @@ class PostgresServer:
 
     def dbt_env(self, base: dict | None = None) -> dict:
         """Environment for ``dbt --target postgres`` (profiles.yml reads PLG_PG_*)."""
-        env = dict(os.environ if base is None else base)
-        env.update(
-            PLG_TARGET="postgres",
-            PLG_PG_HOST=self.host,
-            PLG_PG_PORT=str(self.port),
-            PLG_PG_USER=BUILDER,
-            PLG_PG_PASSWORD=self.builder_password,
-            PLG_PG_DATABASE=DATABASE,
-        )
-        return env
+        return dbt_env(base, target="postgres", PLG_PG_HOST=self.host, PLG_PG_PORT=str(self.port),
+                       PLG_PG_USER=BUILDER, PLG_PG_PASSWORD=self.builder_password, PLG_PG_DATABASE=DATABASE)
 
 
 # --------------------------------------------------------------------------- landing loader
@@ -360,42 +351,6 @@ def load_landing(duckdb_path: str | Path, pg_conn, schemas=LANDING_SCHEMAS, work
 
 
 # --------------------------------------------------------------------------- dbt + comparison
-
-
-def run_dbt(args: list[str], env: dict, target_path: Path, log_path: Path, timeout: int = 3600) -> subprocess.CompletedProcess:
-    dbt = Path(sys.executable).parent / "dbt"
-    cmd = [str(dbt), *args, "--target-path", str(target_path), "--log-path", str(log_path)]
-    env = dict(env, DBT_PROFILES_DIR=str(PROJECT_DIR), DBT_SEND_ANONYMOUS_USAGE_STATS="False")
-    return subprocess.run(cmd, cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=timeout)
-
-
-def start_dbt(args: list[str], env: dict, target_path: Path, log_path: Path) -> subprocess.Popen:
-    """Like run_dbt, in the background; its output goes to <log_path>/stdout.txt (proc.stdout_path)."""
-    dbt = Path(sys.executable).parent / "dbt"
-    cmd = [str(dbt), *args, "--target-path", str(target_path), "--log-path", str(log_path)]
-    env = dict(env, DBT_PROFILES_DIR=str(PROJECT_DIR), DBT_SEND_ANONYMOUS_USAGE_STATS="False")
-    Path(log_path).mkdir(parents=True, exist_ok=True)
-    out = Path(log_path) / "stdout.txt"
-    with open(out, "w") as fh:
-        proc = subprocess.Popen(cmd, cwd=PROJECT_DIR, env=env, stdout=fh, stderr=subprocess.STDOUT, text=True)
-    proc.stdout_path = out  # type: ignore[attr-defined]
-    return proc
-
-
-def run_results_summary(target_path: Path) -> dict:
-    """{status: count} and the failing nodes of a dbt run_results.json."""
-    path = Path(target_path) / "run_results.json"
-    if not path.exists():
-        return {"statuses": {}, "failing": [("dbt", "error", "no run_results.json: dbt did not run (parse error?)")],
-                "total": 0}
-    data = json.loads(path.read_text())
-    statuses: dict[str, int] = {}
-    failing = []
-    for r in data["results"]:
-        statuses[r["status"]] = statuses.get(r["status"], 0) + 1
-        if r["status"] not in ("success", "pass", "warn", "no-op"):  # warn: severity chosen by the test owner
-            failing.append((r["unique_id"], r["status"], (r.get("message") or "")[:300]))
-    return {"statuses": statuses, "failing": failing, "total": len(data["results"])}
 
 
 def mart_relations(target_path: Path) -> dict[str, tuple[str, str]]:
@@ -516,7 +471,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"postgres on 127.0.0.1:{pg.port}; landing loaded: {sum(counts.values())} rows in {len(counts)} tables")
         build = ["build"] + (["--select", args.select] if args.select else []) \
             + (["--exclude", args.exclude] if args.exclude else [])
-        res = run_dbt(build, pg.dbt_env(), work / "target_pg", work / "logs_pg")
+        res = run_dbt(build, env=pg.dbt_env(), target_path=work / "target_pg", log_path=work / "logs_pg")
         print(res.stdout[-4000:])
         summary = run_results_summary(work / "target_pg")
         print(json.dumps(summary, indent=2, default=str))

@@ -39,7 +39,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import glob
-import json
 import os
 import sys
 from pathlib import Path
@@ -47,17 +46,17 @@ from typing import Sequence
 
 import duckdb
 
-from plg.marts import PROJECT_DIR, Mart, load_manifest, public_marts
+from plg.dbt_runner import read_run_results
+from plg.marts import PROJECT_DIR, Mart, load_manifest, public_mart_names, public_marts
 
 # DuckDB 1.x clients cannot open a file in DuckDB 2.0's storage format; v1.0.0 opens in 1.0 and later.
 STORAGE_VERSION = "v1.0.0"
-OK_STATUSES = ("success", "pass", "warn", "no-op")  # warn: severity chosen by the test owner
 
 
 def __getattr__(name: str):
     """PUBLIC_MARTS: the public mart names, from the project's manifest (never written out by hand)."""
     if name == "PUBLIC_MARTS":
-        return tuple(public_marts(load_manifest()))
+        return public_mart_names()
     raise AttributeError(name)
 
 
@@ -124,22 +123,22 @@ def check_build_record(build_dir: Path) -> tuple[str, dict[str, Mart]]:
             raise PublishError(f"no build record: {path} is missing. Run the build first, e.g. "
                                f"`dbt build --target-path {build_dir}` (make run does), then publish with "
                                f"--build-dir {build_dir}.")
-    record = json.loads(run_results.read_text())
-    which = (record.get("args") or {}).get("which")
+    record = read_run_results(run_results)
+    which = record.command
     if which not in ("build", "run"):
         raise PublishError(f"{run_results} records a `dbt {which}`, not a build: nothing to publish. "
                            "Run `dbt build` with that --target-path first.")
-    invocation_id = record["metadata"]["invocation_id"]
-    bad = [(r["unique_id"], r["status"]) for r in record["results"] if r["status"] not in OK_STATUSES]
+    invocation_id = record.invocation_id
+    bad = [(uid, status) for uid, status, _ in record.failing()]
     if bad:
         listed = "; ".join(f"{uid} {status}" for uid, status in bad[:12])
         more = f" (and {len(bad) - 12} more)" if len(bad) > 12 else ""
         raise PublishError(f"the build {invocation_id} did not complete successfully: {len(bad)} nodes not "
                            f"successful: {listed}{more}. Nothing was published; fix the build and run it again.")
-    marts = public_marts(json.loads(manifest_path.read_text()))
+    marts = public_marts(load_manifest(build_dir))
     if not marts:
         raise PublishError(f"{manifest_path} lists no public mart (models with access public under models/marts)")
-    status = {r["unique_id"]: r["status"] for r in record["results"]}
+    status = record.statuses()
     not_built = [m.name for m in marts.values() if status.get(m.unique_id) != "success"]
     if not_built:
         raise PublishError(f"the build {invocation_id} did not build every public mart (not selected or not "

@@ -26,8 +26,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from plg.dbt_runner import PROJECT_DIR, dbt_env, run_dbt, run_results_summary
 from plg.marts import load_manifest, public_marts
-from plg.postgres import LANDING_SCHEMAS, PROJECT_DIR, compare_tables, mart_relations, run_results_summary
+from plg.postgres import LANDING_SCHEMAS, compare_tables, mart_relations
 
 MAIN_VENV = PROJECT_DIR / ".venv" / "bin"
 SPARK_VENV = PROJECT_DIR / ".venv-spark" / "bin"
@@ -156,12 +157,6 @@ def _internal(argv: list[str]) -> int:
     return 0
 
 
-def _dbt(venv_bin: Path, args: list[str], env: dict, target: Path, logs: Path) -> subprocess.CompletedProcess:
-    cmd = [str(venv_bin / "dbt"), *args, "--target-path", str(target), "--log-path", str(logs)]
-    env = dict(env, DBT_PROFILES_DIR=str(PROJECT_DIR), DBT_SEND_ANONYMOUS_USAGE_STATS="False")
-    return subprocess.run(cmd, cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     src = ap.add_mutually_exclusive_group()
@@ -220,10 +215,10 @@ def main(argv: list[str] | None = None) -> int:
             duck, duck_target = work / "duck.duckdb", work / "target_duck"
             shutil.copyfile(landing, duck)
             (work / "duck_tmp").mkdir(exist_ok=True)
-            denv = dict(os.environ, PLG_DUCKDB_PATH=str(duck), PLG_DUCKDB_TEMP_DIR=str(work / "duck_tmp"),
-                        PLG_DUCKDB_MEMORY_LIMIT=os.environ.get("PLG_DUCKDB_MEMORY_LIMIT", "3GB"))
-            denv.pop("PLG_TARGET", None)
-            res = _dbt(MAIN_VENV, ["build", *sel], denv, duck_target, work / "logs_duck")
+            denv = dbt_env(warehouse=duck, temp_dir=work / "duck_tmp",
+                           memory_limit=os.environ.get("PLG_DUCKDB_MEMORY_LIMIT", "3GB"))
+            res = run_dbt(["build", *sel], env=denv, target_path=duck_target, log_path=work / "logs_duck",
+                          venv_bin=MAIN_VENV)
             if res.returncode != 0:
                 print("DuckDB build failed:\n", res.stdout[-4000:])
         figures["duckdb_build"] = run_results_summary(duck_target)
@@ -241,10 +236,11 @@ def main(argv: list[str] | None = None) -> int:
         lap("spark_load")
 
         # 4. dbt build on Spark
-        senv = dict(os.environ, PLG_TARGET="spark", PLG_SPARK_DIR=str(spark_dir))
+        senv = dbt_env(target="spark", PLG_SPARK_DIR=str(spark_dir))
         exc = ["--exclude", *args.exclude.split()] if args.exclude else []
         figures["spark_dbt_args"] = ["build", *sel, *exc]
-        res_spark = _dbt(SPARK_VENV, ["build", *sel, *exc], senv, work / "target_spark", work / "logs_spark")
+        res_spark = run_dbt(["build", *sel, *exc], env=senv, target_path=work / "target_spark",
+                            log_path=work / "logs_spark", venv_bin=SPARK_VENV)
         figures["spark_build"] = run_results_summary(work / "target_spark")
         lap("spark_build")
         print(res_spark.stdout[-5000:])

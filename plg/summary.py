@@ -7,14 +7,14 @@ dashboard, the funnel and the last months of the KPI scorecard.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
-from collections import Counter
 from pathlib import Path
 from typing import Any, Sequence
 
 import duckdb
+
+from plg.dbt_runner import read_run_results
 
 ROW_LABELS = {
     "overall": "Overall Conversion Rate",
@@ -107,15 +107,11 @@ def layer_counts(con: duckdb.DuckDBPyConnection, target_schema: str) -> list[lis
 
 
 def test_summary(run_results: Path) -> str:
-    if not run_results.exists():
+    record = read_run_results(run_results)
+    if record is None:
         return f"(no run results at {run_results})"
-    data = json.loads(run_results.read_text())
-    counts: Counter[tuple[str, str]] = Counter()
-    for result in data.get("results", []):
-        kind = result["unique_id"].split(".")[0]
-        counts[(kind, result["status"])] += 1
-    parts = [f"{kind} {status}: {n}" for (kind, status), n in sorted(counts.items())]
-    return "; ".join(parts) + f"  (elapsed {data.get('elapsed_time', 0):.1f} s)"
+    parts = [f"{kind} {status}: {n}" for (kind, status), n in sorted(record.counts_by_type().items())]
+    return "; ".join(parts) + f"  (elapsed {record.elapsed_seconds or 0:.1f} s)"
 
 
 def dashboard_table(con: duckdb.DuckDBPyConnection, marts: str) -> str:

@@ -43,8 +43,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from plg.dbt_runner import run_dbt
+from plg.marts import public_marts
+
 PROJECT_DIR = Path(__file__).resolve().parents[1]
-DBT = str(Path(sys.executable).parent / "dbt") if (Path(sys.executable).parent / "dbt").exists() else "dbt"
 N_ACCOUNTS = int(os.environ.get("PLG_INCR_TEST_ACCOUNTS", "800"))
 SEED = int(os.environ.get("PLG_INCR_TEST_SEED", "11"))
 WITH_TESTS = os.environ.get("PLG_INCR_TEST_WITH_TESTS", "0") == "1"
@@ -53,13 +55,6 @@ HELD_DAYS = int(os.environ.get("PLG_INCR_TEST_HELD_DAYS", "4"))
 EVENTS = "raw_product.events"
 FLOAT_TOLERANCE = 1e-9
 
-# MARTS.md: the public interface
-PUBLIC_MARTS = [
-    "dim_accounts", "fct_activation", "fct_engagement_weekly", "fct_conversions", "fct_cohort_conversion",
-    "fct_mrr", "rpt_conversion_dashboard", "rpt_funnel", "rpt_segment_conversion", "rpt_kpis_monthly",
-    "rpt_product_qualified_accounts", "rpt_low_converting_cohorts", "rpt_team_invites", "rpt_trial_length",
-    "rpt_sales_assist",
-]
 # tables (not incremental themselves) built from incremental state: compared with the incremental models
 BUILT_FROM_INCREMENTAL_STATE = ["stg_product__quarantine"]
 # the incremental state itself (one row per run: differs between a sequence of runs and one full refresh)
@@ -100,9 +95,7 @@ class Scenario:
 
     def dbt(self, *args: str) -> None:
         (self.root / "spill").mkdir(parents=True, exist_ok=True)
-        argv = [DBT, *args, "--project-dir", str(PROJECT_DIR),
-                "--target-path", str(self.target), "--log-path", str(self.root / "logs")]
-        proc = subprocess.run(argv, cwd=self.root, env=self.env(), capture_output=True, text=True)
+        proc = run_dbt(args, env=self.env(), target_path=self.target, log_path=self.root / "logs", cwd=self.root)
         if proc.returncode != 0:
             tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-40:])
             raise AssertionError(f"dbt {' '.join(args)} failed on {self.warehouse} (exit {proc.returncode}):\n{tail}")
@@ -312,9 +305,11 @@ def _public_marts(nodes: dict) -> dict[str, tuple[str, str]]:
 
 
 def test_public_marts_exist(reference):
-    """Every mart of MARTS.md is built (else the comparisons below would silently skip it)."""
+    """Every public mart (the manifest's, plg.marts) is built (else the comparisons below would silently skip it)."""
     marts = relations(reference["nodes"], "marts")
-    missing = [name for name in PUBLIC_MARTS if name not in marts]
+    public = public_marts({"nodes": reference["nodes"]})
+    assert public, "no public mart in the manifest"
+    missing = [name for name in public if name not in marts]
     assert not missing, f"public marts not in the project yet: {missing}"
 
 
@@ -551,9 +546,8 @@ def test_late_landing_incremental_equals_full_refresh(workdir, late_arrivals, re
 def _dbt_fails(scenario: Scenario, *args: str) -> str:
     """Run dbt expecting failure; return its output."""
     (scenario.root / "spill").mkdir(parents=True, exist_ok=True)
-    argv = [DBT, *args, "--project-dir", str(PROJECT_DIR),
-            "--target-path", str(scenario.target), "--log-path", str(scenario.root / "logs")]
-    proc = subprocess.run(argv, cwd=scenario.root, env=scenario.env(), capture_output=True, text=True)
+    proc = run_dbt(args, env=scenario.env(), target_path=scenario.target, log_path=scenario.root / "logs",
+                   cwd=scenario.root)
     assert proc.returncode != 0, f"dbt {' '.join(args)} succeeded on a re-synced landing:\n{proc.stdout[-3000:]}"
     return proc.stdout + proc.stderr
 

@@ -239,7 +239,8 @@ def test_segment_properties_json_hand_made(builds):
     import json
     import subprocess
 
-    from pytests.helpers.build import DBT, PROJECT_DIR, build_env
+    from plg.dbt_runner import dbt_executable
+    from pytests.helpers.build import PROJECT_DIR, build_env
     seg = builds["segment"]
     cases = [("'reports'", "null", {"feature": "reports"}),
              ("'teammates'", "2", {"feature": "teammates", "invitee_count": 2}),
@@ -249,7 +250,7 @@ def test_segment_properties_json_hand_made(builds):
     rows = " union all ".join(f"select {i} as k, cast({f} as varchar) as f, cast({n} as bigint) as n"
                               for i, (f, n, _) in enumerate(cases))
     inline = f"select k, {{{{ segment_properties_json('f', 'n') }}}} as p from ({rows}) as t order by k"
-    out = subprocess.run([str(DBT), "show", "--inline", inline, "--output", "json", "--limit", "10",
+    out = subprocess.run([dbt_executable(), "show", "--inline", inline, "--output", "json", "--limit", "10",
                           "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
                           "--target-path", str(seg.parent / "segment_show_target"),
                           "--log-path", str(seg.parent / "segment_show_logs"), "--vars", '{"product_landing": "segment"}',

@@ -22,13 +22,14 @@ from pathlib import Path
 
 import duckdb
 
+from plg.dbt_runner import dbt_executable
+
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT_ITEMS = ["dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests", "analyses"]
 
 
 def _dbt() -> str:
-    dbt = ROOT / ".venv" / "bin" / "dbt"
-    return str(dbt) if dbt.exists() else str(Path(sys.executable).with_name("dbt"))
+    return dbt_executable()
 
 
 def _env(base: Path, project: Path, warehouse: Path) -> dict[str, str]:

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from plg import postgres as pgh
+from plg.dbt_runner import dbt_env, read_run_results, run_dbt, run_results_summary, start_dbt
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -30,18 +31,15 @@ REL_TOL = 1e-6
 
 
 def _dbt_env_duckdb(warehouse: Path, work: Path) -> dict:
-    env = dict(os.environ)
-    env.pop("PLG_TARGET", None)
     (work / "duck_tmp").mkdir(exist_ok=True)
-    env.update(PLG_DUCKDB_PATH=str(warehouse), PLG_DUCKDB_TEMP_DIR=str(work / "duck_tmp"),
-               PLG_DUCKDB_MEMORY_LIMIT=os.environ.get("PLG_DUCKDB_MEMORY_LIMIT", "3GB"))
-    return env
+    return dbt_env(warehouse=warehouse, temp_dir=work / "duck_tmp",
+                   memory_limit=os.environ.get("PLG_DUCKDB_MEMORY_LIMIT", "3GB"))
 
 
 def _explain(res: subprocess.CompletedProcess, target: Path) -> str:
     text = res.stdout[-6000:] + res.stderr[-2000:]
     with contextlib.suppress(Exception):
-        s = pgh.run_results_summary(target)
+        s = run_results_summary(target)
         text += "\nfailing nodes:\n" + "\n".join(f"  {u} {st}: {m}" for u, st, m in s["failing"])
     return text
 
@@ -79,7 +77,8 @@ def duck_build_started(work, landing):
     warehouse = work / "duck.duckdb"
     shutil.copyfile(landing, warehouse)
     target = work / "target_duck"
-    proc = pgh.start_dbt(["build"], _dbt_env_duckdb(warehouse, work), target, work / "logs_duck")
+    proc = start_dbt(["build"], env=_dbt_env_duckdb(warehouse, work), target_path=target, log_path=work / "logs_duck",
+                     stdout_path=work / "logs_duck" / "stdout.txt")
     yield warehouse, target, proc
     if proc.poll() is None:
         proc.kill()
@@ -100,7 +99,7 @@ def pg_build(pg_bindir, work, landing, duck_build_started):
         with contextlib.closing(pg.connect_builder()) as conn:
             counts = pgh.load_landing(landing, conn)
         target = work / "target_pg"
-        res = pgh.run_dbt(["build"], pg.dbt_env(), target, work / "logs_pg")
+        res = run_dbt(["build"], env=pg.dbt_env(), target_path=target, log_path=work / "logs_pg")
         yield pg, target, res, counts
 
 
@@ -118,11 +117,11 @@ def test_landing_loaded_completely(pg_build, landing):
 def test_dbt_build_passes_on_postgres(pg_build):
     _, target, res, _ = pg_build
     assert res.returncode == 0, "dbt build --target postgres failed:\n" + _explain(res, target)
-    summary = pgh.run_results_summary(target)
+    summary = run_results_summary(target)
     assert summary["failing"] == []
     manifest = json.loads((target / "manifest.json").read_text())
     # models, data tests and unit tests all ran
-    ran = {r["unique_id"].split(".")[0] for r in json.loads((target / "run_results.json").read_text())["results"]}
+    ran = {kind for kind, _ in read_run_results(target).counts_by_type()}
     assert {"model", "test"} <= ran, ran
     if manifest.get("unit_tests"):
         assert "unit_test" in ran, ran

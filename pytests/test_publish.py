@@ -27,6 +27,7 @@ import duckdb
 import pytest
 
 from plg import publish as pub
+from plg.dbt_runner import dbt_executable
 
 ROOT = Path(__file__).resolve().parents[1]
 ROWS = {1: 1000, 2: 1500, 3: 2000}  # rows per mart for each build version
@@ -285,7 +286,7 @@ def test_real_dbt_build_killed_midway_recovers(tmp_path):
     checksum_before = con.execute("select count(*), sum(hash(account_id)) from marts.fct_conversions").fetchone()
     con.close()
 
-    dbt = str(Path(sys.executable).parent / "dbt")
+    dbt = dbt_executable()
     env = dict(_env(), DBT_PROFILES_DIR=str(ROOT), PLG_DUCKDB_PATH=str(working),
                PLG_DUCKDB_TEMP_DIR=str(tmp_path / "tmp"), DBT_SEND_ANONYMOUS_USAGE_STATS="False")
     cmd = [dbt, "run", "--select", "path:models/marts", "--target-path", str(tmp_path / "target"),

@@ -26,6 +26,7 @@ import duckdb
 import pytest
 
 from plg import publish as pub
+from plg.dbt_runner import dbt_executable
 from plg.marts import load_manifest, public_marts
 from pytests.helpers.build import PROJECT_DIR, build_env, build_project
 
@@ -159,7 +160,7 @@ def test_refuses_a_partial_build_and_a_record_that_is_not_a_build(built, tmp_pat
 
 def test_refuses_after_a_build_killed_midway(built, tmp_path):
     env = build_env(built["working"])
-    dbt = str(Path(sys.executable).with_name("dbt"))
+    dbt = dbt_executable()
     cmd = [dbt, "run", "--select", "path:models/marts", "--project-dir", str(PROJECT_DIR),
            "--profiles-dir", str(PROJECT_DIR), "--target-path", str(tmp_path / "killed_target"),
            "--log-path", str(tmp_path / "killed_logs")]

@@ -18,6 +18,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from plg.dbt_runner import dbt_executable
+
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
 PROJECT_ITEMS = ["dbt_project.yml", "profiles.yml", "models", "macros", "seeds", "tests", "analyses"]
@@ -34,10 +36,7 @@ CHANGE = _section("## Change a definition")
 
 
 def _dbt() -> str:
-    for p in (Path(sys.executable).parent / "dbt", ROOT / ".venv" / "bin" / "dbt"):
-        if p.exists():
-            return str(p)
-    return "dbt"
+    return dbt_executable()
 
 
 def _rewrite_csv(path: Path, edit) -> None:

@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from plg.dbt_runner import run_dbt  # noqa: E402
 from plg.publish import PUBLIC_MARTS  # noqa: E402
 from pytests.helpers.build import PROJECT_DIR, build_env, build_project, read_relation  # noqa: E402
 
@@ -134,11 +135,8 @@ def _quarantine_counts(warehouse: Path) -> dict[tuple[str, str], int]:
 
 def _dbt(warehouse: Path, args: list[str]) -> subprocess.CompletedProcess:
     stem = warehouse.parent / warehouse.stem
-    dbt = str(PROJECT_DIR / ".venv" / "bin" / "dbt")
-    cmd = [dbt, *args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
-           "--target-path", f"{stem}_target", "--log-path", f"{stem}_logs"]
-    return subprocess.run(cmd, cwd=PROJECT_DIR, env=build_env(warehouse), capture_output=True, text=True,
-                          timeout=1800)
+    return run_dbt(args, env=build_env(warehouse), target_path=f"{stem}_target", log_path=f"{stem}_logs",
+                   timeout=1800)
 
 
 @pytest.fixture(scope="module")

@@ -27,6 +27,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from plg.dbt_runner import dbt_executable
 from plg.publish import PUBLIC_MARTS
 from pytests.helpers.report_sample import build_sample
 
@@ -62,7 +63,7 @@ class Parser:
         env = dict(os.environ, DBT_PROFILES_DIR=str(ROOT), PLG_DUCKDB_PATH=str(work / "db" / f"{stem}.duckdb"),
                    PLG_DUCKDB_TEMP_DIR=str(work / "tmp"), DBT_SEND_ANONYMOUS_USAGE_STATS="False")
         proc = subprocess.run(
-            [_bin("dbt"), "parse", "--project-dir", str(ROOT), "--target-path", str(work / "target"),
+            [dbt_executable(), "parse", "--project-dir", str(ROOT), "--target-path", str(work / "target"),
              "--log-path", str(work / "logs")],
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
         )
@@ -345,7 +346,7 @@ def test_window_metrics_follow_the_conversion_windows_var(parser, tmp_path):
     metrics cover every window."""
     env = dict(os.environ, DBT_PROFILES_DIR=str(ROOT), PLG_DUCKDB_PATH=str(tmp_path / "w.duckdb"),
                DBT_SEND_ANONYMOUS_USAGE_STATS="False")
-    proc = subprocess.run([_bin("dbt"), "parse", "--project-dir", str(ROOT), "--target-path", str(tmp_path / "t"),
+    proc = subprocess.run([dbt_executable(), "parse", "--project-dir", str(ROOT), "--target-path", str(tmp_path / "t"),
                            "--log-path", str(tmp_path / "logs"), "--vars", "{conversion_windows: [30, 45]}"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stdout[-3000:]

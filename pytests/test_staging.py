@@ -21,9 +21,8 @@ import pytest
 from pytests.helpers.landing import Landing
 from pytests.helpers.pii_scan import scan_for_emails
 from pytests.helpers.staging_edge import DUPLICATE, QUARANTINED, STAGED, STAGING_MODELS, build_edge_landing
+from plg.dbt_runner import run_dbt
 from pytests.helpers.build import PROJECT_DIR, build_env
-
-DBT = PROJECT_DIR / ".venv" / "bin" / "dbt"
 
 
 def build_project(warehouse: Path, select: str, vars: dict | None = None, full_refresh: bool = False) -> None:
@@ -31,16 +30,14 @@ def build_project(warehouse: Path, select: str, vars: dict | None = None, full_r
     parents are all selected run (indirect selection `buildable`: other layers' tests are not ours)."""
     warehouse = Path(warehouse)
     stem = warehouse.parent / warehouse.stem
-    cmd = [str(DBT), "build", "--select", select, "--indirect-selection", "buildable",
-           "--target-path", f"{stem}_target", "--log-path", f"{stem}_logs"]
-    # a hand-written landing of a few rows per table: one bad row is a large share, not a broken connector
-    cmd += ["--vars", json.dumps({"quarantine_max_share": 1, **(vars or {})})]
+    args = ["build", "--select", select, "--indirect-selection", "buildable"]
     if full_refresh:
-        cmd.append("--full-refresh")
+        args.append("--full-refresh")
     Path(f"{stem}_tmp").mkdir(parents=True, exist_ok=True)
-    result = subprocess.run(cmd, cwd=PROJECT_DIR, env=build_env(warehouse), capture_output=True, text=True,
-                            timeout=1800)
-    assert result.returncode == 0, f"{' '.join(cmd)} failed:\n" + "\n".join(result.stdout.splitlines()[-60:])
+    # a hand-written landing of a few rows per table: one bad row is a large share, not a broken connector
+    result = run_dbt(args, env=build_env(warehouse), target_path=f"{stem}_target", log_path=f"{stem}_logs",
+                     vars={"quarantine_max_share": 1, **(vars or {})}, timeout=1800)
+    assert result.returncode == 0, f"{' '.join(result.args)} failed:\n" + "\n".join(result.stdout.splitlines()[-60:])
 
 STAGING = "analytics_staging"
 QUARANTINE_MODEL = {src: f"stg_{src}__quarantine" for src in ("product", "crm", "stripe", "finance", "surveys")}

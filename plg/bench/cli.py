@@ -43,8 +43,7 @@ from typing import Any
 
 from plg.bench import results as results_mod
 from plg.bench.procmon import Measured, run_measured
-
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+from plg.dbt_runner import PROJECT_DIR, DbtError, dbt_command, dbt_env, dbt_executable, read_run_results
 FLOOR_SQL = (
     "create table t as "
     "select account_id, cast(occurred_at as date) as occurred_date, count(*) as events "
@@ -110,16 +109,6 @@ def load_average() -> float | None:
         return None
 
 
-def dbt_executable() -> str:
-    candidate = Path(sys.executable).parent / "dbt"
-    if candidate.exists():
-        return str(candidate)
-    found = shutil.which("dbt")
-    if not found:
-        raise SystemExit("dbt not found next to the Python interpreter nor on PATH (run make install)")
-    return found
-
-
 def parse_size(text: str) -> int:
     """1000000, 1_000_000, 1e6, 1M, 10m, 100M, 500k."""
     raw = text.strip().replace("_", "").replace(",", "")
@@ -182,9 +171,10 @@ def slowest_models(run_results_path: Path, manifest_path: Path | None, top: int 
                              "failures": None, "failed_nodes": [], "slowest_nodes": [], "node_counts": {},
                              "seconds_by_type": {}, "tests_share": None, "models_seconds_by_layer": {},
                              "tests_by_model": [], "dbt_elapsed_seconds": None}
-    if not run_results_path.exists():
+    record = read_run_results(run_results_path)
+    if record is None:
         return empty
-    data = json.loads(run_results_path.read_text(encoding="utf-8"))
+    data = record.data
     manifest = _manifest_nodes(manifest_path)
     models, everything, failed = [], [], []
     counts: dict[str, int] = {}
@@ -288,24 +278,18 @@ class SizeRun:
         self.temp_dir = self.dir / "tmp"
         self.target = self.dir / "target"
         self.logs = self.dir / "logs"
-        self.dbt = dbt_executable()
+        try:
+            dbt_executable()
+        except DbtError as exc:
+            raise SystemExit(str(exc)) from exc
         self.notes: list[str] = []
         self.run_record: dict[str, Any] = {}
 
     # environment shared by dbt and the generator: our own warehouse, spill dir and limits
     def env(self) -> dict[str, str]:
-        env = dict(os.environ)
-        env.update({
-            "DBT_PROFILES_DIR": str(self.args.profiles_dir),
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-            "PLG_DUCKDB_PATH": str(self.warehouse),
-            "PLG_DUCKDB_TEMP_DIR": str(self.temp_dir),
-            "PLG_DUCKDB_MEMORY_LIMIT": self.args.memory_limit,
-            "PLG_DUCKDB_THREADS": str(self.args.duckdb_threads),
-            "PLG_THREADS": str(self.args.dbt_threads),
-            "PYTHONUNBUFFERED": "1",
-        })
-        return env
+        return dbt_env(profiles_dir=self.args.profiles_dir, warehouse=self.warehouse, temp_dir=self.temp_dir,
+                       memory_limit=self.args.memory_limit, PLG_DUCKDB_THREADS=str(self.args.duckdb_threads),
+                       PLG_THREADS=str(self.args.dbt_threads), PYTHONUNBUFFERED="1")
 
     def prepare(self) -> None:
         if self.dir.exists():
@@ -332,10 +316,8 @@ class SizeRun:
         return measured
 
     def _dbt(self, name: str, *dbt_args: str) -> Measured:
-        argv = [self.dbt, *dbt_args, "--project-dir", str(self.args.project_dir),
-                "--target-path", str(self.target), "--log-path", str(self.logs)]
-        if self.args.vars:
-            argv += ["--vars", self.args.vars]
+        argv = dbt_command(dbt_args, project_dir=self.args.project_dir, target_path=self.target, log_path=self.logs,
+                           vars=self.args.vars)
         return self._run(name, argv)
 
     def _phase_copy(self, name: str) -> None:

@@ -6,43 +6,24 @@ tests never touch warehouse/ or target/ and can run while others build.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-DBT = PROJECT_DIR / ".venv" / "bin" / "dbt"
+from plg.dbt_runner import PROJECT_DIR, DbtError, dbt_env, run_dbt
+
 SHORT_SCHEMAS = ("staging", "intermediate", "marts", "reference")
-
-
-class DbtBuildError(RuntimeError):
-    """dbt build failed; the message carries the tail of its output and log."""
-
-
-def _tail(path: Path, lines: int) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return f"(no {path})"
+DbtBuildError = DbtError  # dbt build failed; the message carries the tail of its output and log
 
 
 def build_env(warehouse: Path) -> dict[str, str]:
-    work = warehouse.parent
-    env = os.environ.copy()
-    env.update({
-        "DBT_PROFILES_DIR": str(PROJECT_DIR),
-        "PLG_DUCKDB_PATH": str(warehouse),
-        "PLG_DUCKDB_TEMP_DIR": str(work / f"{warehouse.stem}_tmp"),
-        "PLG_DUCKDB_MEMORY_LIMIT": os.environ.get("PLG_DUCKDB_MEMORY_LIMIT", "3GB"),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-    })
-    env.pop("PLG_TARGET", None)  # always the embedded DuckDB target
-    return env
+    """dbt's environment for a build into `warehouse` (its own spill dir next to it, 3GB by default)."""
+    warehouse = Path(warehouse)
+    return dbt_env(warehouse=warehouse, temp_dir=warehouse.parent / f"{warehouse.stem}_tmp",
+                   memory_limit=os.environ.get("PLG_DUCKDB_MEMORY_LIMIT", "3GB"))
 
 
 def build_project(warehouse: str | Path, *, select: str | None = None, vars: dict | None = None,
@@ -57,25 +38,14 @@ def build_project(warehouse: str | Path, *, select: str | None = None, vars: dic
     target, logs = warehouse.parent / f"{stem}_target", warehouse.parent / f"{stem}_logs"
     for d in (target, logs, warehouse.parent / f"{stem}_tmp"):
         d.mkdir(parents=True, exist_ok=True)
-    dbt = str(DBT) if DBT.exists() else str(Path(sys.executable).with_name("dbt"))
-    cmd = [dbt, "build", "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
-           "--target-path", str(target), "--log-path", str(logs)]
+    args = ["build"]
     if select:
-        cmd += ["--select", select]
-    if vars:
-        cmd += ["--vars", json.dumps(vars)]
+        args += ["--select", select]
     if full_refresh:
-        cmd.append("--full-refresh")
-    if extra_args:
-        cmd += list(extra_args)
-    result = subprocess.run(cmd, cwd=PROJECT_DIR, env=build_env(warehouse), capture_output=True, text=True,
-                            timeout=timeout)
-    if result.returncode != 0:
-        out_tail = "\n".join(result.stdout.splitlines()[-60:])
-        raise DbtBuildError(
-            f"dbt build failed (exit {result.returncode}): {' '.join(cmd)}\n--- stdout tail ---\n{out_tail}\n"
-            f"--- stderr ---\n{result.stderr[-3000:]}\n--- dbt.log tail ---\n{_tail(logs / 'dbt.log', 40)}")
-    return result
+        args.append("--full-refresh")
+    args += list(extra_args or [])
+    return run_dbt(args, env=build_env(warehouse), target_path=target, log_path=logs, vars=vars, timeout=timeout,
+                   check=True)
 
 
 def relation_schema(schema: str) -> str:
