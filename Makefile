@@ -24,7 +24,7 @@ TEST_WAREHOUSE ?= warehouse/test.duckdb
 # benchmark sizes (events)
 SIZES ?= 1000000 10000000 100000000
 
-.PHONY: help install run publish report report-quiet test test-dbt lint pytest test-postgres spark bench clean
+.PHONY: help install system-deps run publish report report-quiet test test-dbt lint pytest test-postgres spark bench clean
 
 help:
 	@echo "make run    - install, generate the demo landing, dbt build, print the KPI scorecard"
@@ -40,6 +40,28 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 install: $(VENV)/.installed
+
+# System setup the tests need, done here and nowhere in the Python code: as root (CI on a fresh machine)
+# the unprivileged user the PostgreSQL test server runs as (PostgreSQL refuses root), and the Debian
+# packages postgresql-15 (when no pg_ctl) and chromium (the report test) when missing. A non-root user
+# gets a note for what is missing instead.
+PG_SYSTEM_USER ?= plgpg
+system-deps:
+	@missing=""; \
+	command -v pg_ctl >/dev/null || [ -x /usr/lib/postgresql/15/bin/pg_ctl ] || missing="$$missing postgresql-15"; \
+	command -v chromium >/dev/null || [ -x /usr/bin/chromium ] || [ -x /usr/bin/chromium-browser ] \
+		|| [ -x /usr/bin/google-chrome ] || missing="$$missing chromium"; \
+	if [ "$$(id -u)" -ne 0 ]; then \
+		[ -z "$$missing" ] || echo "system-deps: missing$$missing (install as root, or run make system-deps as root)"; \
+		exit 0; \
+	fi; \
+	id -u $(PG_SYSTEM_USER) >/dev/null 2>&1 \
+		|| useradd --system --no-create-home --shell /usr/sbin/nologin $(PG_SYSTEM_USER); \
+	if [ -n "$$missing" ]; then \
+		echo "system-deps: apt-get install$$missing ..."; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
 
 run: install
 	mkdir -p warehouse/tmp reports
@@ -66,7 +88,7 @@ report: install
 report-quiet: install
 	$(PY) -m plg.report --warehouse $(READERS_WAREHOUSE) --out $(REPORT) > /dev/null
 
-test: install test-dbt lint pytest
+test: install system-deps test-dbt lint pytest
 
 test-dbt: install
 	mkdir -p warehouse/tmp
@@ -81,7 +103,7 @@ lint: install
 pytest: install
 	PLG_TEST_WAREHOUSE=$(TEST_WAREHOUSE) $(PY) -m pytest -q --durations=30 pytests
 
-test-postgres: install
+test-postgres: install system-deps
 	$(PY) -m pytest -q -m postgres pytests/test_postgres.py
 
 # Spark (dbt-spark session + local PySpark) lives in its own venv: too slow for CI, run by hand

@@ -8,8 +8,10 @@ Used by ``pytests/test_postgres.py`` and runnable by hand::
 The server is real (no mock): ``initdb`` into a temporary directory, listening
 on 127.0.0.1 on a free port, unix socket inside the temporary directory.
 When the caller is root (CI on a fresh machine) every server binary runs as
-the unprivileged system user ``plgpg`` (created when missing) through
-``runuser``; PostgreSQL refuses to run as root.
+the unprivileged system user ``plgpg`` through ``runuser``; PostgreSQL refuses
+to run as root. This module installs and creates nothing on the system:
+``make system-deps`` (run by ``make test`` as root) creates that user and
+installs postgresql-15 when its binaries are missing.
 
 Roles (passwords are generated per run, never written to a file in the repo):
 - ``postgres``      superuser, used by the harness, with its own generated password;
@@ -77,38 +79,21 @@ def find_bindir() -> Path | None:
     return None
 
 
-def ensure_bindir(install: bool = True) -> Path | None:
-    """Find the binaries; when missing and we are root with apt, install postgresql-15."""
-    bindir = find_bindir()
-    if bindir or not install:
-        return bindir
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
-        return None
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    subprocess.run(["apt-get", "update", "-q"], check=False, env=env, capture_output=True)
-    subprocess.run(
-        ["apt-get", "install", "-y", "-q", "--no-install-recommends", f"postgresql-{PG_MAJOR}"],
-        check=False, env=env, capture_output=True,
-    )
-    return find_bindir()
-
-
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
 
-def _ensure_system_user() -> None:
+def _check_system_user() -> None:
+    """Root runs the server as SYSTEM_USER, which the system setup creates (make system-deps)."""
     import pwd
 
     try:
         pwd.getpwnam(SYSTEM_USER)
     except KeyError:
-        subprocess.run(
-            ["useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", SYSTEM_USER],
-            check=True, capture_output=True,
-        )
+        raise RuntimeError(f"running as root, the server runs as the system user {SYSTEM_USER!r}, which does not "
+                           f"exist: run `make system-deps` (as root) first") from None
 
 
 # --------------------------------------------------------------------------- server
@@ -159,15 +144,15 @@ class PostgresServer:
     def start(self) -> "PostgresServer":
         if self.host not in ("127.0.0.1", "::1", "localhost"):
             raise ValueError(f"the test server listens on the loopback only, not {self.host}")
-        self.bindir = self.bindir or ensure_bindir()
+        self.bindir = self.bindir or find_bindir()
         if self.bindir is None:
-            raise RuntimeError("PostgreSQL server binaries not found (apt-get install -y postgresql-15)")
+            raise RuntimeError(f"PostgreSQL {PG_MAJOR} server binaries not found (make system-deps installs them)")
         self._as_root = os.geteuid() == 0
         self.workdir = Path(tempfile.mkdtemp(prefix="plg_pg_"))
         self.datadir.mkdir()
         self.sockdir.mkdir()
         if self._as_root:
-            _ensure_system_user()
+            _check_system_user()
             for p in (self.workdir, self.datadir, self.sockdir):
                 shutil.chown(p, SYSTEM_USER, SYSTEM_USER)
         os.chmod(self.workdir, 0o700)  # private: data, socket and log are the server user's only

@@ -5,7 +5,7 @@ unprivileged system user) gets a generated landing; `dbt build --target postgres
 must pass completely; every public mart must equal the DuckDB build of the same
 landing; the reader role may read the marts and nothing else, and write nothing.
 
-Skipped only when no PostgreSQL server binaries exist and apt cannot install them.
+Skipped only when no PostgreSQL server binaries exist (`make system-deps` installs them as root).
 Landing size: PLG_PG_TEST_ACCOUNTS (default 1500), seed PLG_PG_TEST_SEED (default 11).
 """
 from __future__ import annotations
@@ -46,10 +46,10 @@ def _explain(res: subprocess.CompletedProcess, target: Path) -> str:
 
 @pytest.fixture(scope="module")
 def pg_bindir():
-    bindir = pgh.ensure_bindir(install=True)
+    bindir = pgh.find_bindir()
     if bindir is None:
-        pytest.skip("no PostgreSQL server binaries (initdb/pg_ctl) and apt-get cannot install postgresql-15 "
-                    "(not root or no apt): the PostgreSQL tests need a real server")
+        pytest.skip("no PostgreSQL server binaries (initdb/pg_ctl): the PostgreSQL tests need a real server "
+                    "(`make system-deps` as root installs postgresql-15)")
     return bindir
 
 

@@ -3,9 +3,8 @@ no clipped label, and its marks match the marts (counted here with SQL, independ
 
 Sources: a synthetic set of marts (pytests.helpers.report_sample, always: with the newer marts and columns, and as
 an older file without them) and the test warehouse built by `make test-dbt` (PLG_TEST_WAREHOUSE,
-published with plg.publish first; skipped when absent). Chromium comes from the Debian packages: when
-/usr/bin/chromium is missing and we run as root, the test setup installs it (`apt-get install -y
-chromium`), as on a fresh CI machine.
+published with plg.publish first; skipped when absent). Chromium comes from the Debian packages:
+`make system-deps` (run by `make test` as root, as on a fresh CI machine) installs it when missing.
 """
 
 from __future__ import annotations
@@ -40,13 +39,7 @@ TABLES = ["segment-table", "pqa-table"]
 def chromium() -> str:
     exe = find_chromium()
     if exe is None:
-        if os.geteuid() != 0 or shutil.which("apt-get") is None:
-            pytest.fail("Chromium is missing and cannot be installed here: run `apt-get install -y chromium` as root")
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"], check=True, env=env)
-        exe = find_chromium()
-    assert exe is not None, "Chromium still missing after apt-get install"
+        pytest.fail("Chromium is missing: run `make system-deps` as root (apt-get install -y chromium)")
     return exe
 
 

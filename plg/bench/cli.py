@@ -41,6 +41,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import psutil
+
 from plg.bench import results as results_mod
 from plg.bench.procmon import Measured, run_measured
 from plg.dbt_runner import PROJECT_DIR, DbtError, dbt_command, dbt_env, dbt_executable, read_run_results
@@ -71,14 +73,7 @@ def log(message: str) -> None:
 # --------------------------------------------------------------------------- helpers
 
 def machine_info() -> dict[str, Any]:
-    mem_gb = None
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemTotal:"):
-                mem_gb = round(int(line.split()[1]) / 2**20, 1)
-                break
-    except OSError:
-        pass
+    mem_gb = round(psutil.virtual_memory().total / 2**30, 1)
 
     def version(module: str) -> str | None:
         try:

@@ -3,8 +3,7 @@
 The peak is sampled with psutil every ``interval`` seconds (default 0.2 s): at
 each sample the RSS of the root process and of every descendant alive at that
 moment is summed, and the maximum of those sums is kept. A process that ends
-between two samples is skipped (its memory is no longer held). Without psutil
-the peak is reported as None.
+between two samples is skipped (its memory is no longer held).
 """
 from __future__ import annotations
 
@@ -15,16 +14,11 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 
-try:
-    import psutil
-except ImportError:  # pragma: no cover - psutil is pinned in requirements.txt
-    psutil = None
+import psutil
 
 
 def tree_rss_bytes(root_pid: int) -> int:
     """RSS of ``root_pid`` plus all its descendants right now, in bytes (0 when it has ended)."""
-    if psutil is None:
-        return 0
     try:
         root = psutil.Process(root_pid)
         processes = [root, *root.children(recursive=True)]
@@ -49,7 +43,6 @@ class TreeRssSampler:
         self.samples = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
-        self.available = psutil is not None
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -60,14 +53,12 @@ class TreeRssSampler:
             self._stop.wait(self.interval)
 
     def __enter__(self) -> "TreeRssSampler":
-        if self.available:
-            self._thread.start()
+        self._thread.start()
         return self
 
     def __exit__(self, *exc) -> None:
         self._stop.set()
-        if self.available:
-            self._thread.join()
+        self._thread.join()
 
 
 @dataclass
@@ -131,5 +122,4 @@ def run_measured(
     finally:
         if log:
             log.close()
-    peak = sampler.peak_bytes if sampler.available else None
-    return Measured(list(argv), proc.returncode, seconds, peak, list(tail))
+    return Measured(list(argv), proc.returncode, seconds, sampler.peak_bytes, list(tail))
