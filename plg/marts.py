@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from plg.dbt_runner import PROJECT_DIR, dbt_env, run_dbt
+
 MARTS_PATH_PREFIX = "models/marts/"
 
 

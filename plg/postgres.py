@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
 import json
 import math
 import os
@@ -42,10 +41,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterator
 
-from plg.dbt_runner import PROJECT_DIR, dbt_env, run_dbt, run_results_summary
+from plg.dbt_runner import dbt_env, run_dbt, run_results_summary
 from plg.marts import load_manifest, public_marts
+
 PG_MAJOR = "15"
 SYSTEM_USER = "plgpg"
 DATABASE = "plg"
@@ -141,7 +140,7 @@ class PostgresServer:
         return self.workdir / "sock"
 
     # -- lifecycle
-    def start(self) -> "PostgresServer":
+    def start(self) -> PostgresServer:
         if self.host not in ("127.0.0.1", "::1", "localhost"):
             raise ValueError(f"the test server listens on the loopback only, not {self.host}")
         self.bindir = self.bindir or find_bindir()
@@ -189,7 +188,7 @@ class PostgresServer:
         shutil.rmtree(self.workdir, ignore_errors=True)
         self.workdir = None
 
-    def __enter__(self) -> "PostgresServer":
+    def __enter__(self) -> PostgresServer:
         try:
             return self.start()
         except BaseException:
@@ -398,8 +397,8 @@ def compare_tables(name: str, left: tuple[list[str], list[tuple]], right: tuple[
     diffs = []
     if len(lrows) != len(rrows):
         diffs.append(f"{name}: row count {len(lrows)} vs {len(rrows)}")
-    for lr, rr in zip(lrows, rrows):
-        for c, a, b in zip(cols, lr, rr):
+    for lr, rr in zip(lrows, rrows, strict=False):
+        for c, a, b in zip(cols, lr, rr, strict=False):
             if not _equal(a, b, rel_tol, abs_tol):
                 key = {g: lr[cols.index(g)] for g in grain if g in cols}
                 diffs.append(f"{name} {key} {c}: {a!r} vs {b!r}")

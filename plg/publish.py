@@ -41,8 +41,8 @@ import datetime as dt
 import glob
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import duckdb
 
@@ -201,7 +201,7 @@ def publish(working_path: Path, readers_path: Path, marts: Sequence[str] | None 
 
     tmp_path = readers_path.with_name(f"{readers_path.name}{TMP_SUFFIX}{os.getpid()}")
     counts: dict[str, int] = {}
-    published_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    published_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     try:
         con = duckdb.connect(":memory:")
         try:

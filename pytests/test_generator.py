@@ -6,7 +6,6 @@ generator), and every fault of SOURCES.md's list is checked to be present.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -20,9 +19,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from plg.generate import GenConfig, generate  # noqa: E402
-from plg.generate.calibration import RANGES, compute_rates, in_ranges  # noqa: E402
+from plg.generate.calibration import compute_rates, in_ranges  # noqa: E402
 
-TS, V, B, D, I, BI, DEC = "TIMESTAMP", "VARCHAR", "BOOLEAN", "DATE", "INTEGER", "BIGINT", "DECIMAL"
+TS, V, B, D, I, BI, DEC = "TIMESTAMP", "VARCHAR", "BOOLEAN", "DATE", "INTEGER", "BIGINT", "DECIMAL"  # noqa: E741
 # SOURCES.md, table by table (schema, table) -> [(column, type)]; DEC = any DECIMAL(p,s)
 EXPECTED = {
     ("raw_product", "accounts"): [("account_id", V), ("created_at", TS), ("created_by_user_id", V),
@@ -96,7 +95,7 @@ def _check_schema(actual: dict) -> None:
     for key, cols in EXPECTED.items():
         got = actual[key]
         assert [c for c, _ in got] == [c for c, _ in cols], key
-        for (c, ty), (_, exp) in zip(got, cols):
+        for (c, ty), (_, exp) in zip(got, cols, strict=False):
             assert _type_ok(ty, exp), f"{key}.{c}: {ty} is not {exp}"
 
 
@@ -406,7 +405,7 @@ def test_calibration_of_the_test_landing(tmp_path):
     c.close()
     bad = {k: v for k, v in in_ranges(rates).items() if not v}
     assert not bad, (bad, rates)
-    for W, win in rates["windows"].items():
+    for win in rates["windows"].values():
         assert win["high"]["rate"] >= 3 * win["low"]["rate"]
         assert win["team_3plus"]["rate"] > 2 * win["team_0"]["rate"]
         assert win["mid_market"]["rate"] > win["enterprise"]["rate"]
@@ -426,7 +425,7 @@ def test_ground_truth_rates_on_a_hand_built_landing(tmp_path):
                     signup_channel="organic", is_internal=False)
         lnd.user(user_id=f"usr_{i:08d}", account_id=a, email=f"a.b@x{i}.com", role="owner",
                  created_at="2026-01-01 10:00")
-        lnd.customer(id=f"cus_{i}", metadata='{"account_id":"%s"}' % a, currency="usd", is_deleted=False,
+        lnd.customer(id=f"cus_{i}", metadata=f'{{"account_id":"{a}"}}', currency="usd", is_deleted=False,
                      created="2026-01-01 10:01")
         lnd.subscription(id=f"sub_{i}", customer_id=f"cus_{i}", status="active", created="2026-01-01 10:01",
                          trial_start="2026-01-01 10:01" if trial else None,

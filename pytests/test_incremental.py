@@ -124,7 +124,7 @@ class Scenario:
     def connect(self, read_only: bool = True) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(str(self.warehouse), read_only=read_only)
 
-    def snapshot_to(self, other: "Scenario") -> "Scenario":
+    def snapshot_to(self, other: Scenario) -> Scenario:
         """Copy this warehouse to ``other`` (dbt has exited, so the file is closed)."""
         other.root.mkdir(parents=True, exist_ok=True)
         shutil.copy2(self.warehouse, other.warehouse)
@@ -205,10 +205,10 @@ def compare_relations(left: Scenario, right: Scenario, rels: dict[str, tuple[str
             if len(lrows) != len(rrows):
                 problems.append(f"{name}: {len(lrows)} rows vs {len(rrows)} rows")
                 continue
-            for index, (lrow, rrow) in enumerate(zip(lrows, rrows)):
-                if not all(_same_value(a, b) for a, b in zip(lrow, rrow)):
-                    diff = {c: (a, b) for c, a, b in zip(lcols, lrow, rrow) if not _same_value(a, b)}
-                    problems.append(f"{name}: first difference at sorted row {index}: {diff} (row {dict(zip(lcols, lrow))})")
+            for index, (lrow, rrow) in enumerate(zip(lrows, rrows, strict=False)):
+                if not all(_same_value(a, b) for a, b in zip(lrow, rrow, strict=False)):
+                    diff = {c: (a, b) for c, a, b in zip(lcols, lrow, rrow, strict=False) if not _same_value(a, b)}
+                    problems.append(f"{name}: first difference at sorted row {index}: {diff} (row {dict(zip(lcols, lrow, strict=False))})")
                     break
     finally:
         con.close()
@@ -445,7 +445,7 @@ def test_late_events_are_staged(late_arrivals):
         total = _one(con, f"select count(*) from {ctx['stg']}")
     finally:
         con.close()
-    assert staged == {i: 1 for i in ids}, f"late events staged: {staged}"
+    assert staged == dict.fromkeys(ids, 1), f"late events staged: {staged}"
     assert total == ctx["stg_rows_before"] + len(ids)
 
 

@@ -29,7 +29,7 @@ if str(ROOT) not in sys.path:
 
 from plg.dbt_runner import run_dbt  # noqa: E402
 from plg.publish import PUBLIC_MARTS  # noqa: E402
-from pytests.helpers.build import PROJECT_DIR, build_env, build_project, read_relation  # noqa: E402
+from pytests.helpers.build import build_env, build_project, read_relation  # noqa: E402
 
 ACCOUNTS = int(os.environ.get("PLG_DIRT_TEST_ACCOUNTS", "600"))
 SEED = 13

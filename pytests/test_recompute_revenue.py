@@ -61,7 +61,7 @@ def test_fct_mrr_matches_recomputation(ctx, recomputed_mrr):
 def test_monthly_revenue_matches_recomputation(ctx, recomputed_mrr):
     expected = rr.monthly_revenue(recomputed_mrr(ctx))
     actual = read_relation(ctx.warehouse, "marts", "rpt_kpis_monthly")
-    cols = {c: "money" for c in ["mrr_usd", "arr_usd", *MONEY_SUMS]}
+    cols = dict.fromkeys(["mrr_usd", "arr_usd", *MONEY_SUMS], "money")
     cols.update({"paying_accounts": "count", "logo_churn_rate": "rate"})
     problems = diff_frames(expected, actual, ["month_start"], cols, missing_ok=True)
     # months before the first MRR: nothing to report (0 or null)
@@ -154,13 +154,13 @@ def _edge_mrr_expected() -> pd.DataFrame:
 def _edge_months_expected() -> pd.DataFrame:
     cols = ["mrr_usd", "paying_accounts", "new_mrr_usd", "expansion_mrr_usd", "contraction_mrr_usd",
             "churned_mrr_usd", "reactivation_mrr_usd", "fx_adjustment_mrr_usd", "logo_churn_rate"]
-    return pd.DataFrame([{"month_start": M[m], **dict(zip(cols, v))} for m, v in EDGE_MONTHS.items()])
+    return pd.DataFrame([{"month_start": M[m], **dict(zip(cols, v, strict=False))} for m, v in EDGE_MONTHS.items()])
 
 
 MRR_COLUMNS = {"mrr_usd": "money", "previous_mrr_usd": "money", "mrr_change_usd": "money",
                "fx_adjustment_usd": "money", "movement": "text"}
 MONTH_COLUMNS = {"mrr_usd": "money", "paying_accounts": "count", "logo_churn_rate": "rate",
-                 **{c: "money" for c in MONEY_SUMS}}
+                 **dict.fromkeys(MONEY_SUMS, "money")}
 
 
 def test_edge_hand_computed_months_are_consistent():

@@ -13,7 +13,6 @@ import calendar
 import datetime as dt
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -21,8 +20,18 @@ import duckdb
 import pytest
 
 from plg import publish as pub
-from plg.report import HEATMAP_OFFSETS, KM_COHORTS, MOVEMENTS, RETENTION_COHORTS, RETENTION_MONTHS, TRENDS, \
-    load, render, settings, write_report
+from plg.report import (
+    HEATMAP_OFFSETS,
+    KM_COHORTS,
+    MOVEMENTS,
+    RETENTION_COHORTS,
+    RETENTION_MONTHS,
+    TRENDS,
+    load,
+    render,
+    settings,
+    write_report,
+)
 from pytests.helpers.browser import find_chromium, inspect_page
 from pytests.helpers.report_sample import build_sample
 
@@ -112,7 +121,7 @@ def _expected(marts: Path) -> dict:
             "pqa-table": min(50, q("select count(*) from marts.rpt_product_qualified_accounts")),
             "months": q("select count(*) from marts.rpt_kpis_monthly"),
             "segments": sum(q(f"select count(*) from marts.rpt_kpis_monthly where {c} > 0") for c, *_ in MOVEMENTS),
-            "kpis": [dict(zip([d[0] for d in con.description], r)) for r in
+            "kpis": [dict(zip([d[0] for d in con.description], r, strict=False)) for r in
                      con.execute("select * from marts.rpt_kpis_monthly order by month_start").fetchall()],
         }
         km = "km_cumulative_conversion_rate" in cols

@@ -129,7 +129,10 @@ def test_month_on_month_change_units():
 
 # ---------------------------------------------------------------- trailing-12-month NRR
 
-def _months(n: int, first: dt.date = D(2025, 10, 1)) -> list[dt.date]:
+FIRST_MONTH = D(2025, 10, 1)
+
+
+def _months(n: int, first: dt.date = FIRST_MONTH) -> list[dt.date]:
     out, y, m = [], first.year, first.month
     for _ in range(n):
         out.append(D(y, m, 1))

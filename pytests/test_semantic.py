@@ -116,7 +116,7 @@ def _mart_rows(warehouse: Path, sql: str) -> list[dict]:
     try:
         cur = con.execute(sql)
         cols = [d[0] for d in cur.description]
-        return [dict(zip(cols, r)) for r in cur.fetchall()]
+        return [dict(zip(cols, r, strict=False)) for r in cur.fetchall()]
     finally:
         con.close()
 

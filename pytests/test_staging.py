@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import json
-import subprocess
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
@@ -18,11 +16,11 @@ import duckdb
 import pandas as pd
 import pytest
 
+from plg.dbt_runner import run_dbt
+from pytests.helpers.build import build_env
 from pytests.helpers.landing import Landing
 from pytests.helpers.pii_scan import scan_for_emails
 from pytests.helpers.staging_edge import DUPLICATE, QUARANTINED, STAGED, STAGING_MODELS, build_edge_landing
-from plg.dbt_runner import run_dbt
-from pytests.helpers.build import PROJECT_DIR, build_env
 
 
 def build_project(warehouse: Path, select: str, vars: dict | None = None, full_refresh: bool = False) -> None:
@@ -73,7 +71,7 @@ def _landing_key(table: str, row: dict) -> str | None:
         parts = [row[c] for c in cols]
         if any(p is None for p in parts):
             return None
-        return "|".join(norm(str(p).strip()) if isinstance(p, str) else str(p) for p, norm in zip(parts, norms))
+        return "|".join(norm(str(p).strip()) if isinstance(p, str) else str(p) for p, norm in zip(parts, norms, strict=False))
     key_col = "id" if table.startswith("stripe.") else STAGING_MODELS[table][1]
     return row[key_col]
 
@@ -116,7 +114,7 @@ def test_fixture_covers_every_fault():
                  "negative_subscription_line", "implausible_amount", "invoice_not_staged", "price_not_staged"):
         assert rule in rules
     assert {e.table for e in expected if e.outcome == DUPLICATE} >= {"product.events", "crm.companies"}
-    assert {t for t in TABLES} == {e.table for e in expected}
+    assert set(TABLES) == {e.table for e in expected}
 
 
 @pytest.mark.parametrize("table", TABLES)

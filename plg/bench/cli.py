@@ -35,7 +35,6 @@ import os
 import platform
 import shutil
 import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -46,6 +45,7 @@ import psutil
 from plg.bench import results as results_mod
 from plg.bench.procmon import Measured, run_measured
 from plg.dbt_runner import PROJECT_DIR, DbtError, dbt_command, dbt_env, dbt_executable, read_run_results
+
 FLOOR_SQL = (
     "create table t as "
     "select account_id, cast(occurred_at as date) as occurred_date, count(*) as events "
@@ -427,7 +427,7 @@ class SizeRun:
                 "partial_parse_file": (self.target / "partial_parse.msgpack").exists()}
 
     def run(self) -> dict[str, Any]:
-        started = dt.datetime.now(dt.timezone.utc)
+        started = dt.datetime.now(dt.UTC)
         run: dict[str, Any] = {
             "size_events": self.size,
             "run_date": started.date().isoformat(),

@@ -52,7 +52,7 @@ class TreeRssSampler:
                 self.peak_bytes = rss
             self._stop.wait(self.interval)
 
-    def __enter__(self) -> "TreeRssSampler":
+    def __enter__(self) -> TreeRssSampler:
         self._thread.start()
         return self
 

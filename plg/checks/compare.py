@@ -50,20 +50,20 @@ def diff_frames(expected: pd.DataFrame, actual: pd.DataFrame, keys: list[str], c
     rows missing from `expected` when missing_ok."""
     def index(df):
         return {tuple(_norm_key(v) for v in row): row_dict
-                for row, row_dict in zip(df[keys].itertuples(index=False, name=None), df.to_dict("records"))}
+                for row, row_dict in zip(df[keys].itertuples(index=False, name=None), df.to_dict("records"), strict=False)}
 
     exp, act = index(expected), index(actual)
     problems = []
     for k in sorted(set(exp) - set(act), key=str):
-        problems.append(f"{dict(zip(keys, k))}: in the recomputation, missing from the mart")
+        problems.append(f"{dict(zip(keys, k, strict=False))}: in the recomputation, missing from the mart")
     if not missing_ok:
         for k in sorted(set(act) - set(exp), key=str):
-            problems.append(f"{dict(zip(keys, k))}: in the mart, missing from the recomputation")
+            problems.append(f"{dict(zip(keys, k, strict=False))}: in the mart, missing from the recomputation")
     for k in sorted(set(exp) & set(act), key=str):
         for col, kind in columns.items():
             e, a = exp[k].get(col), act[k].get(col)
             if not _same(kind, e, a):
-                problems.append(f"{dict(zip(keys, k))} {col}: expected {e!r}, mart has {a!r}")
+                problems.append(f"{dict(zip(keys, k, strict=False))} {col}: expected {e!r}, mart has {a!r}")
     if len(problems) > limit:
         problems = problems[:limit] + [f"... and {len(problems) - limit} more"]
     return problems

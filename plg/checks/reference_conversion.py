@@ -113,7 +113,7 @@ def cohort_conversion_by_month(base: pd.DataFrame, as_of: dt.date, max_offset: i
         age_days = ((end - g["signup_at"]).dt.total_seconds() // 86400).astype(int).tolist()
         conv = g["converted_at"]
         conv_day = [None if pd.isna(c) or c < s or c >= end else int((c - s).total_seconds() // 86400)
-                    for c, s in zip(conv, g["signup_at"])]
+                    for c, s in zip(conv, g["signup_at"], strict=False)]
         survival = 1.0
         for d in range(max_offset + 1):
             old_enough = [i for i, a in enumerate(age_days) if a >= d + 1]
@@ -147,7 +147,7 @@ def funnel(st: Staged | None, as_of: str | dt.date | None = None, *,
     names = ["signed_up", "activated", "engaged", "converted"]
     counts = [int(s.sum()) for s in (s1, s2, s3, s4)]
     rows = []
-    for i, (name, n) in enumerate(zip(names, counts)):
+    for i, (name, n) in enumerate(zip(names, counts, strict=False)):
         prev = counts[i - 1] if i else counts[0]
         rows.append({"step": i + 1, "step_name": name, "accounts": n, "step_rate": ratio(n, prev),
                      "rate_from_signup": ratio(n, counts[0])})

@@ -14,7 +14,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from plg.checks.staged import DAY, Staged, as_of_date, as_of_end, customer_accounts, truthy
+from plg.checks.staged import Staged, as_of_date, as_of_end, customer_accounts, truthy
 
 EXCLUDED_INVOICE_STATUSES = ("draft", "void", "uncollectible")
 # local-currency MRR changes smaller than this (major units) are "unchanged" (float noise of / 12 etc.)
@@ -93,7 +93,7 @@ def local_mrr_by_month(st: Staged, as_of: dt.date) -> pd.DataFrame:
     out = out.groupby(["account_id", "month_start", "measure_date", "currency_code"], as_index=False)[
         "local_mrr"].sum()
     rate = fx_lookup(st, as_of)
-    out["usd_rate"] = [rate(c, d) for c, d in zip(out["currency_code"], out["measure_date"])]
+    out["usd_rate"] = [rate(c, d) for c, d in zip(out["currency_code"], out["measure_date"], strict=False)]
     out["mrr_usd"] = out["local_mrr"] * out["usd_rate"]
     return out
 
@@ -109,13 +109,13 @@ def fct_mrr(st: Staged, as_of: str | dt.date | None = None) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     rate = fx_lookup(st, as_of)
     months = measurement_days(local["month_start"].min(), as_of)
-    measure = dict(zip(months["month_start"], months["measure_date"]))
+    measure = dict(zip(months["month_start"], months["measure_date"], strict=False))
     month_list = list(months["month_start"])
 
-    by_acc = {a: g for a, g in local.groupby("account_id")}
+    by_acc = dict(local.groupby("account_id"))
     rows = []
     for account_id, g in by_acc.items():
-        per_month = {m: dict(zip(gm["currency_code"], gm["local_mrr"])) for m, gm in g.groupby("month_start")}
+        per_month = {m: dict(zip(gm["currency_code"], gm["local_mrr"], strict=False)) for m, gm in g.groupby("month_start")}
         usd = g.groupby("month_start")["mrr_usd"].sum().to_dict()
         start = month_list.index(min(per_month))
         had_mrr = False

@@ -85,7 +85,7 @@ class Staged:
     seeds: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, warehouse: str | Path) -> "Staged":
+    def load(cls, warehouse: str | Path) -> Staged:
         warehouse = Path(warehouse)
         con = duckdb.connect(str(warehouse), read_only=True)
         try:

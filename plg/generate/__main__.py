@@ -32,11 +32,11 @@ def parser() -> argparse.ArgumentParser:
         flag = "--" + f.name.replace("_", "-")
         tp = hints[f.name]
         h = HELP.get(f.name, f.name.replace("_", " ")) + f" (default {f.default})"
-        if tp in (bool, bool | None, typing.Optional[bool]):
+        if tp in (bool, bool | None):
             p.add_argument(flag, dest=f.name, action=argparse.BooleanOptionalAction, default=f.default, help=h)
         else:
             base = {int: int, float: float, str: str}
-            conv = next((v for k, v in base.items() if tp in (k, k | None, typing.Optional[k])), str)
+            conv = next((v for k, v in base.items() if tp in (k, k | None)), str)
             p.add_argument(flag, dest=f.name, type=conv, default=f.default, help=h)
     return p
 

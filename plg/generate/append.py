@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import sys
 import time
 
 import duckdb
@@ -47,7 +46,7 @@ def append_day(cfg: GenConfig) -> dict[str, int]:
         con = sink.con
     last_day = con.execute("select cast(max(received_at) as date) from raw_product.events").fetchall()[0][0]
     new_day = last_day + dt.timedelta(days=1)
-    day0 = int(dt.datetime(new_day.year, new_day.month, new_day.day, tzinfo=dt.timezone.utc).timestamp())
+    day0 = int(dt.datetime(new_day.year, new_day.month, new_day.day, tzinfo=dt.UTC).timestamp())
     rng = _rng(cfg.seed, 777, new_day.toordinal())
 
     acc = con.execute("""
@@ -133,7 +132,7 @@ def append_day(cfg: GenConfig) -> dict[str, int]:
             limit {n_re}
         )
         order by pick, event_id
-    """, [dt.datetime.fromtimestamp(re_rec, dt.timezone.utc).replace(tzinfo=None), new_day, new_day])
+    """, [dt.datetime.fromtimestamp(re_rec, dt.UTC).replace(tzinfo=None), new_day, new_day])
     n_re_done = con.execute("select count(*) from raw_product.events where received_at >= cast(? as timestamp) "
                             "and event_id <= ?", [new_day, f"evt_{max_eid:012d}"]).fetchall()[0][0]
     if cfg.parquet:

@@ -7,8 +7,8 @@ Non-converting workspaces are generated vectorised; the paid lifecycle of conver
 from __future__ import annotations
 
 import calendar
-import math
 import datetime as dt
+import math
 
 import numpy as np
 import pyarrow as pa
@@ -53,7 +53,7 @@ def products_prices() -> tuple[pa.Table, pa.Table]:
                              iv != "quarter" or cur != "gbp"))
     # a legacy price no longer sold
     rows.append(("price_pro_usd_month_2024", "prod_pro", 3500, "usd", "month", 1, False))
-    cols = list(zip(*rows))
+    cols = list(zip(*rows, strict=False))
     prices = pa.table({
         "id": pa.array(cols[0]), "product_id": pa.array(cols[1]),
         "unit_amount": pa.array(cols[2], type=pa.int64()), "currency": pa.array(cols[3]),
@@ -64,7 +64,7 @@ def products_prices() -> tuple[pa.Table, pa.Table]:
 
 
 def add_months(t: int, k: int) -> int:
-    d = dt.datetime.fromtimestamp(t, dt.timezone.utc)
+    d = dt.datetime.fromtimestamp(t, dt.UTC)
     m = d.month - 1 + k
     y = d.year + m // 12
     m = m % 12 + 1
@@ -240,42 +240,42 @@ def _non_converters(bk: Book, w: World, cfg: GenConfig, rng, cur_of, trial_start
     ended = te < end
     c0 = len(bk.cust)
     deleted = ended & (u_rand[a, 2] < 0.1)
-    bk.cust.extend([list(r) for r in zip(a.tolist(), ts0.tolist(), cur.tolist(), [0] * len(a), deleted.tolist())])
+    bk.cust.extend([list(r) for r in zip(a.tolist(), ts0.tolist(), cur.tolist(), [0] * len(a), deleted.tolist(), strict=False)])
     cust = c0 + np.arange(len(a))
     status = np.where(ended, np.where(u_rand[a, 0] < 0.05, "incomplete_expired", "canceled"), "trialing")
     s0 = len(bk.subs)
     endcol = np.where(ended, te, -1)
     bk.subs.extend([list(r) for r in zip(cust.tolist(), status.tolist(), ts0.tolist(), ts0.tolist(), ts0.tolist(),
-                                         te.tolist(), endcol.tolist(), endcol.tolist(), ts0.tolist(), te.tolist())])
+                                         te.tolist(), endcol.tolist(), endcol.tolist(), ts0.tolist(), te.tolist(), strict=False)])
     subs = s0 + np.arange(len(a))
     plan = plan_names[plan_pick[a]]
     pid = np.char.add(np.char.add(np.char.add("price_", plan), np.char.add("_", cur)), "_month")
     i0 = len(bk.inv)
     bk.inv.extend([list(r) for r in zip(cust.tolist(), subs.tolist(), ["paid"] * len(a),
                                         ["subscription_create"] * len(a), cur.tolist(), [0] * len(a), [0] * len(a),
-                                        [0] * len(a), ts0.tolist(), ts0.tolist(), te.tolist(), ts0.tolist())])
+                                        [0] * len(a), ts0.tolist(), ts0.tolist(), te.tolist(), ts0.tolist(), strict=False)])
     bk.lines.extend([list(r) for r in zip((i0 + np.arange(len(a))).tolist(), subs.tolist(), pid.tolist(),
                                           ["subscription"] * len(a), [False] * len(a), seats[a].tolist(),
-                                          [0] * len(a), cur.tolist(), ts0.tolist(), te.tolist())])
+                                          [0] * len(a), cur.tolist(), ts0.tolist(), te.tolist(), strict=False)])
     # the charge attempt at trial end, voided
     v = np.nonzero(ended & (u_rand[a, 1] < 0.3))[0]
-    unit = np.array([unit_amount(p, c, "month") for p, c in zip(plan[v].tolist(), cur[v].tolist())], dtype=np.int64)
+    unit = np.array([unit_amount(p, c, "month") for p, c in zip(plan[v].tolist(), cur[v].tolist(), strict=False)], dtype=np.int64)
     amt = unit * seats[a[v]]
     pe = add_months_vec(te[v], 1)
     i0 = len(bk.inv)
     bk.inv.extend([list(r) for r in zip(cust[v].tolist(), subs[v].tolist(), ["void"] * len(v),
                                         ["subscription_cycle"] * len(v), cur[v].tolist(), amt.tolist(),
                                         [0] * len(v), amt.tolist(), te[v].tolist(), te[v].tolist(), pe.tolist(),
-                                        [-1] * len(v))])
+                                        [-1] * len(v), strict=False)])
     bk.lines.extend([list(r) for r in zip((i0 + np.arange(len(v))).tolist(), subs[v].tolist(), pid[v].tolist(),
                                           ["subscription"] * len(v), [False] * len(v), seats[a[v]].tolist(),
-                                          amt.tolist(), cur[v].tolist(), te[v].tolist(), pe.tolist())])
+                                          amt.tolist(), cur[v].tolist(), te[v].tolist(), pe.tolist(), strict=False)])
     # --- freemium workspaces on the Free plan that never convert
     a = np.nonzero(~w.trial & ~conv & free_sub & (free_created < end))[0]
     fc = free_created[a]
     cur = cur_of[a]
     c0 = len(bk.cust)
-    bk.cust.extend([list(r) for r in zip(a.tolist(), fc.tolist(), cur.tolist(), [0] * len(a), [False] * len(a))])
+    bk.cust.extend([list(r) for r in zip(a.tolist(), fc.tolist(), cur.tolist(), [0] * len(a), [False] * len(a), strict=False)])
     cust = c0 + np.arange(len(a))
     fcm = (fc // DAY).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
     endm = np.datetime64(cfg.end, "M").astype(np.int64)
@@ -288,17 +288,17 @@ def _non_converters(bk: Book, w: World, cfg: GenConfig, rng, cur_of, trial_start
     s0 = len(bk.subs)
     m1 = [-1] * len(a)
     bk.subs.extend([list(r) for r in zip(cust.tolist(), ["active"] * len(a), fc.tolist(), fc.tolist(), m1, m1, m1,
-                                         m1, cps.tolist(), cpe.tolist())])
+                                         m1, cps.tolist(), cpe.tolist(), strict=False)])
     subs = s0 + np.arange(len(a))
     i0 = len(bk.inv)
     z = [0] * len(a)
     bk.inv.extend([list(r) for r in zip(cust.tolist(), subs.tolist(), ["paid"] * len(a),
                                         ["subscription_create"] * len(a), cur.tolist(), z, z, z, fc.tolist(),
-                                        fc.tolist(), first_end.tolist(), fc.tolist())])
+                                        fc.tolist(), first_end.tolist(), fc.tolist(), strict=False)])
     pid = np.char.add(np.char.add("price_free_", cur), "_month")
     bk.lines.extend([list(r) for r in zip((i0 + np.arange(len(a))).tolist(), subs.tolist(), pid.tolist(),
                                           ["subscription"] * len(a), [False] * len(a), [1] * len(a), z,
-                                          cur.tolist(), fc.tolist(), first_end.tolist())])
+                                          cur.tolist(), fc.tolist(), first_end.tolist(), strict=False)])
 
 
 def _pay(bk: Book, rng, cfg, inv: int, cust: int, amount: int, cur: str, created: int, end: int,
@@ -457,7 +457,7 @@ def _cols(rows, k):
     """Columns of row lists (rows may carry extra trailing flags)."""
     if not rows:
         return [[] for _ in range(k)]
-    return list(zip(*rows))[:k]
+    return list(zip(*rows, strict=False))[:k]
 
 
 def _colx(cols, i):
@@ -502,12 +502,12 @@ def _tables(bk: Book, w: World, cfg: GenConfig, rng) -> dict[str, pa.Table]:
         "canceled_at": tcol(SC, 6), "ended_at": tcol(SC, 7),
         "current_period_start": tcol(SC, 8), "current_period_end": tcol(SC, 9),
     })
-    I = bk.inv
-    IC = _cols(I, 12)
-    inv_null = np.array([len(r) > 12 for r in I], dtype=bool)
+    invs = bk.inv
+    IC = _cols(invs, 12)
+    inv_null = np.array([len(r) > 12 for r in invs], dtype=bool)
     sub_of = np.array(_colx(IC, 1), dtype=np.int64)
     out["invoices"] = pa.table({
-        "id": ids("in_", np.arange(1, len(I) + 1), 9, inv_null),
+        "id": ids("in_", np.arange(1, len(invs) + 1), 9, inv_null),
         "customer_id": ids("cus_", np.array(_colx(IC, 0), dtype=np.int64) + 1, 8),
         "subscription_id": ids("sub_", sub_of + 1, 8, sub_of < 0),
         "status": pa.array(_colx(IC, 2), type=pa.string()),

@@ -187,7 +187,7 @@ def format_report(rates: dict) -> str:
     lines.append(hdr)
     for nm in ["overall", "freemium", "trial", "high", "low", "team_3plus", "team_0", "mid_market", "enterprise"]:
         cells = []
-        for W, win in rates["windows"].items():
+        for win in rates["windows"].values():
             c = win[nm]
             rate = "-" if c["rate"] is None else f"{100 * c['rate']:.2f}%"
             flag = ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 DAY = 86_400
 
@@ -114,7 +114,7 @@ class GenConfig:
     @property
     def end_ts(self) -> int:
         """Exclusive upper bound (seconds since epoch): the end of end_date."""
-        return int(dt.datetime(self.end.year, self.end.month, self.end.day, tzinfo=dt.timezone.utc).timestamp()) + DAY
+        return int(dt.datetime(self.end.year, self.end.month, self.end.day, tzinfo=dt.UTC).timestamp()) + DAY
 
     @property
     def start_ts(self) -> int:
@@ -124,7 +124,7 @@ class GenConfig:
             m += 12
             y -= 1
         d = min(self.end.day, 28)
-        return int(dt.datetime(y, m, d, tzinfo=dt.timezone.utc).timestamp()) + DAY
+        return int(dt.datetime(y, m, d, tzinfo=dt.UTC).timestamp()) + DAY
 
     def n_accounts(self) -> int:
         if self.events:
@@ -133,4 +133,4 @@ class GenConfig:
 
 
 def config_fields() -> list[dataclasses.Field]:
-    return [f for f in dataclasses.fields(GenConfig)]
+    return list(dataclasses.fields(GenConfig))

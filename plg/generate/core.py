@@ -12,8 +12,16 @@ from plg.generate.calibration import compute_rates, format_report
 from plg.generate.config import DAY, GenConfig
 from plg.generate.events import UserPicker, apply_faults, gen_chunk
 from plg.generate.sink import Sink
-from plg.generate.tables import (accounts_table, activities_table, companies_table, fx_rates_table,
-                                 gtm_spend_table, headcount_table, nps_table, users_table)
+from plg.generate.tables import (
+    accounts_table,
+    activities_table,
+    companies_table,
+    fx_rates_table,
+    gtm_spend_table,
+    headcount_table,
+    nps_table,
+    users_table,
+)
 from plg.generate.world import build_world
 
 

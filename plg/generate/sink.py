@@ -11,8 +11,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from plg.landing_schema import LANDING_TABLES, SOURCE_SCHEMAS
 from plg.generate.events import EVENT_NAMES, FEATURES, PATHS
+from plg.landing_schema import LANDING_TABLES, SOURCE_SCHEMAS
 
 
 def ts(sec: np.ndarray, null: np.ndarray | None = None) -> pa.Array:
@@ -41,9 +41,9 @@ def _event_dictionaries() -> tuple[pa.Array, pa.Array]:
         for nm in EVENT_NAMES:
             names += [nm, nm.upper(), " " + nm, nm + "  ", " " + nm[:1].upper() + nm[1:] + " "]
         props = []
-        for code, nm in enumerate(EVENT_NAMES):
+        for code in range(len(EVENT_NAMES)):
             if 1 <= code <= 9:
-                props.append('{"feature":"%s"}' % FEATURES[code])
+                props.append(f'{{"feature":"{FEATURES[code]}"}}')
             elif code in (12, 13):
                 props.append('{"plan":"pro"}')
             elif code == 14:
@@ -52,8 +52,8 @@ def _event_dictionaries() -> tuple[pa.Array, pa.Array]:
                 props.append('{"source":"web"}')
             else:
                 props.append("{}")
-        props += ['{"feature":"teammates","invitee_count":%d}' % k for k in (1, 2, 3)]
-        props += ['{"path":"/%s"}' % p for p in PATHS]
+        props += [f'{{"feature":"teammates","invitee_count":{k}}}' for k in (1, 2, 3)]
+        props += [f'{{"path":"/{p}"}}' for p in PATHS]
         props.append('{"feature":')  # malformed JSON (cut off)
         _DICTS = (pa.array(names), pa.array(props))
     return _DICTS

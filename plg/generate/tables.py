@@ -10,7 +10,7 @@ import pyarrow.compute as pc
 
 from plg.generate.config import DAY, GenConfig
 from plg.generate.sink import ts
-from plg.generate.world import (ADJ, CHANNELS, COUNTRIES, FIRST, INDUSTRIES, LAST, NOUN, SUFFIX, World)
+from plg.generate.world import ADJ, CHANNELS, COUNTRIES, FIRST, INDUSTRIES, LAST, NOUN, SUFFIX, World
 
 ROLES = ["owner", "admin", "member"]
 
@@ -187,13 +187,19 @@ def gtm_spend_table(w: World, cfg: GenConfig, rng: np.random.Generator) -> pa.Ta
             rows_cur.append(np.full(nd, cur))
     sales = 2500 * max(w.n, 1) / 20000 * np.linspace(0.6, 1.4, nd) * rng.lognormal(0, 0.15, nd)
     sales = np.where((days + 4) % 7 >= 5, sales * 0.1, sales)  # weekends
-    rows_d.append(days); rows_cat.append(np.full(nd, "sales")); rows_ch.append(np.full(nd, "outbound"))
-    rows_amt.append(np.round(sales, 2)); rows_cur.append(np.full(nd, "USD"))
+    rows_d.append(days)
+    rows_cat.append(np.full(nd, "sales"))
+    rows_ch.append(np.full(nd, "outbound"))
+    rows_amt.append(np.round(sales, 2))
+    rows_cur.append(np.full(nd, "USD"))
     # unknown currency rows (cannot be converted)
     k = max(1, int(round(nd * cfg.unknown_currency_rate)))
     xd = rng.choice(days, size=k, replace=False)
-    rows_d.append(xd); rows_cat.append(np.full(k, "marketing")); rows_ch.append(np.full(k, "partner"))
-    rows_amt.append(np.round(rng.uniform(50, 500, k), 2)); rows_cur.append(np.full(k, "XXX"))
+    rows_d.append(xd)
+    rows_cat.append(np.full(k, "marketing"))
+    rows_ch.append(np.full(k, "partner"))
+    rows_amt.append(np.round(rng.uniform(50, 500, k), 2))
+    rows_cur.append(np.full(k, "XXX"))
     d = np.concatenate(rows_d)
     return pa.table({
         "spend_date": pa.array(d.astype("datetime64[D]")),
@@ -214,7 +220,9 @@ def headcount_table(w: World, cfg: GenConfig, rng: np.random.Generator) -> pa.Ta
     for dname, b in depts.items():
         growth = b * np.exp(np.linspace(0, 0.7, nm)) + np.cumsum(rng.normal(0, 0.2, nm))
         fte = np.round(np.maximum(growth, 1) * 2) / 2  # half FTEs (part-timers)
-        rows_m.append(months.astype("datetime64[D]")); rows_d += [dname] * nm; rows_f.append(fte)
+        rows_m.append(months.astype("datetime64[D]"))
+        rows_d += [dname] * nm
+        rows_f.append(fte)
     return pa.table({
         "month": pa.array(np.concatenate(rows_m)),
         "department": pa.array(rows_d),
@@ -230,7 +238,9 @@ def fx_rates_table(w: World, cfg: GenConfig, rng: np.random.Generator) -> pa.Tab
         walk = start * np.exp(np.cumsum(rng.normal(0, 0.004, nd)))
         keep = rng.random(nd) >= cfg.fx_missing_day_rate
         keep[0] = True
-        rows_d.append(days[keep]); rows_c += [cur] * int(keep.sum()); rows_r.append(walk[keep])
+        rows_d.append(days[keep])
+        rows_c += [cur] * int(keep.sum())
+        rows_r.append(walk[keep])
     return pa.table({
         "rate_date": pa.array(np.concatenate(rows_d).astype("datetime64[D]")),
         "currency": pa.array(rows_c),

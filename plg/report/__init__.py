@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import duckdb
 
@@ -91,7 +91,7 @@ class ReportError(RuntimeError):
 def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict[str, Any]]:
     cur = con.execute(sql)
     cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, r)) for r in cur.fetchall()]
+    return [dict(zip(cols, r, strict=False)) for r in cur.fetchall()]
 
 
 def _f(v: Any) -> float | None:
@@ -459,7 +459,7 @@ def _trend_charts(kpis: list[dict[str, Any]], st: dict[str, Any]) -> str:
         chart = svg.line_chart([(title, ys, flags)], labels, kind, f"{title} by month", width=440, height=200,
                                legend=False, zero=zero, max_x_labels=5,
                                faded_name="immature" if w else "month not over")
-        n_imm = sum(1 for y, f in zip(ys, flags) if f and y is not None)
+        n_imm = sum(1 for y, f in zip(ys, flags, strict=False) if f and y is not None)
         cap = (f"hollow: {'cohort not mature for ' + str(w) + ' d' if w else 'month not over'}" if n_imm else "")
         if w and ys and ys[-1] is None and flags[-1]:
             cap += ("; " if cap else "") + "no point: no account of the month is old enough yet"
@@ -610,7 +610,7 @@ def render(data: dict[str, Any], vars_: dict[str, Any] | None = None) -> str:
     subtitle = f"as of {escape(str(as_of))}" if as_of else "as-of date unknown"
     if published_at:
         subtitle += f" · published {escape(str(published_at)[:19])} UTC"
-    subtitle += f" · rendered {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC · source schema {escape(data['schema'])}"
+    subtitle += f" · rendered {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · source schema {escape(data['schema'])}"
     tiles = _tiles(data, st)
     return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"

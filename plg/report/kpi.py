@@ -11,7 +11,8 @@ A calendar month (MRR, churn, NPS) is complete when its last day ≤ as_of: the 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 
 def month_last_day(month_start: dt.date) -> dt.date:

@@ -8,9 +8,9 @@ grouped bars with a benchmark band and a legend, stacked movement bars with a ne
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Sequence
 from html import escape
 from itertools import count
-from typing import Callable, Sequence
 
 PALETTE = ["#2563eb", "#db2777", "#16a34a", "#ea580c", "#7c3aed", "#0891b2", "#ca8a04", "#4b5563",
            "#dc2626", "#0d9488", "#9333ea", "#65a30d"]
@@ -204,7 +204,7 @@ def line_chart(
     for k, (name, ys, flags) in enumerate(series):
         color = (colors or PALETTE)[k % len(colors or PALETTE)]
         fl = list(flags) if flags is not None else [False] * len(ys)
-        any_faded |= any(f for f, v in zip(fl, ys) if v is not None)
+        any_faded |= any(f for f, v in zip(fl, ys, strict=False) if v is not None)
         out.append(f'<g class="series" data-name="{escape(name)}">')
         if len(ys) > 40:  # a long curve: runs of complete / incomplete points, each run one mark
             runs: list[tuple[bool, list[int]]] = []
@@ -491,7 +491,7 @@ def heatmap(
                 span = max(abs(vhi - centre), abs(centre - vlo)) or 1.0
                 t = (v - centre) / span
                 fill = _blend(t) if t >= 0 else "#" + "".join(
-                    f"{round(c1 + (c2 - c1) * min(-t, 1)):02x}" for c1, c2 in zip((248, 250, 252), (185, 28, 28)))
+                    f"{round(c1 + (c2 - c1) * min(-t, 1)):02x}" for c1, c2 in zip((248, 250, 252), (185, 28, 28), strict=False))
                 dark = abs(t) > 0.55
             else:
                 t = (v - vlo) / (vhi - vlo) if vhi > vlo else 0.5
@@ -514,7 +514,7 @@ def heatmap(
     for k in range(10):
         out.append(f'<rect x="{lx + 52 + k * 12}" y="3" width="12" height="11" fill="{_blend(k / 9)}"/>' if centre is None
                    else f'<rect x="{lx + 52 + k * 12}" y="3" width="12" height="11" fill="'
-                        f'{_blend((k - 4.5) / 4.5) if k >= 5 else "#" + "".join(f"{round(c1 + (c2 - c1) * (4.5 - k) / 4.5):02x}" for c1, c2 in zip((248, 250, 252), (185, 28, 28)))}"/>')
+                        f'{_blend((k - 4.5) / 4.5) if k >= 5 else "#" + "".join(f"{round(c1 + (c2 - c1) * (4.5 - k) / 4.5):02x}" for c1, c2 in zip((248, 250, 252), (185, 28, 28), strict=False))}"/>')
     hx = lx + 178 + 6.5 * len(value_label(kind, vhi)) + 20
     out.append(f'<text x="{lx + 178}" y="12" class="legend">{escape(value_label(kind, vhi))}</text>')
     out.append(f'<rect x="{hx:.1f}" y="3" width="14" height="11" fill="url(#{pid})" stroke="#94a3b8"/>'
