@@ -36,8 +36,11 @@ class DbtError(RuntimeError):
 def dbt_executable(venv_bin: str | os.PathLike | None = None) -> str:
     """dbt of `venv_bin` (another venv, e.g. .venv-spark/bin), else the one next to this interpreter,
     else the project's .venv, else dbt on PATH."""
-    candidates = [Path(venv_bin) / "dbt"] if venv_bin else [
-        Path(sys.executable).parent / "dbt", PROJECT_DIR / ".venv" / "bin" / "dbt"]
+    candidates = (
+        [Path(venv_bin) / "dbt"]
+        if venv_bin
+        else [Path(sys.executable).parent / "dbt", PROJECT_DIR / ".venv" / "bin" / "dbt"]
+    )
     for candidate in candidates:
         if candidate.exists():
             return str(candidate)
@@ -47,10 +50,16 @@ def dbt_executable(venv_bin: str | os.PathLike | None = None) -> str:
     return found
 
 
-def dbt_env(base: dict[str, str] | None = None, *, warehouse: str | os.PathLike | None = None,
-            temp_dir: str | os.PathLike | None = None, memory_limit: str | None = None,
-            target: str | None = None, profiles_dir: str | os.PathLike = PROJECT_DIR,
-            **extra: str) -> dict[str, str]:
+def dbt_env(
+    base: dict[str, str] | None = None,
+    *,
+    warehouse: str | os.PathLike | None = None,
+    temp_dir: str | os.PathLike | None = None,
+    memory_limit: str | None = None,
+    target: str | None = None,
+    profiles_dir: str | os.PathLike = PROJECT_DIR,
+    **extra: str,
+) -> dict[str, str]:
     """Environment of a dbt run of this project: `base` (default os.environ), the profile directory
     (default the project's), no usage statistics; `warehouse` (PLG_DUCKDB_PATH) with its spill dir `temp_dir`
     (PLG_DUCKDB_TEMP_DIR) and `memory_limit` (PLG_DUCKDB_MEMORY_LIMIT); `target` sets PLG_TARGET
@@ -73,9 +82,15 @@ def dbt_env(base: dict[str, str] | None = None, *, warehouse: str | os.PathLike 
     return env
 
 
-def dbt_command(args: list[str] | tuple[str, ...], *, target_path: str | os.PathLike | None = None,
-                log_path: str | os.PathLike | None = None, project_dir: str | os.PathLike | None = PROJECT_DIR,
-                vars: dict | str | None = None, venv_bin: str | os.PathLike | None = None) -> list[str]:
+def dbt_command(
+    args: list[str] | tuple[str, ...],
+    *,
+    target_path: str | os.PathLike | None = None,
+    log_path: str | os.PathLike | None = None,
+    project_dir: str | os.PathLike | None = PROJECT_DIR,
+    vars: dict | str | None = None,
+    venv_bin: str | os.PathLike | None = None,
+) -> list[str]:
     """argv of `dbt <args>` with --project-dir, --target-path, --log-path and --vars when given."""
     cmd = [dbt_executable(venv_bin), *args]
     if project_dir is not None:
@@ -96,37 +111,56 @@ def _tail(path: Path, lines: int) -> str:
         return f"(no {path})"
 
 
-def run_dbt(args: list[str] | tuple[str, ...], *, env: dict[str, str] | None = None,
-            target_path: str | os.PathLike | None = None, log_path: str | os.PathLike | None = None,
-            cwd: str | os.PathLike = PROJECT_DIR, project_dir: str | os.PathLike | None = PROJECT_DIR,
-            vars: dict | str | None = None, venv_bin: str | os.PathLike | None = None,
-            timeout: float | None = None, check: bool = False) -> subprocess.CompletedProcess:
+def run_dbt(
+    args: list[str] | tuple[str, ...],
+    *,
+    env: dict[str, str] | None = None,
+    target_path: str | os.PathLike | None = None,
+    log_path: str | os.PathLike | None = None,
+    cwd: str | os.PathLike = PROJECT_DIR,
+    project_dir: str | os.PathLike | None = PROJECT_DIR,
+    vars: dict | str | None = None,
+    venv_bin: str | os.PathLike | None = None,
+    timeout: float | None = None,
+    check: bool = False,
+) -> subprocess.CompletedProcess:
     """Run `dbt <args>` (output captured as text). env defaults to dbt_env(). check=True raises
     DbtError with the tail of the output, of stderr and of dbt.log when dbt fails."""
-    cmd = dbt_command(args, target_path=target_path, log_path=log_path, project_dir=project_dir, vars=vars,
-                      venv_bin=venv_bin)
-    proc = subprocess.run(cmd, cwd=cwd, env=dbt_env() if env is None else env, capture_output=True, text=True,
-                          timeout=timeout)
+    cmd = dbt_command(
+        args, target_path=target_path, log_path=log_path, project_dir=project_dir, vars=vars, venv_bin=venv_bin
+    )
+    proc = subprocess.run(
+        cmd, cwd=cwd, env=dbt_env() if env is None else env, capture_output=True, text=True, timeout=timeout
+    )
     if check and proc.returncode != 0:
         log = Path(log_path or Path(cwd) / "logs") / "dbt.log"
         out_tail = "\n".join(proc.stdout.splitlines()[-60:])
-        raise DbtError(f"dbt {args[0] if args else ''} failed (exit {proc.returncode}): {' '.join(cmd)}\n"
-                       f"--- stdout tail ---\n{out_tail}\n--- stderr ---\n{proc.stderr[-3000:]}\n"
-                       f"--- dbt.log tail ---\n{_tail(log, 40)}")
+        raise DbtError(
+            f"dbt {args[0] if args else ''} failed (exit {proc.returncode}): {' '.join(cmd)}\n"
+            f"--- stdout tail ---\n{out_tail}\n--- stderr ---\n{proc.stderr[-3000:]}\n"
+            f"--- dbt.log tail ---\n{_tail(log, 40)}"
+        )
     return proc
 
 
-def start_dbt(args: list[str] | tuple[str, ...], *, stdout_path: str | os.PathLike,
-              env: dict[str, str] | None = None, target_path: str | os.PathLike | None = None,
-              log_path: str | os.PathLike | None = None, cwd: str | os.PathLike = PROJECT_DIR,
-              vars: dict | str | None = None) -> subprocess.Popen:
+def start_dbt(
+    args: list[str] | tuple[str, ...],
+    *,
+    stdout_path: str | os.PathLike,
+    env: dict[str, str] | None = None,
+    target_path: str | os.PathLike | None = None,
+    log_path: str | os.PathLike | None = None,
+    cwd: str | os.PathLike = PROJECT_DIR,
+    vars: dict | str | None = None,
+) -> subprocess.Popen:
     """Like run_dbt, in the background; stdout and stderr go to `stdout_path` (also proc.stdout_path)."""
     cmd = dbt_command(args, target_path=target_path, log_path=log_path, vars=vars)
     out = Path(stdout_path)
     out.parent.mkdir(parents=True, exist_ok=True)
     with open(out, "w") as fh:
-        proc = subprocess.Popen(cmd, cwd=cwd, env=dbt_env() if env is None else env, stdout=fh,
-                                stderr=subprocess.STDOUT, text=True)
+        proc = subprocess.Popen(
+            cmd, cwd=cwd, env=dbt_env() if env is None else env, stdout=fh, stderr=subprocess.STDOUT, text=True
+        )
     proc.stdout_path = out  # type: ignore[attr-defined]
     return proc
 
@@ -172,8 +206,11 @@ class RunResults:
 
     def failing(self, message_chars: int = 300) -> list[tuple[str, str, str]]:
         """(unique_id, status, message) of every node whose status is not in OK_STATUSES."""
-        return [(r["unique_id"], r["status"], (r.get("message") or "")[:message_chars])
-                for r in self.results if r["status"] not in OK_STATUSES]
+        return [
+            (r["unique_id"], r["status"], (r.get("message") or "")[:message_chars])
+            for r in self.results
+            if r["status"] not in OK_STATUSES
+        ]
 
 
 def read_run_results(path: str | os.PathLike) -> RunResults | None:
@@ -190,6 +227,9 @@ def run_results_summary(target_path: str | os.PathLike) -> dict[str, Any]:
     """{"statuses": {status: n}, "failing": [(unique_id, status, message)], "total": n} of a target dir."""
     record = read_run_results(target_path)
     if record is None:
-        return {"statuses": {}, "failing": [("dbt", "error", "no run_results.json: dbt did not run (parse error?)")],
-                "total": 0}
+        return {
+            "statuses": {},
+            "failing": [("dbt", "error", "no run_results.json: dbt did not run (parse error?)")],
+            "total": 0,
+        }
     return {"statuses": record.status_counts(), "failing": record.failing(), "total": len(record.results)}

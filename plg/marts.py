@@ -77,7 +77,10 @@ def public_marts(manifest: dict) -> dict[str, Mart]:
         if not node["original_file_path"].replace(os.sep, "/").startswith(MARTS_PATH_PREFIX):
             continue
         out[node["name"]] = Mart(
-            unique_id=uid, name=node["name"], schema=node["schema"], identifier=node.get("alias") or node["name"],
+            unique_id=uid,
+            name=node["name"],
+            schema=node["schema"],
+            identifier=node.get("alias") or node["name"],
             description=(node.get("description") or "").strip(),
             columns={c: (v.get("description") or "").strip() for c, v in node.get("columns", {}).items()},
             grain=grains.get(uid, ()),

@@ -23,6 +23,7 @@ unix socket and on TCP alike (no ``trust``). The server listens on 127.0.0.1 onl
 its socket directory is private to the server's user (mode 0700, socket 0700), so no other
 local user can even reach the socket.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -91,8 +92,10 @@ def _check_system_user() -> None:
     try:
         pwd.getpwnam(SYSTEM_USER)
     except KeyError:
-        raise RuntimeError(f"running as root, the server runs as the system user {SYSTEM_USER!r}, which does not "
-                           f"exist: run `make system-deps` (as root) first") from None
+        raise RuntimeError(
+            f"running as root, the server runs as the system user {SYSTEM_USER!r}, which does not "
+            f"exist: run `make system-deps` (as root) first"
+        ) from None
 
 
 # --------------------------------------------------------------------------- server
@@ -163,8 +166,17 @@ class PostgresServer:
         if self._as_root:
             shutil.chown(pwfile, SYSTEM_USER, SYSTEM_USER)
         self._run(
-            "initdb", "-D", str(self.datadir), "-U", "postgres", "-E", "UTF8", "--locale=C",
-            "--auth-local=scram-sha-256", "--auth-host=scram-sha-256", f"--pwfile={pwfile}",
+            "initdb",
+            "-D",
+            str(self.datadir),
+            "-U",
+            "postgres",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--auth-local=scram-sha-256",
+            "--auth-host=scram-sha-256",
+            f"--pwfile={pwfile}",
         )
         pwfile.unlink()
         self.port = self.port or _free_port()
@@ -173,8 +185,19 @@ class PostgresServer:
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
             "-c max_connections=30 -c shared_buffers=256MB -c timezone=UTC"
         )
-        self._run("pg_ctl", "-D", str(self.datadir), "-l", str(self.workdir / "server.log"),
-                  "-o", opts, "-w", "-t", "60", "start")
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.datadir),
+            "-l",
+            str(self.workdir / "server.log"),
+            "-o",
+            opts,
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
         self._bootstrap()
         return self
 
@@ -183,8 +206,12 @@ class PostgresServer:
             return
         if (self.datadir / "postmaster.pid").exists():
             with contextlib.suppress(Exception):
-                subprocess.run(self._cmd("pg_ctl", "-D", str(self.datadir), "-m", "fast", "-w", "stop"),
-                               capture_output=True, timeout=60, cwd="/")
+                subprocess.run(
+                    self._cmd("pg_ctl", "-D", str(self.datadir), "-m", "fast", "-w", "stop"),
+                    capture_output=True,
+                    timeout=60,
+                    cwd="/",
+                )
         shutil.rmtree(self.workdir, ignore_errors=True)
         self.workdir = None
 
@@ -202,8 +229,9 @@ class PostgresServer:
     def connect_admin(self, dbname: str = "postgres"):
         import psycopg2
 
-        conn = psycopg2.connect(host=str(self.sockdir), port=self.port, user="postgres",
-                                password=self.admin_password, dbname=dbname)
+        conn = psycopg2.connect(
+            host=str(self.sockdir), port=self.port, user="postgres", password=self.admin_password, dbname=dbname
+        )
         conn.autocommit = True
         return conn
 
@@ -222,24 +250,38 @@ class PostgresServer:
         from psycopg2 import sql
 
         with contextlib.closing(self.connect_admin()) as conn, conn.cursor() as cur:
-            cur.execute(sql.SQL("create role {} login password %s").format(sql.Identifier(BUILDER)),
-                        (self.builder_password,))
-            cur.execute(sql.SQL("create role {} login password %s").format(sql.Identifier(self.reader_role)),
-                        (self.reader_password,))
-            cur.execute(sql.SQL("create database {} owner {}").format(sql.Identifier(DATABASE),
-                                                                      sql.Identifier(BUILDER)))
+            cur.execute(
+                sql.SQL("create role {} login password %s").format(sql.Identifier(BUILDER)), (self.builder_password,)
+            )
+            cur.execute(
+                sql.SQL("create role {} login password %s").format(sql.Identifier(self.reader_role)),
+                (self.reader_password,),
+            )
+            cur.execute(
+                sql.SQL("create database {} owner {}").format(sql.Identifier(DATABASE), sql.Identifier(BUILDER))
+            )
         with contextlib.closing(self.connect_admin(DATABASE)) as conn, conn.cursor() as cur:
             # PG15 default already: PUBLIC cannot create in schema public. Make it explicit,
             # and make the builder the only role that can create schemas in the database.
             cur.execute("revoke all on schema public from public")
             cur.execute(sql.SQL("revoke all on database {} from public").format(sql.Identifier(DATABASE)))
-            cur.execute(sql.SQL("grant connect on database {} to {}").format(
-                sql.Identifier(DATABASE), sql.Identifier(self.reader_role)))
+            cur.execute(
+                sql.SQL("grant connect on database {} to {}").format(
+                    sql.Identifier(DATABASE), sql.Identifier(self.reader_role)
+                )
+            )
 
     def dbt_env(self, base: dict | None = None) -> dict:
         """Environment for ``dbt --target postgres`` (profiles.yml reads PLG_PG_*)."""
-        return dbt_env(base, target="postgres", PLG_PG_HOST=self.host, PLG_PG_PORT=str(self.port),
-                       PLG_PG_USER=BUILDER, PLG_PG_PASSWORD=self.builder_password, PLG_PG_DATABASE=DATABASE)
+        return dbt_env(
+            base,
+            target="postgres",
+            PLG_PG_HOST=self.host,
+            PLG_PG_PORT=str(self.port),
+            PLG_PG_USER=BUILDER,
+            PLG_PG_PASSWORD=self.builder_password,
+            PLG_PG_DATABASE=DATABASE,
+        )
 
 
 # --------------------------------------------------------------------------- landing loader
@@ -250,12 +292,29 @@ def _pg_type(duck_type: str) -> str:
     if t.startswith("DECIMAL") or t.startswith("NUMERIC"):
         return t.replace("DECIMAL", "numeric").lower()
     mapping = {
-        "VARCHAR": "text", "TEXT": "text", "STRING": "text", "JSON": "text", "UUID": "text",
-        "BOOLEAN": "boolean", "TINYINT": "smallint", "SMALLINT": "smallint", "INTEGER": "integer",
-        "BIGINT": "bigint", "HUGEINT": "numeric(38,0)", "UTINYINT": "smallint", "USMALLINT": "integer",
-        "UINTEGER": "bigint", "UBIGINT": "numeric(20,0)", "FLOAT": "real", "DOUBLE": "double precision",
-        "DATE": "date", "TIMESTAMP": "timestamp", "TIMESTAMP_NS": "timestamp", "TIMESTAMP_MS": "timestamp",
-        "TIMESTAMP WITH TIME ZONE": "timestamptz", "TIME": "time",
+        "VARCHAR": "text",
+        "TEXT": "text",
+        "STRING": "text",
+        "JSON": "text",
+        "UUID": "text",
+        "BOOLEAN": "boolean",
+        "TINYINT": "smallint",
+        "SMALLINT": "smallint",
+        "INTEGER": "integer",
+        "BIGINT": "bigint",
+        "HUGEINT": "numeric(38,0)",
+        "UTINYINT": "smallint",
+        "USMALLINT": "integer",
+        "UINTEGER": "bigint",
+        "UBIGINT": "numeric(20,0)",
+        "FLOAT": "real",
+        "DOUBLE": "double precision",
+        "DATE": "date",
+        "TIMESTAMP": "timestamp",
+        "TIMESTAMP_NS": "timestamp",
+        "TIMESTAMP_MS": "timestamp",
+        "TIMESTAMP WITH TIME ZONE": "timestamptz",
+        "TIME": "time",
     }
     if t not in mapping:
         raise ValueError(f"no PostgreSQL type for DuckDB type {duck_type}")
@@ -308,20 +367,23 @@ def load_landing(duckdb_path: str | Path, pg_conn, schemas=LANDING_SCHEMAS, work
                     cur.execute(sql.SQL("create schema {}").format(sql.Identifier(schema)))
                 for (schema, table), cols in tables.items():
                     ddl = sql.SQL("create table {}.{} ({})").format(
-                        sql.Identifier(schema), sql.Identifier(table),
-                        sql.SQL(", ").join(sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(_pg_type(t)))
-                                           for c, t in cols),
+                        sql.Identifier(schema),
+                        sql.Identifier(table),
+                        sql.SQL(", ").join(
+                            sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL(_pg_type(t))) for c, t in cols
+                        ),
                     )
                     cur.execute(ddl)
                     path = tmp / f"{schema}.{table}.csv"
                     col_list = ", ".join(f'"{c}"' for c, _ in cols)
                     duck.execute(
-                        f"copy (select {col_list} from \"{schema}\".\"{table}\") to '{path}' "
+                        f'copy (select {col_list} from "{schema}"."{table}") to \'{path}\' '
                         "(format csv, header true, nullstr '\\N', dateformat '%Y-%m-%d', "
                         "timestampformat '%Y-%m-%d %H:%M:%S.%f')"
                     )
                     copy = sql.SQL("copy {}.{} ({}) from stdin with (format csv, header true, null '\\N')").format(
-                        sql.Identifier(schema), sql.Identifier(table),
+                        sql.Identifier(schema),
+                        sql.Identifier(table),
                         sql.SQL(", ").join(sql.Identifier(c) for c, _ in cols),
                     )
                     with open(path, encoding="utf-8") as fh:
@@ -354,8 +416,10 @@ def _norm(v):
 
 
 def _sort_key(row, idx):
-    return tuple((row[i] is None, "" if row[i] is None else str(row[i]) if not isinstance(row[i], (int, float)) else row[i])
-                 for i in idx)
+    return tuple(
+        (row[i] is None, "" if row[i] is None else str(row[i]) if not isinstance(row[i], (int, float)) else row[i])
+        for i in idx
+    )
 
 
 def _equal(a, b, rel_tol: float, abs_tol: float = 1e-9) -> bool:
@@ -380,9 +444,15 @@ def fetch_rows(cursor, schema: str, table: str, quote: str = '"') -> tuple[list[
     return cols, [tuple(_norm(v) for v in r) for r in cursor.fetchall()]
 
 
-def compare_tables(name: str, left: tuple[list[str], list[tuple]], right: tuple[list[str], list[tuple]],
-                   grain: tuple[str, ...], rel_tol: float = 1e-6, max_diffs: int = 10,
-                   abs_tol: float = 1e-9) -> dict:
+def compare_tables(
+    name: str,
+    left: tuple[list[str], list[tuple]],
+    right: tuple[list[str], list[tuple]],
+    grain: tuple[str, ...],
+    rel_tol: float = 1e-6,
+    max_diffs: int = 10,
+    abs_tol: float = 1e-9,
+) -> dict:
     """Row-for-row comparison of two (columns, rows) on the columns both have, sorted by the grain."""
     lcols, lrows = left
     rcols, rrows = right
@@ -406,13 +476,17 @@ def compare_tables(name: str, left: tuple[list[str], list[tuple]], right: tuple[
         if len(diffs) >= max_diffs:
             break
     return {
-        "mart": name, "rows": len(lrows), "columns": len(cols),
-        "missing_columns": sorted(set(lcols) ^ set(rcols)), "diffs": diffs,
+        "mart": name,
+        "rows": len(lrows),
+        "columns": len(cols),
+        "missing_columns": sorted(set(lcols) ^ set(rcols)),
+        "diffs": diffs,
     }
 
 
-def compare_marts_duckdb_postgres(duckdb_path, duck_target: Path, pg_conn, pg_target: Path,
-                                  rel_tol: float = 1e-6) -> list[dict]:
+def compare_marts_duckdb_postgres(
+    duckdb_path, duck_target: Path, pg_conn, pg_target: Path, rel_tol: float = 1e-6
+) -> list[dict]:
     import duckdb
 
     duck_rel = mart_relations(duck_target)
@@ -424,8 +498,16 @@ def compare_marts_duckdb_postgres(duckdb_path, duck_target: Path, pg_conn, pg_ta
             for name, mart in public_marts(load_manifest(duck_target)).items():
                 grain = mart.grain
                 if name not in duck_rel or name not in pg_rel:
-                    results.append({"mart": name, "rows": 0, "columns": 0, "missing_columns": [],
-                                    "diffs": [], "skipped": "model not in the project yet"})
+                    results.append(
+                        {
+                            "mart": name,
+                            "rows": 0,
+                            "columns": 0,
+                            "missing_columns": [],
+                            "diffs": [],
+                            "skipped": "model not in the project yet",
+                        }
+                    )
                     continue
                 left = fetch_rows(dcur, *duck_rel[name])
                 right = fetch_rows(pcur, *pg_rel[name])
@@ -453,26 +535,36 @@ def main(argv: list[str] | None = None) -> int:
         with contextlib.closing(pg.connect_builder()) as conn:
             counts = load_landing(args.landing, conn)
         print(f"postgres on 127.0.0.1:{pg.port}; landing loaded: {sum(counts.values())} rows in {len(counts)} tables")
-        build = ["build"] + (["--select", args.select] if args.select else []) \
+        build = (
+            ["build"]
+            + (["--select", args.select] if args.select else [])
             + (["--exclude", args.exclude] if args.exclude else [])
+        )
         res = run_dbt(build, env=pg.dbt_env(), target_path=work / "target_pg", log_path=work / "logs_pg")
         print(res.stdout[-4000:])
         summary = run_results_summary(work / "target_pg")
         print(json.dumps(summary, indent=2, default=str))
         if args.duck_warehouse and args.duck_target and (work / "target_pg" / "manifest.json").exists():
             with contextlib.closing(pg.connect_builder()) as conn:
-                results = compare_marts_duckdb_postgres(args.duck_warehouse, Path(args.duck_target), conn,
-                                                        work / "target_pg")
+                results = compare_marts_duckdb_postgres(
+                    args.duck_warehouse, Path(args.duck_target), conn, work / "target_pg"
+                )
             for r in results:
-                print(f"  {r['mart']:32s} rows={r['rows']:>7} diffs={len(r['diffs'])} {r.get('skipped', '')}"
-                      + (f" column gaps={r['missing_columns']}" if r["missing_columns"] else ""))
+                print(
+                    f"  {r['mart']:32s} rows={r['rows']:>7} diffs={len(r['diffs'])} {r.get('skipped', '')}"
+                    + (f" column gaps={r['missing_columns']}" if r["missing_columns"] else "")
+                )
                 for d in r["diffs"][:5]:
                     print("      ", d)
-            print(f"rows compared: {sum(r['rows'] for r in results)}; "
-                  f"differences: {sum(len(r['diffs']) for r in results)}")
+            print(
+                f"rows compared: {sum(r['rows'] for r in results)}; "
+                f"differences: {sum(len(r['diffs']) for r in results)}"
+            )
         if args.keep:
-            print(f"PLG_PG_HOST={pg.host} PLG_PG_PORT={pg.port} PLG_PG_USER={BUILDER} "
-                  f"PLG_PG_PASSWORD={pg.builder_password} PLG_PG_DATABASE={DATABASE}")
+            print(
+                f"PLG_PG_HOST={pg.host} PLG_PG_PORT={pg.port} PLG_PG_USER={BUILDER} "
+                f"PLG_PG_PASSWORD={pg.builder_password} PLG_PG_DATABASE={DATABASE}"
+            )
             with contextlib.suppress(KeyboardInterrupt):
                 while True:
                     time.sleep(3600)

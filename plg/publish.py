@@ -120,29 +120,37 @@ def check_build_record(build_dir: Path) -> tuple[str, dict[str, Mart]]:
     run_results, manifest_path = build_dir / "run_results.json", build_dir / "manifest.json"
     for path in (run_results, manifest_path):
         if not path.exists():
-            raise PublishError(f"no build record: {path} is missing. Run the build first, e.g. "
-                               f"`dbt build --target-path {build_dir}` (make run does), then publish with "
-                               f"--build-dir {build_dir}.")
+            raise PublishError(
+                f"no build record: {path} is missing. Run the build first, e.g. "
+                f"`dbt build --target-path {build_dir}` (make run does), then publish with "
+                f"--build-dir {build_dir}."
+            )
     record = read_run_results(run_results)
     which = record.command
     if which not in ("build", "run"):
-        raise PublishError(f"{run_results} records a `dbt {which}`, not a build: nothing to publish. "
-                           "Run `dbt build` with that --target-path first.")
+        raise PublishError(
+            f"{run_results} records a `dbt {which}`, not a build: nothing to publish. "
+            "Run `dbt build` with that --target-path first."
+        )
     invocation_id = record.invocation_id
     bad = [(uid, status) for uid, status, _ in record.failing()]
     if bad:
         listed = "; ".join(f"{uid} {status}" for uid, status in bad[:12])
         more = f" (and {len(bad) - 12} more)" if len(bad) > 12 else ""
-        raise PublishError(f"the build {invocation_id} did not complete successfully: {len(bad)} nodes not "
-                           f"successful: {listed}{more}. Nothing was published; fix the build and run it again.")
+        raise PublishError(
+            f"the build {invocation_id} did not complete successfully: {len(bad)} nodes not "
+            f"successful: {listed}{more}. Nothing was published; fix the build and run it again."
+        )
     marts = public_marts(load_manifest(build_dir))
     if not marts:
         raise PublishError(f"{manifest_path} lists no public mart (models with access public under models/marts)")
     status = record.statuses()
     not_built = [m.name for m in marts.values() if status.get(m.unique_id) != "success"]
     if not_built:
-        raise PublishError(f"the build {invocation_id} did not build every public mart (not selected or not "
-                           f"successful): {', '.join(not_built)}. Run a complete `dbt build` first.")
+        raise PublishError(
+            f"the build {invocation_id} did not build every public mart (not selected or not "
+            f"successful): {', '.join(not_built)}. Run a complete `dbt build` first."
+        )
     return invocation_id, marts
 
 
@@ -151,29 +159,44 @@ def _check_run_log(con: duckdb.DuckDBPyConnection, invocation_id: str, working_p
     schema, table = RUN_LOG_RELATION.split(".", 1)
     found = con.execute(
         "select count(*) from information_schema.tables "
-        "where table_catalog = 'src' and table_schema = ? and table_name = ?", [schema, table]).fetchone()[0]
+        "where table_catalog = 'src' and table_schema = ? and table_name = ?",
+        [schema, table],
+    ).fetchone()[0]
     if not found:
-        raise PublishError(f"{working_path} has no build log ({RUN_LOG_RELATION}, written by the project's "
-                           "on-run-start/on-run-end hooks): it was not built by this project's dbt build.")
+        raise PublishError(
+            f"{working_path} has no build log ({RUN_LOG_RELATION}, written by the project's "
+            "on-run-start/on-run-end hooks): it was not built by this project's dbt build."
+        )
     log = f"src.{_quote(schema)}.{_quote(table)}"
     latest = con.execute(
-        f"select invocation_id, recorded_at from {log} where event = 'started' "
-        "order by recorded_at desc limit 1").fetchone()
+        f"select invocation_id, recorded_at from {log} where event = 'started' order by recorded_at desc limit 1"
+    ).fetchone()
     if latest is None or latest[0] != invocation_id:
         started = f"build {latest[0]} started at {latest[1]}" if latest else "no build started"
-        raise PublishError(f"the working file was changed after the recorded build {invocation_id}: {started} "
-                           "and is not the build in run_results.json (killed, failed before it ended, or run "
-                           "with another --target-path). Its marts may be stale or half rebuilt: nothing was "
-                           "published. Run the build again, then publish.")
-    ended = con.execute(f"select count(*) from {log} where event = 'ended' and invocation_id = ?",
-                        [invocation_id]).fetchone()[0]
+        raise PublishError(
+            f"the working file was changed after the recorded build {invocation_id}: {started} "
+            "and is not the build in run_results.json (killed, failed before it ended, or run "
+            "with another --target-path). Its marts may be stale or half rebuilt: nothing was "
+            "published. Run the build again, then publish."
+        )
+    ended = con.execute(
+        f"select count(*) from {log} where event = 'ended' and invocation_id = ?", [invocation_id]
+    ).fetchone()[0]
     if not ended:
-        raise PublishError(f"the build {invocation_id} started on the working file but never ended (killed?): "
-                           "nothing was published. Run the build again, then publish.")
+        raise PublishError(
+            f"the build {invocation_id} started on the working file but never ended (killed?): "
+            "nothing was published. Run the build again, then publish."
+        )
 
 
-def publish(working_path: Path, readers_path: Path, marts: Sequence[str] | None = None, *,
-            build_dir: Path | None = None, check_build: bool = True) -> dict[str, int]:
+def publish(
+    working_path: Path,
+    readers_path: Path,
+    marts: Sequence[str] | None = None,
+    *,
+    build_dir: Path | None = None,
+    check_build: bool = True,
+) -> dict[str, int]:
     """Copy the public marts of the working file into the readers' file atomically.
 
     With check_build (the default, and always on the command line) the build record of `build_dir`
@@ -212,8 +235,7 @@ def publish(working_path: Path, readers_path: Path, marts: Sequence[str] | None 
             existing = {
                 row[0]
                 for row in con.execute(
-                    "select table_name from information_schema.tables "
-                    "where table_catalog = 'src' and table_schema = ?",
+                    "select table_name from information_schema.tables where table_catalog = 'src' and table_schema = ?",
                     [SOURCE_SCHEMA],
                 ).fetchall()
             }
@@ -245,8 +267,10 @@ def publish(working_path: Path, readers_path: Path, marts: Sequence[str] | None 
                 f"insert into dst.{TARGET_SCHEMA}._published values (?, ?, ?, ?, ?)",
                 [(m, counts[m], as_of_date, published_at, invocation_id) for m in marts],
             )
-            con.execute(f"comment on table dst.{TARGET_SCHEMA}._published is "
-                        f"{_sql_literal('One row per published mart: rows, as-of date, when, and the dbt build (invocation_id).')}")
+            con.execute(
+                f"comment on table dst.{TARGET_SCHEMA}._published is "
+                f"{_sql_literal('One row per published mart: rows, as-of date, when, and the dbt build (invocation_id).')}"
+            )
             con.execute("detach src")
             con.execute("checkpoint dst")
             con.execute("detach dst")
@@ -299,8 +323,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--from", dest="working", default="warehouse/plg.duckdb", help="the build's working file")
     parser.add_argument("--to", dest="readers", default="warehouse/plg_marts.duckdb", help="the readers' file")
-    parser.add_argument("--build-dir", default="target/run",
-                        help="the build's --target-path (its run_results.json and manifest.json are checked)")
+    parser.add_argument(
+        "--build-dir",
+        default="target/run",
+        help="the build's --target-path (its run_results.json and manifest.json are checked)",
+    )
     args = parser.parse_args(argv)
     try:
         counts = publish(Path(args.working), Path(args.readers), build_dir=Path(args.build_dir))

@@ -13,6 +13,7 @@ spark`` (profiles.yml output ``spark``: method session) builds every model, data
 then every public mart is compared row for row with ``dbt build`` on DuckDB of the same landing.
 Figures (seconds per step, rows compared, differences) are printed and written as JSON (--report).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -76,7 +77,7 @@ def export_landing_parquet(duckdb_path: Path, out_dir: Path) -> dict[str, int]:
         for schema, table in tables:
             d = out_dir / schema
             d.mkdir(parents=True, exist_ok=True)
-            con.execute(f"copy \"{schema}\".\"{table}\" to '{d / (table + '.parquet')}' (format parquet)")
+            con.execute(f'copy "{schema}"."{table}" to \'{d / (table + ".parquet")}\' (format parquet)')
             counts[f"{schema}.{table}"] = con.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0]
     return counts
 
@@ -135,8 +136,9 @@ def read_marts_duckdb(warehouse: Path, target: Path) -> dict[str, tuple[list[str
 def _spark_step(step: str, *args: str) -> None:
     """Run a Spark step in its own process: the embedded Derby metastore admits one JVM at a time,
     and dbt's session needs it after us."""
-    res = subprocess.run([sys.executable, "-m", "plg.spark", step, *args], cwd=PROJECT_DIR,
-                         capture_output=True, text=True)
+    res = subprocess.run(
+        [sys.executable, "-m", "plg.spark", step, *args], cwd=PROJECT_DIR, capture_output=True, text=True
+    )
     if res.returncode != 0:
         raise RuntimeError(f"spark step {step} failed:\n{res.stdout[-3000:]}\n{res.stderr[-5000:]}")
 
@@ -170,9 +172,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-load", action="store_true", help="reuse the Spark landing already in --workdir")
     ap.add_argument("--report", default=None, help="write the figures as JSON here")
     ap.add_argument("--rel-tol", type=float, default=1e-6)
-    ap.add_argument("--abs-tol", type=float, default=1e-6,
-                    help="absolute tolerance: Spark's decimal arithmetic rounds intermediate results to 6 decimal "
-                         "places (spark.sql.decimalOperations.allowPrecisionLoss), DuckDB/PostgreSQL compute in double")
+    ap.add_argument(
+        "--abs-tol",
+        type=float,
+        default=1e-6,
+        help="absolute tolerance: Spark's decimal arithmetic rounds intermediate results to 6 decimal "
+        "places (spark.sql.decimalOperations.allowPrecisionLoss), DuckDB/PostgreSQL compute in double",
+    )
     ap.add_argument("--duck-warehouse", default=None, help="reuse this DuckDB build of the same landing")
     ap.add_argument("--duck-target", default=None, help="... and its --target-path (manifest)")
     args = ap.parse_args(argv)
@@ -198,9 +204,22 @@ def main(argv: list[str] | None = None) -> int:
         elif args.landing:
             shutil.copyfile(args.landing, landing)
         else:
-            res = subprocess.run([str(MAIN_VENV / "python"), "-m", "plg.generate", "--accounts", str(args.accounts),
-                                  "--seed", str(args.seed), "--warehouse", str(landing)],
-                                 cwd=PROJECT_DIR, capture_output=True, text=True)
+            res = subprocess.run(
+                [
+                    str(MAIN_VENV / "python"),
+                    "-m",
+                    "plg.generate",
+                    "--accounts",
+                    str(args.accounts),
+                    "--seed",
+                    str(args.seed),
+                    "--warehouse",
+                    str(landing),
+                ],
+                cwd=PROJECT_DIR,
+                capture_output=True,
+                text=True,
+            )
             if res.returncode != 0:
                 print(res.stdout[-3000:], res.stderr[-3000:])
                 return 2
@@ -215,10 +234,14 @@ def main(argv: list[str] | None = None) -> int:
             duck, duck_target = work / "duck.duckdb", work / "target_duck"
             shutil.copyfile(landing, duck)
             (work / "duck_tmp").mkdir(exist_ok=True)
-            denv = dbt_env(warehouse=duck, temp_dir=work / "duck_tmp",
-                           memory_limit=os.environ.get("PLG_DUCKDB_MEMORY_LIMIT", "3GB"))
-            res = run_dbt(["build", *sel], env=denv, target_path=duck_target, log_path=work / "logs_duck",
-                          venv_bin=MAIN_VENV)
+            denv = dbt_env(
+                warehouse=duck,
+                temp_dir=work / "duck_tmp",
+                memory_limit=os.environ.get("PLG_DUCKDB_MEMORY_LIMIT", "3GB"),
+            )
+            res = run_dbt(
+                ["build", *sel], env=denv, target_path=duck_target, log_path=work / "logs_duck", venv_bin=MAIN_VENV
+            )
             if res.returncode != 0:
                 print("DuckDB build failed:\n", res.stdout[-4000:])
         figures["duckdb_build"] = run_results_summary(duck_target)
@@ -239,8 +262,13 @@ def main(argv: list[str] | None = None) -> int:
         senv = dbt_env(target="spark", PLG_SPARK_DIR=str(spark_dir))
         exc = ["--exclude", *args.exclude.split()] if args.exclude else []
         figures["spark_dbt_args"] = ["build", *sel, *exc]
-        res_spark = run_dbt(["build", *sel, *exc], env=senv, target_path=work / "target_spark",
-                            log_path=work / "logs_spark", venv_bin=SPARK_VENV)
+        res_spark = run_dbt(
+            ["build", *sel, *exc],
+            env=senv,
+            target_path=work / "target_spark",
+            log_path=work / "logs_spark",
+            venv_bin=SPARK_VENV,
+        )
         figures["spark_build"] = run_results_summary(work / "target_spark")
         lap("spark_build")
         print(res_spark.stdout[-5000:])
@@ -256,26 +284,41 @@ def main(argv: list[str] | None = None) -> int:
         for name, mart in public_marts(load_manifest(duck_target)).items():
             grain = mart.grain
             if name in duck_marts and name in spark_marts:
-                results.append(compare_tables(name, duck_marts[name], spark_marts[name], grain, args.rel_tol,
-                                              abs_tol=args.abs_tol))
+                results.append(
+                    compare_tables(name, duck_marts[name], spark_marts[name], grain, args.rel_tol, abs_tol=args.abs_tol)
+                )
             else:
-                results.append({"mart": name, "rows": 0, "diffs": [], "missing_columns": [],
-                                "skipped": f"not built (duckdb: {name in duck_marts}, spark: {name in spark_marts})"})
+                results.append(
+                    {
+                        "mart": name,
+                        "rows": 0,
+                        "diffs": [],
+                        "missing_columns": [],
+                        "skipped": f"not built (duckdb: {name in duck_marts}, spark: {name in spark_marts})",
+                    }
+                )
         lap("compare")
         figures["marts"] = results
         figures["rows_compared"] = sum(r["rows"] for r in results)
         figures["differences"] = sum(len(r["diffs"]) for r in results)
         for r in results:
-            print(f"  {r['mart']:32s} rows={r['rows']:>7} diffs={len(r['diffs'])}"
-                  + (f" {r['skipped']}" if r.get("skipped") else "")
-                  + (f" column gaps={r['missing_columns']}" if r.get("missing_columns") else ""))
+            print(
+                f"  {r['mart']:32s} rows={r['rows']:>7} diffs={len(r['diffs'])}"
+                + (f" {r['skipped']}" if r.get("skipped") else "")
+                + (f" column gaps={r['missing_columns']}" if r.get("missing_columns") else "")
+            )
             for d in r["diffs"][:3]:
                 print("      ", d)
-        ok = (res_spark.returncode == 0 and figures["differences"] == 0
-              and not any(r.get("skipped") or r.get("missing_columns") for r in results))
+        ok = (
+            res_spark.returncode == 0
+            and figures["differences"] == 0
+            and not any(r.get("skipped") or r.get("missing_columns") for r in results)
+        )
         figures["ok"] = ok
-        print(f"[plg.spark] spark build: {figures['spark_build']['statuses']}; rows compared "
-              f"{figures['rows_compared']}; differences {figures['differences']}; {'OK' if ok else 'FAILED'}")
+        print(
+            f"[plg.spark] spark build: {figures['spark_build']['statuses']}; rows compared "
+            f"{figures['rows_compared']}; differences {figures['differences']}; {'OK' if ok else 'FAILED'}"
+        )
         return 0 if ok else 1
     finally:
         if args.report:

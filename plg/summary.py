@@ -130,9 +130,7 @@ def dashboard_table(con: duckdb.DuckDBPyConnection, marts: str) -> str:
     for key, label in ROW_LABELS.items():
         cells = by_row.get(key, {})
         any_row = next(iter(cells.values()), None)
-        bench = (
-            f"{any_row[6] * 100:.0f}-{any_row[7] * 100:.0f}%" if any_row and any_row[6] is not None else "-"
-        )
+        bench = f"{any_row[6] * 100:.0f}-{any_row[7] * 100:.0f}%" if any_row and any_row[6] is not None else "-"
         out.append(
             [label]
             + [fmt(cells[w][4], "pct") if w in cells else "-" for w in windows]
@@ -145,7 +143,10 @@ def dashboard_table(con: duckdb.DuckDBPyConnection, marts: str) -> str:
         for w in windows[-1:]
         if k in by_row and w in by_row[k]
     )
-    return render_table(headers, out) + f"\n(accounts/conversions at {windows[-1] if windows else '-'} days: {denominators})"
+    return (
+        render_table(headers, out)
+        + f"\n(accounts/conversions at {windows[-1] if windows else '-'} days: {denominators})"
+    )
 
 
 def funnel_table(con: duckdb.DuckDBPyConnection, marts: str) -> str:
@@ -164,9 +165,7 @@ def kpi_table(con: duckdb.DuckDBPyConnection, marts: str, months: int) -> str:
     rows = list(reversed(rows))
     # transposed: one line per KPI, one column per month (fits a terminal)
     headers = ["KPI"] + [str(r[0])[:7] for r in rows]
-    body = [
-        [label] + [fmt(r[i + 1], kind) for r in rows] for i, (_, label, kind) in enumerate(KPI_COLUMNS)
-    ]
+    body = [[label] + [fmt(r[i + 1], kind) for r in rows] for i, (_, label, kind) in enumerate(KPI_COLUMNS)]
     return render_table(headers, body)
 
 
@@ -184,8 +183,10 @@ def data_quality_table(con: duckdb.DuckDBPyConnection, marts: str, limit: int = 
     quarantined = sum(r[3] for r in rows if r[2])
     flagged = sum(r[3] for r in rows if not r[2])
     more = f"; {len(rows) - limit} more rules in rpt_data_quality" if len(rows) > limit else ""
-    return (render_table(["Table", "Rule", "Outcome", "Rows"], body)
-            + f"\n({fmt(quarantined, 'int')} rows quarantined, {fmt(flagged, 'int')} staged with a flag{more})")
+    return (
+        render_table(["Table", "Rule", "Outcome", "Rows"], body)
+        + f"\n({fmt(quarantined, 'int')} rows quarantined, {fmt(flagged, 'int')} staged with a flag{more})"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -66,8 +66,12 @@ def generated_warehouse(tmp_path_factory) -> Path:
             return path
     work = tmp_path_factory.mktemp("generated")
     warehouse = work / "generated.duckdb"
-    gen = subprocess.run([sys.executable, "-m", "plg.generate", "--accounts", "3000", "--seed", "7",
-                          "--warehouse", str(warehouse)], cwd=ROOT, capture_output=True, text=True)
+    gen = subprocess.run(
+        [sys.executable, "-m", "plg.generate", "--accounts", "3000", "--seed", "7", "--warehouse", str(warehouse)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     if gen.returncode != 0:
         raise RuntimeError(f"plg.generate failed:\n{gen.stdout[-3000:]}\n{gen.stderr[-3000:]}")
     build_project(warehouse)
@@ -101,16 +105,22 @@ def edge_vars_warehouse(tmp_path_factory) -> Path:
     warehouse = work / "edge_vars.duckdb"
     build_landing().write_duckdb(str(warehouse))
     # dbt unit tests pin their inputs and expectations to the default vars: not meaningful under other vars
-    build_project(warehouse, vars={**HANDWRITTEN_LANDING_VARS, **EDGE_VARS}, extra_args=["--exclude-resource-type", "unit_test"])
+    build_project(
+        warehouse, vars={**HANDWRITTEN_LANDING_VARS, **EDGE_VARS}, extra_args=["--exclude-resource-type", "unit_test"]
+    )
     return warehouse
 
 
 @pytest.fixture(scope="session")
 def edge_vars_ctx(edge_vars_warehouse) -> RecomputeContext:
     v = EDGE_VARS
-    return _context("edge_vars", edge_vars_warehouse, v["as_of_date"],
-                    engagement_tier_high_min=v["engagement_tier_high_min"],
-                    engagement_tier_low_below=v["engagement_tier_low_below"])
+    return _context(
+        "edge_vars",
+        edge_vars_warehouse,
+        v["as_of_date"],
+        engagement_tier_high_min=v["engagement_tier_high_min"],
+        engagement_tier_low_below=v["engagement_tier_low_below"],
+    )
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
 """The benchmark's process sampler (plg.bench.procmon, psutil): peak RSS of a whole process tree, exit code,
 output. No timed assertion: the memory held is known (a bytearray the child fills), the time is not asserted.
 """
+
 from __future__ import annotations
 
 import os
@@ -36,8 +37,9 @@ TREE = textwrap.dedent(f"""
 
 def test_tree_rss_counts_the_descendants():
     """The tree RSS of the root counts what its child holds (the test's grandchild), plus the root's own."""
-    proc = subprocess.Popen([sys.executable, "-c", TREE, "--stdin"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", TREE, "--stdin"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         assert proc.stdout.readline().strip() == "ready"
         descendants = psutil.Process(proc.pid).children(recursive=True)

@@ -24,53 +24,161 @@ from plg.generate.calibration import compute_rates, in_ranges  # noqa: E402
 TS, V, B, D, I, BI, DEC = "TIMESTAMP", "VARCHAR", "BOOLEAN", "DATE", "INTEGER", "BIGINT", "DECIMAL"  # noqa: E741
 # SOURCES.md, table by table (schema, table) -> [(column, type)]; DEC = any DECIMAL(p,s)
 EXPECTED = {
-    ("raw_product", "accounts"): [("account_id", V), ("created_at", TS), ("created_by_user_id", V),
-                                  ("signup_channel", V), ("is_internal", B)],
-    ("raw_product", "users"): [("user_id", V), ("account_id", V), ("email", V), ("role", V),
-                               ("invited_by_user_id", V), ("created_at", TS)],
-    ("raw_product", "events"): [("event_id", V), ("event_name", V), ("user_id", V), ("account_id", V),
-                                ("occurred_at", TS), ("received_at", TS), ("properties", V)],
-    ("raw_crm", "companies"): [("company_id", V), ("account_id", V), ("name", V), ("domain", V),
-                               ("employee_count", I), ("industry", V), ("country", V), ("updated_at", TS)],
-    ("raw_crm", "activities"): [("activity_id", V), ("company_id", V), ("activity_type", V), ("owner_type", V),
-                                ("occurred_at", TS)],
-    ("raw_stripe", "customers"): [("id", V), ("email", V), ("created", TS), ("metadata", V), ("currency", V),
-                                  ("is_deleted", B)],
+    ("raw_product", "accounts"): [
+        ("account_id", V),
+        ("created_at", TS),
+        ("created_by_user_id", V),
+        ("signup_channel", V),
+        ("is_internal", B),
+    ],
+    ("raw_product", "users"): [
+        ("user_id", V),
+        ("account_id", V),
+        ("email", V),
+        ("role", V),
+        ("invited_by_user_id", V),
+        ("created_at", TS),
+    ],
+    ("raw_product", "events"): [
+        ("event_id", V),
+        ("event_name", V),
+        ("user_id", V),
+        ("account_id", V),
+        ("occurred_at", TS),
+        ("received_at", TS),
+        ("properties", V),
+    ],
+    ("raw_crm", "companies"): [
+        ("company_id", V),
+        ("account_id", V),
+        ("name", V),
+        ("domain", V),
+        ("employee_count", I),
+        ("industry", V),
+        ("country", V),
+        ("updated_at", TS),
+    ],
+    ("raw_crm", "activities"): [
+        ("activity_id", V),
+        ("company_id", V),
+        ("activity_type", V),
+        ("owner_type", V),
+        ("occurred_at", TS),
+    ],
+    ("raw_stripe", "customers"): [
+        ("id", V),
+        ("email", V),
+        ("created", TS),
+        ("metadata", V),
+        ("currency", V),
+        ("is_deleted", B),
+    ],
     ("raw_stripe", "products"): [("id", V), ("name", V), ("active", B)],
-    ("raw_stripe", "prices"): [("id", V), ("product_id", V), ("unit_amount", (BI, I)), ("currency", V),
-                               ("recurring_interval", V), ("recurring_interval_count", (I, BI)), ("active", B)],
-    ("raw_stripe", "subscriptions"): [("id", V), ("customer_id", V), ("status", V), ("created", TS),
-                                      ("start_date", TS), ("trial_start", TS), ("trial_end", TS),
-                                      ("canceled_at", TS), ("ended_at", TS), ("current_period_start", TS),
-                                      ("current_period_end", TS)],
-    ("raw_stripe", "invoices"): [("id", V), ("customer_id", V), ("subscription_id", V), ("status", V),
-                                 ("billing_reason", V), ("currency", V), ("amount_due", (BI, I)),
-                                 ("amount_paid", (BI, I)), ("total", (BI, I)), ("created", TS),
-                                 ("period_start", TS), ("period_end", TS), ("paid_at", TS)],
-    ("raw_stripe", "invoice_line_items"): [("id", V), ("invoice_id", V), ("subscription_id", V), ("price_id", V),
-                                           ("type", V), ("proration", B), ("quantity", (I, BI)),
-                                           ("amount", (BI, I)), ("currency", V), ("period_start", TS),
-                                           ("period_end", TS)],
-    ("raw_stripe", "charges"): [("id", V), ("invoice_id", V), ("customer_id", V), ("amount", (BI, I)),
-                                ("currency", V), ("status", V), ("created", TS)],
-    ("raw_stripe", "refunds"): [("id", V), ("charge_id", V), ("amount", (BI, I)), ("currency", V), ("status", V),
-                                ("created", TS)],
-    ("raw_finance", "gtm_spend"): [("spend_date", D), ("category", V), ("channel", V), ("amount", DEC),
-                                   ("currency", V)],
+    ("raw_stripe", "prices"): [
+        ("id", V),
+        ("product_id", V),
+        ("unit_amount", (BI, I)),
+        ("currency", V),
+        ("recurring_interval", V),
+        ("recurring_interval_count", (I, BI)),
+        ("active", B),
+    ],
+    ("raw_stripe", "subscriptions"): [
+        ("id", V),
+        ("customer_id", V),
+        ("status", V),
+        ("created", TS),
+        ("start_date", TS),
+        ("trial_start", TS),
+        ("trial_end", TS),
+        ("canceled_at", TS),
+        ("ended_at", TS),
+        ("current_period_start", TS),
+        ("current_period_end", TS),
+    ],
+    ("raw_stripe", "invoices"): [
+        ("id", V),
+        ("customer_id", V),
+        ("subscription_id", V),
+        ("status", V),
+        ("billing_reason", V),
+        ("currency", V),
+        ("amount_due", (BI, I)),
+        ("amount_paid", (BI, I)),
+        ("total", (BI, I)),
+        ("created", TS),
+        ("period_start", TS),
+        ("period_end", TS),
+        ("paid_at", TS),
+    ],
+    ("raw_stripe", "invoice_line_items"): [
+        ("id", V),
+        ("invoice_id", V),
+        ("subscription_id", V),
+        ("price_id", V),
+        ("type", V),
+        ("proration", B),
+        ("quantity", (I, BI)),
+        ("amount", (BI, I)),
+        ("currency", V),
+        ("period_start", TS),
+        ("period_end", TS),
+    ],
+    ("raw_stripe", "charges"): [
+        ("id", V),
+        ("invoice_id", V),
+        ("customer_id", V),
+        ("amount", (BI, I)),
+        ("currency", V),
+        ("status", V),
+        ("created", TS),
+    ],
+    ("raw_stripe", "refunds"): [
+        ("id", V),
+        ("charge_id", V),
+        ("amount", (BI, I)),
+        ("currency", V),
+        ("status", V),
+        ("created", TS),
+    ],
+    ("raw_finance", "gtm_spend"): [
+        ("spend_date", D),
+        ("category", V),
+        ("channel", V),
+        ("amount", DEC),
+        ("currency", V),
+    ],
     ("raw_finance", "headcount"): [("month", D), ("department", V), ("fte", DEC)],
     ("raw_finance", "fx_rates"): [("rate_date", D), ("currency", V), ("usd_per_unit", DEC)],
-    ("raw_surveys", "nps_responses"): [("response_id", V), ("user_id", V), ("score", I), ("responded_at", TS),
-                                       ("comment", V)],
+    ("raw_surveys", "nps_responses"): [
+        ("response_id", V),
+        ("user_id", V),
+        ("score", I),
+        ("responded_at", TS),
+        ("comment", V),
+    ],
 }
-CATALOGUE = {"signed_up", "workspace_setup_completed", "data_source_connected", "teammate_invited",
-             "report_created", "dashboard_shared", "alert_configured", "api_key_created", "integration_enabled",
-             "export_downloaded", "session_started", "page_viewed", "upgrade_prompt_viewed", "checkout_started",
-             "plan_limit_reached"}
+CATALOGUE = {
+    "signed_up",
+    "workspace_setup_completed",
+    "data_source_connected",
+    "teammate_invited",
+    "report_created",
+    "dashboard_shared",
+    "alert_configured",
+    "api_key_created",
+    "integration_enabled",
+    "export_downloaded",
+    "session_started",
+    "page_viewed",
+    "upgrade_prompt_viewed",
+    "checkout_started",
+    "plan_limit_reached",
+}
 
 
 def _gen(path: Path, accounts: int, seed: int, **kw) -> dict[str, int]:
-    cfg = GenConfig(accounts=accounts, seed=seed, warehouse=str(path), report_calibration=False,
-                    progress=False, **kw)
+    cfg = GenConfig(accounts=accounts, seed=seed, warehouse=str(path), report_calibration=False, progress=False, **kw)
     return generate(cfg)
 
 
@@ -124,7 +232,7 @@ def test_every_table_and_column_with_its_type(con):
 
 def test_returned_row_counts_match_the_tables(con, landing):
     _, rows = landing
-    for (schema, table) in EXPECTED:
+    for schema, table in EXPECTED:
         assert rows[table] == one(con, f"select count(*) from {schema}.{table}"), table
     assert rows["accounts"] == 1500
     assert rows["events"] > 1500 * 100
@@ -155,19 +263,14 @@ FAULTS = {
     "duplicate event deliveries (later received_at)": """
         select count(*) from (select event_id from raw_product.events where event_id is not null
         group by event_id having count(*) > 1 and max(received_at) > min(received_at))""",
-    "occurred_at in the future (> 24 h after received_at)":
-        "select count(*) from raw_product.events where occurred_at > received_at + interval 24 hour",
+    "occurred_at in the future (> 24 h after received_at)": "select count(*) from raw_product.events where occurred_at > received_at + interval 24 hour",
     "occurred_at before the workspace existed": """
         select count(*) from raw_product.events e join raw_product.accounts a on e.account_id = a.account_id
         where e.occurred_at < a.created_at""",
-    "anonymous events (null user and account)":
-        "select count(*) from raw_product.events where user_id is null and account_id is null",
-    "null account with a user (resolvable)":
-        "select count(*) from raw_product.events where account_id is null and user_id is not null",
-    "event names in mixed case or with spaces":
-        "select count(*) from raw_product.events where event_name <> lower(trim(event_name))",
-    "late arrivals (received days after occurred)":
-        "select count(*) from raw_product.events where received_at > occurred_at + interval 1 day",
+    "anonymous events (null user and account)": "select count(*) from raw_product.events where user_id is null and account_id is null",
+    "null account with a user (resolvable)": "select count(*) from raw_product.events where account_id is null and user_id is not null",
+    "event names in mixed case or with spaces": "select count(*) from raw_product.events where event_name <> lower(trim(event_name))",
+    "late arrivals (received days after occurred)": "select count(*) from raw_product.events where received_at > occurred_at + interval 1 day",
     "internal workspaces": "select count(*) from raw_product.accounts where is_internal",
     "companies with several versions": """
         select count(*) from (select company_id from raw_crm.companies where company_id is not null
@@ -200,10 +303,8 @@ FAULTS = {
         where json_valid(metadata) and json_extract_string(metadata, '$.account_id') is null""",
     "unknown currency: charges": "select count(*) from raw_stripe.charges where currency not in ('usd', 'eur', 'gbp')",
     "unknown currency: invoices": "select count(*) from raw_stripe.invoices where currency not in ('usd', 'eur', 'gbp')",
-    "unknown currency: line items":
-        "select count(*) from raw_stripe.invoice_line_items where currency not in ('usd', 'eur', 'gbp')",
-    "unknown currency: gtm_spend":
-        "select count(*) from raw_finance.gtm_spend where currency not in ('USD', 'EUR', 'GBP')",
+    "unknown currency: line items": "select count(*) from raw_stripe.invoice_line_items where currency not in ('usd', 'eur', 'gbp')",
+    "unknown currency: gtm_spend": "select count(*) from raw_finance.gtm_spend where currency not in ('USD', 'EUR', 'GBP')",
 }
 
 
@@ -213,10 +314,15 @@ def test_fault_present(con, fault):
 
 
 def test_several_currencies(con):
-    assert one(con, "select count(distinct currency) from raw_stripe.invoices where status = 'paid' "
-                    "and amount_paid > 0") >= 3
+    assert (
+        one(con, "select count(distinct currency) from raw_stripe.invoices where status = 'paid' and amount_paid > 0")
+        >= 3
+    )
     assert one(con, "select count(distinct currency) from raw_finance.gtm_spend") >= 3
-    assert {r[0] for r in con.execute("select distinct currency from raw_finance.fx_rates").fetchall()} >= {"EUR", "GBP"}
+    assert {r[0] for r in con.execute("select distinct currency from raw_finance.fx_rates").fetchall()} >= {
+        "EUR",
+        "GBP",
+    }
 
 
 # ---------------------------------------------------------------- realism -------------
@@ -230,16 +336,23 @@ def test_signups_span_18_months_and_channels(con):
 
 
 def test_trials_and_free_model(con):
-    lengths = {r[0] for r in con.execute(
-        "select distinct date_diff('day', trial_start, trial_end) from raw_stripe.subscriptions "
-        "where trial_start is not null").fetchall()}
+    lengths = {
+        r[0]
+        for r in con.execute(
+            "select distinct date_diff('day', trial_start, trial_end) from raw_stripe.subscriptions "
+            "where trial_start is not null"
+        ).fetchall()
+    }
     assert lengths == {14, 21, 30}
-    share = one(con, """
+    share = one(
+        con,
+        """
         with c as (select regexp_extract(metadata, '"account_id":"(acc_[0-9]+)"', 1) as account_id, id
                    from raw_stripe.customers)
         select count(distinct c.account_id) filter (where s.trial_start is not null) * 1.0
                / (select count(*) from raw_product.accounts)
-        from raw_stripe.subscriptions s join c on s.customer_id = c.id""")
+        from raw_stripe.subscriptions s join c on s.customer_id = c.id""",
+    )
     assert 0.18 < share < 0.32
 
 
@@ -247,37 +360,85 @@ def test_prices_plans_and_intervals(con):
     names = {r[0] for r in con.execute("select name from raw_stripe.products").fetchall()}
     assert names == {"Free", "Starter", "Pro", "Business"}
     assert one(con, "select count(*) from raw_stripe.prices where recurring_interval = 'year'") > 0
-    assert one(con, "select count(*) from raw_stripe.prices where recurring_interval = 'month' "
-                    "and recurring_interval_count = 3") > 0
-    assert one(con, "select count(*) from raw_stripe.prices p join raw_stripe.products d on p.product_id = d.id "
-                    "where d.name = 'Free' and p.unit_amount <> 0") == 0
+    assert (
+        one(
+            con,
+            "select count(*) from raw_stripe.prices where recurring_interval = 'month' "
+            "and recurring_interval_count = 3",
+        )
+        > 0
+    )
+    assert (
+        one(
+            con,
+            "select count(*) from raw_stripe.prices p join raw_stripe.products d on p.product_id = d.id "
+            "where d.name = 'Free' and p.unit_amount <> 0",
+        )
+        == 0
+    )
     assert one(con, "select count(*) from raw_stripe.invoice_line_items where proration") > 0
     assert one(con, "select count(*) from raw_stripe.invoices where billing_reason = 'subscription_update'") > 0
     # currency of a customer is constant across its invoices (unknown-currency manual invoices aside)
-    assert one(con, """select count(*) from (select customer_id from raw_stripe.invoices where currency <> 'xxx'
-                       group by customer_id having count(distinct currency) > 1)""") == 0
+    assert (
+        one(
+            con,
+            """select count(*) from (select customer_id from raw_stripe.invoices where currency <> 'xxx'
+                       group by customer_id having count(distinct currency) > 1)""",
+        )
+        == 0
+    )
     # line amount = unit price x seats on non-proration subscription lines
-    assert one(con, """select count(*) from raw_stripe.invoice_line_items l join raw_stripe.prices p
+    assert (
+        one(
+            con,
+            """select count(*) from raw_stripe.invoice_line_items l join raw_stripe.prices p
                        on l.price_id = p.id where not l.proration and l.type = 'subscription'
-                       and l.amount <> p.unit_amount * l.quantity and l.amount <> 0""") == 0
+                       and l.amount <> p.unit_amount * l.quantity and l.amount <> 0""",
+        )
+        == 0
+    )
 
 
 def test_event_catalogue_and_properties(con):
-    names = {r[0] for r in con.execute(
-        "select distinct lower(trim(event_name)) from raw_product.events where event_name is not null").fetchall()}
+    names = {
+        r[0]
+        for r in con.execute(
+            "select distinct lower(trim(event_name)) from raw_product.events where event_name is not null"
+        ).fetchall()
+    }
     assert names == CATALOGUE
-    assert one(con, """select count(*) from raw_product.events where json_valid(properties)
-                       and json_extract_string(properties, '$.invitee_count') is not null""") > 0
+    assert (
+        one(
+            con,
+            """select count(*) from raw_product.events where json_valid(properties)
+                       and json_extract_string(properties, '$.invitee_count') is not null""",
+        )
+        > 0
+    )
     per_acc = one(con, "select count(*) / (select count(*) from raw_product.accounts) from raw_product.events")
     assert 150 < per_acc < 450
 
 
 def test_users_and_crm(con):
-    assert one(con, """select count(*) from raw_product.accounts a left join raw_product.users u
-                       on u.user_id = a.created_by_user_id where u.role is distinct from 'owner'""") == 0
-    assert one(con, "select count(*) from raw_product.users where user_id is not null and "
-                    "not regexp_matches(email, '^[a-z]+\\.[a-z]+@[a-z0-9.]+$')") == 0
-    assert one(con, "select count(*) from raw_product.users where role = 'owner' and invited_by_user_id is not null") == 0
+    assert (
+        one(
+            con,
+            """select count(*) from raw_product.accounts a left join raw_product.users u
+                       on u.user_id = a.created_by_user_id where u.role is distinct from 'owner'""",
+        )
+        == 0
+    )
+    assert (
+        one(
+            con,
+            "select count(*) from raw_product.users where user_id is not null and "
+            "not regexp_matches(email, '^[a-z]+\\.[a-z]+@[a-z0-9.]+$')",
+        )
+        == 0
+    )
+    assert (
+        one(con, "select count(*) from raw_product.users where role = 'owner' and invited_by_user_id is not null") == 0
+    )
     bands = con.execute("""select avg((employee_count < 50)::int), avg((employee_count >= 500)::int)
                            from raw_crm.companies where employee_count is not null""").fetchall()[0]
     assert bands[0] > 0.5 and 0 < bands[1] < 0.15
@@ -291,8 +452,14 @@ def test_nps_mix_and_repeats(con):
     mix = con.execute("""select avg((score >= 9)::int), avg((score between 7 and 8)::int), avg((score <= 6)::int)
                          from raw_surveys.nps_responses where score between 0 and 10""").fetchall()[0]
     assert all(0.1 < x < 0.7 for x in mix), mix
-    assert one(con, """select count(*) from (select user_id from raw_surveys.nps_responses
-                       group by user_id, date_trunc('month', responded_at) having count(*) > 1)""") > 0
+    assert (
+        one(
+            con,
+            """select count(*) from (select user_id from raw_surveys.nps_responses
+                       group by user_id, date_trunc('month', responded_at) having count(*) > 1)""",
+        )
+        > 0
+    )
     assert one(con, "select count(*) from raw_surveys.nps_responses where comment is not null") > 0
 
 
@@ -303,19 +470,32 @@ def test_finance_tables(con):
                          group by 1""").fetchall()
     assert len(fte) >= 4 and all(r[2] > r[1] for r in fte)
     assert one(con, "select count(*) from raw_finance.headcount where day(month) <> 1") == 0
-    days = one(con, "select date_diff('day', min(rate_date), max(rate_date)) + 1 from raw_finance.fx_rates "
-                    "where currency = 'EUR'")
+    days = one(
+        con,
+        "select date_diff('day', min(rate_date), max(rate_date)) + 1 from raw_finance.fx_rates where currency = 'EUR'",
+    )
     n = one(con, "select count(*) from raw_finance.fx_rates where currency = 'EUR'")
     assert 0.9 * days < n < days  # daily, with some missing days
-    assert one(con, """select count(*) from (select rate_date, currency from raw_finance.fx_rates
-                       group by all having count(*) > 1)""") == 0
+    assert (
+        one(
+            con,
+            """select count(*) from (select rate_date, currency from raw_finance.fx_rates
+                       group by all having count(*) > 1)""",
+        )
+        == 0
+    )
 
 
 def test_nothing_after_the_end_date(con):
     end = "timestamp '2026-11-01'"
-    for s, t, c in [("raw_product", "events", "received_at"), ("raw_stripe", "invoices", "created"),
-                    ("raw_stripe", "charges", "created"), ("raw_stripe", "refunds", "created"),
-                    ("raw_crm", "activities", "occurred_at"), ("raw_surveys", "nps_responses", "responded_at")]:
+    for s, t, c in [
+        ("raw_product", "events", "received_at"),
+        ("raw_stripe", "invoices", "created"),
+        ("raw_stripe", "charges", "created"),
+        ("raw_stripe", "refunds", "created"),
+        ("raw_crm", "activities", "occurred_at"),
+        ("raw_surveys", "nps_responses", "responded_at"),
+    ]:
         assert one(con, f"select count(*) from {s}.{t} where {c} >= {end}") == 0, t
     assert str(one(con, "select cast(max(received_at) as date) from raw_product.events")) == "2026-10-31"
 
@@ -323,11 +503,12 @@ def test_nothing_after_the_end_date(con):
 # ---------------------------------------------------------------- parquet -------------
 def test_parquet_has_the_same_schema_and_rows(tmp_path, landing):
     out = tmp_path / "pq"
-    rows = generate(GenConfig(accounts=1500, seed=5, warehouse=None, parquet=str(out),
-                              report_calibration=False, progress=False))
+    rows = generate(
+        GenConfig(accounts=1500, seed=5, warehouse=None, parquet=str(out), report_calibration=False, progress=False)
+    )
     c = duckdb.connect()
     actual = {}
-    for (schema, table) in EXPECTED:
+    for schema, table in EXPECTED:
         f = out / schema / f"{table}.parquet"
         assert f.exists(), f
         desc = c.execute(f"describe select * from read_parquet('{f}')").fetchall()
@@ -353,14 +534,23 @@ def test_append_day_adds_one_day_late_arrivals_and_redeliveries(tmp_path, landin
         new = "from raw_product.events where received_at >= '2026-11-01'"
         assert one(c, f"select count(*) {new} and received_at >= '2026-11-02'") == 0
         assert one(c, f"select count(*) {new} and occurred_at >= '2026-11-01'") > 100
-        late = one(c, f"select count(*) {new} and occurred_at < received_at - interval 1 day "
-                      "and occurred_at >= received_at - interval 4 day")
+        late = one(
+            c,
+            f"select count(*) {new} and occurred_at < received_at - interval 1 day "
+            "and occurred_at >= received_at - interval 4 day",
+        )
         assert late > 0
-        redelivered = one(c, f"""select count(*) {new} and event_id in
-            (select event_id from raw_product.events where received_at < '2026-10-31')""")
+        redelivered = one(
+            c,
+            f"""select count(*) {new} and event_id in
+            (select event_id from raw_product.events where received_at < '2026-10-31')""",
+        )
         assert redelivered == rows["redeliveries"] > 0
-        spread = one(c, f"""select date_diff('second', min(received_at), max(received_at)) {new} and event_id in
-            (select event_id from raw_product.events where received_at < '2026-10-31')""")
+        spread = one(
+            c,
+            f"""select date_diff('second', min(received_at), max(received_at)) {new} and event_id in
+            (select event_id from raw_product.events where received_at < '2026-10-31')""",
+        )
         assert spread < 3600  # re-delivered together, on the new day
         # new event ids do not collide with landed ones (except the re-deliveries)
         assert one(c, f"select count(*) - count(distinct event_id) {new}") == 0
@@ -370,8 +560,9 @@ def test_append_day_adds_one_day_late_arrivals_and_redeliveries(tmp_path, landin
 
 def test_append_day_on_parquet(tmp_path):
     out = tmp_path / "pq"
-    generate(GenConfig(accounts=300, seed=9, warehouse=None, parquet=str(out), report_calibration=False,
-                       progress=False))
+    generate(
+        GenConfig(accounts=300, seed=9, warehouse=None, parquet=str(out), report_calibration=False, progress=False)
+    )
     f = out / "raw_product" / "events.parquet"
     c = duckdb.connect()
     before = c.execute(f"select count(*), max(received_at) from read_parquet('{f}')").fetchall()[0]
@@ -383,9 +574,24 @@ def test_append_day_on_parquet(tmp_path):
 
 # ---------------------------------------------------------------- CLI -----------------
 def test_cli_runs_and_reports_throughput(tmp_path):
-    out = subprocess.run([sys.executable, "-m", "plg.generate", "--events", "60000", "--seed", "3",
-                          "--warehouse", str(tmp_path / "cli.duckdb"), "--no-report-calibration"],
-                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "plg.generate",
+            "--events",
+            "60000",
+            "--seed",
+            "3",
+            "--warehouse",
+            str(tmp_path / "cli.duckdb"),
+            "--no-report-calibration",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stderr
     assert "events/s" in out.stdout
     c = duckdb.connect(str(tmp_path / "cli.duckdb"), read_only=True)
@@ -421,22 +627,61 @@ def test_ground_truth_rates_on_a_hand_built_landing(tmp_path):
     lnd = Landing()
     for i, trial in enumerate([True, True, False, False], start=1):
         a = f"acc_{i:07d}"
-        lnd.account(account_id=a, created_at="2026-01-01 10:00", created_by_user_id=f"usr_{i:08d}",
-                    signup_channel="organic", is_internal=False)
-        lnd.user(user_id=f"usr_{i:08d}", account_id=a, email=f"a.b@x{i}.com", role="owner",
-                 created_at="2026-01-01 10:00")
-        lnd.customer(id=f"cus_{i}", metadata=f'{{"account_id":"{a}"}}', currency="usd", is_deleted=False,
-                     created="2026-01-01 10:01")
-        lnd.subscription(id=f"sub_{i}", customer_id=f"cus_{i}", status="active", created="2026-01-01 10:01",
-                         trial_start="2026-01-01 10:01" if trial else None,
-                         trial_end="2026-01-15 10:01" if trial else None)
-    lnd.event(event_id="e1", event_name="report_created", user_id="usr_00000003", account_id="acc_0000003",
-              occurred_at="2026-01-02 10:00", received_at="2026-01-02 10:00:05", properties="{}")
-    lnd.event(event_id="e2", event_name="page_viewed", user_id="usr_00000004", account_id="acc_0000004",
-              occurred_at="2026-06-30 10:00", received_at="2026-06-30 10:00:05", properties="{}")
+        lnd.account(
+            account_id=a,
+            created_at="2026-01-01 10:00",
+            created_by_user_id=f"usr_{i:08d}",
+            signup_channel="organic",
+            is_internal=False,
+        )
+        lnd.user(
+            user_id=f"usr_{i:08d}", account_id=a, email=f"a.b@x{i}.com", role="owner", created_at="2026-01-01 10:00"
+        )
+        lnd.customer(
+            id=f"cus_{i}",
+            metadata=f'{{"account_id":"{a}"}}',
+            currency="usd",
+            is_deleted=False,
+            created="2026-01-01 10:01",
+        )
+        lnd.subscription(
+            id=f"sub_{i}",
+            customer_id=f"cus_{i}",
+            status="active",
+            created="2026-01-01 10:01",
+            trial_start="2026-01-01 10:01" if trial else None,
+            trial_end="2026-01-15 10:01" if trial else None,
+        )
+    lnd.event(
+        event_id="e1",
+        event_name="report_created",
+        user_id="usr_00000003",
+        account_id="acc_0000003",
+        occurred_at="2026-01-02 10:00",
+        received_at="2026-01-02 10:00:05",
+        properties="{}",
+    )
+    lnd.event(
+        event_id="e2",
+        event_name="page_viewed",
+        user_id="usr_00000004",
+        account_id="acc_0000004",
+        occurred_at="2026-06-30 10:00",
+        received_at="2026-06-30 10:00:05",
+        properties="{}",
+    )
     for inv, cus, paid in [("in_1", "cus_1", "2026-01-21 10:00"), ("in_3", "cus_3", "2026-02-10 10:00")]:
-        lnd.invoice(id=inv, customer_id=cus, status="paid", currency="usd", amount_due=1000, amount_paid=1000,
-                    total=1000, created=paid, paid_at=paid)
+        lnd.invoice(
+            id=inv,
+            customer_id=cus,
+            status="paid",
+            currency="usd",
+            amount_due=1000,
+            amount_paid=1000,
+            total=1000,
+            created=paid,
+            paid_at=paid,
+        )
     path = tmp_path / "hand.duckdb"
     lnd.write_duckdb(str(path))
     c = duckdb.connect(str(path), read_only=True)

@@ -26,6 +26,7 @@ directory with relative paths, so the profile is the same for all and one
 target path (partial parsing) serves them all. Builds
 skip data tests (``make test-dbt`` runs them) unless PLG_INCR_TEST_WITH_TESTS=1.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -69,6 +70,7 @@ pytestmark = pytest.mark.skipif(
 
 # --------------------------------------------------------------------------- dbt + warehouse helpers
 
+
 @dataclass
 class Scenario:
     """One warehouse file with its own dbt target/log/spill dirs (partial parsing stays valid)."""
@@ -81,16 +83,18 @@ class Scenario:
 
     def env(self) -> dict[str, str]:
         env = dict(os.environ)
-        env.update({
-            "DBT_PROFILES_DIR": str(PROJECT_DIR),
-            "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-            # relative to the scenario dir (the cwd of dbt): the profile stays the same for every
-            # scenario, so partial parsing with the shared target path stays valid across them
-            "PLG_DUCKDB_PATH": self.warehouse.name,
-            "PLG_DUCKDB_TEMP_DIR": "spill",
-            "PLG_DUCKDB_MEMORY_LIMIT": os.environ.get("PLG_INCR_TEST_MEMORY_LIMIT", "2GB"),
-            "PLG_TARGET": "duckdb",
-        })
+        env.update(
+            {
+                "DBT_PROFILES_DIR": str(PROJECT_DIR),
+                "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+                # relative to the scenario dir (the cwd of dbt): the profile stays the same for every
+                # scenario, so partial parsing with the shared target path stays valid across them
+                "PLG_DUCKDB_PATH": self.warehouse.name,
+                "PLG_DUCKDB_TEMP_DIR": "spill",
+                "PLG_DUCKDB_MEMORY_LIMIT": os.environ.get("PLG_INCR_TEST_MEMORY_LIMIT", "2GB"),
+                "PLG_TARGET": "duckdb",
+            }
+        )
         return env
 
     def dbt(self, *args: str) -> None:
@@ -144,8 +148,10 @@ def relations(nodes: dict, kind: str) -> dict[str, tuple[str, str]]:
         if kind == "marts":
             wanted = node["original_file_path"].replace("\\", "/").startswith("models/marts/")
         else:
-            wanted = ((node.get("config", {}).get("materialized") == "incremental"
-                       or node["name"] in BUILT_FROM_INCREMENTAL_STATE) and node["name"] not in RUN_RECORDS)
+            wanted = (
+                node.get("config", {}).get("materialized") == "incremental"
+                or node["name"] in BUILT_FROM_INCREMENTAL_STATE
+            ) and node["name"] not in RUN_RECORDS
         if wanted:
             found[node["name"]] = (node["schema"], node.get("alias") or node["name"])
     return found
@@ -208,7 +214,9 @@ def compare_relations(left: Scenario, right: Scenario, rels: dict[str, tuple[str
             for index, (lrow, rrow) in enumerate(zip(lrows, rrows, strict=False)):
                 if not all(_same_value(a, b) for a, b in zip(lrow, rrow, strict=False)):
                     diff = {c: (a, b) for c, a, b in zip(lcols, lrow, rrow, strict=False) if not _same_value(a, b)}
-                    problems.append(f"{name}: first difference at sorted row {index}: {diff} (row {dict(zip(lcols, lrow, strict=False))})")
+                    problems.append(
+                        f"{name}: first difference at sorted row {index}: {diff} (row {dict(zip(lcols, lrow, strict=False))})"
+                    )
                     break
     finally:
         con.close()
@@ -216,6 +224,7 @@ def compare_relations(left: Scenario, right: Scenario, rels: dict[str, tuple[str
 
 
 # --------------------------------------------------------------------------- fixtures
+
 
 @pytest.fixture(scope="module")
 def workdir(tmp_path_factory) -> Path:
@@ -227,9 +236,20 @@ def landing(workdir) -> Path:
     """The raw landing only (no dbt relations), generated once for the module."""
     path = workdir / "landing.duckdb"
     proc = subprocess.run(
-        [sys.executable, "-m", "plg.generate", "--accounts", str(N_ACCOUNTS), "--seed", str(SEED),
-         "--warehouse", str(path)],
-        cwd=PROJECT_DIR, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "plg.generate",
+            "--accounts",
+            str(N_ACCOUNTS),
+            "--seed",
+            str(SEED),
+            "--warehouse",
+            str(path),
+        ],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 0, f"generator failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}"
     return path
@@ -258,18 +278,22 @@ def incremental_sequence(workdir, landing) -> dict:
     held = workdir / "held_back.duckdb"
     con = inc.connect(read_only=False)
     try:
-        days = [row[0] for row in con.execute(
-            f"select distinct cast(received_at as date) as d from {EVENTS} where received_at is not null "
-            f"order by d desc limit {HELD_DAYS}").fetchall()]
+        days = [
+            row[0]
+            for row in con.execute(
+                f"select distinct cast(received_at as date) as d from {EVENTS} where received_at is not null "
+                f"order by d desc limit {HELD_DAYS}"
+            ).fetchall()
+        ]
         days.sort()
         assert len(days) == HELD_DAYS, f"the landing spans fewer than {HELD_DAYS} received days"
         total = con.execute(f"select count(*) from {EVENTS}").fetchone()[0]
         con.execute(f"attach '{held}' as held")
-        con.execute(f"create table held.events as select * from {EVENTS} where cast(received_at as date) >= ?",
-                    [days[0]])
+        con.execute(
+            f"create table held.events as select * from {EVENTS} where cast(received_at as date) >= ?", [days[0]]
+        )
         con.execute(f"delete from {EVENTS} where cast(received_at as date) >= ?", [days[0]])
-        per_day = dict(con.execute(
-            "select cast(received_at as date), count(*) from held.events group by 1").fetchall())
+        per_day = dict(con.execute("select cast(received_at as date), count(*) from held.events group by 1").fetchall())
         con.execute("detach held")
     finally:
         con.close()
@@ -282,7 +306,9 @@ def incremental_sequence(workdir, landing) -> dict:
             con.execute(f"attach '{held}' as held (read_only)")
             con.execute(
                 f"insert into {EVENTS} select * from held.events where cast(received_at as date) = ? "
-                "order by received_at", [day])
+                "order by received_at",
+                [day],
+            )
             con.execute("detach held")
         finally:
             con.close()
@@ -297,6 +323,7 @@ def incremental_sequence(workdir, landing) -> dict:
 
 
 # --------------------------------------------------------------------------- (a) and (b)
+
 
 def _public_marts(nodes: dict) -> dict[str, tuple[str, str]]:
     marts = relations(nodes, "marts")
@@ -314,8 +341,7 @@ def test_public_marts_exist(reference):
 
 
 def test_incremental_sequence_equals_full_refresh(reference, incremental_sequence):
-    problems = compare_relations(reference["full"], incremental_sequence["scenario"],
-                                 _public_marts(reference["nodes"]))
+    problems = compare_relations(reference["full"], incremental_sequence["scenario"], _public_marts(reference["nodes"]))
     assert not problems, "incremental day-by-day build differs from --full-refresh:\n" + "\n".join(problems)
 
 
@@ -336,6 +362,7 @@ def test_two_consecutive_builds_are_identical(reference):
 
 
 # --------------------------------------------------------------------------- (c) late arrivals and re-deliveries
+
 
 def _one(con, sql, params=None):
     row = con.execute(sql, params or []).fetchone()
@@ -366,12 +393,15 @@ def late_arrivals(workdir, reference) -> dict:
         received_at = _one(con, f"select max(received_at) from {EVENTS}")
         occurred_at = received_at - dt.timedelta(days=2)
         core = [r[0] for r in con.execute(f"select event_name from {catalogue} where is_core order by 1").fetchall()]
-        milestones = [r[0] for r in con.execute(
-            f"select event_name from {milestones_rel} order by milestone_order").fetchall()]
+        milestones = [
+            r[0] for r in con.execute(f"select event_name from {milestones_rel} order by milestone_order").fetchall()
+        ]
         core_list = ", ".join(f"'{name}'" for name in core)
         # A: a young, real account with no core event within 7 days either side of the late event,
         #    so the week holding the late event has exactly that one core event.
-        account_a = _one(con, f"""
+        account_a = _one(
+            con,
+            f"""
             select a.account_id from {accounts} as a
             where not a.is_internal
               and a.signup_at between ? and ?
@@ -381,38 +411,65 @@ def late_arrivals(workdir, reference) -> dict:
                   where e.account_id = a.account_id and e.event_name in ({core_list})
                     and e.occurred_at > ? and e.occurred_at < ?)
             order by a.account_id limit 1""",
-            [occurred_at - dt.timedelta(days=20), occurred_at - dt.timedelta(days=8),
-             occurred_at - dt.timedelta(days=7), occurred_at + dt.timedelta(days=7)])
+            [
+                occurred_at - dt.timedelta(days=20),
+                occurred_at - dt.timedelta(days=8),
+                occurred_at - dt.timedelta(days=7),
+                occurred_at + dt.timedelta(days=7),
+            ],
+        )
         # B: a real account not activated yet, signed up before the late event
-        account_b = _one(con, f"""
+        account_b = _one(
+            con,
+            f"""
             select f.account_id from {activation} as f
             inner join {accounts} as a on a.account_id = f.account_id
             where f.activated_at is null and not a.is_internal and a.signup_at < ?
               and f.account_id <> coalesce(?, '')
-            order by f.account_id limit 1""", [occurred_at - dt.timedelta(hours=1), account_a])
+            order by f.account_id limit 1""",
+            [occurred_at - dt.timedelta(hours=1), account_a],
+        )
         if account_a is None or account_b is None:
             pytest.skip(f"no candidate account in this landing (A={account_a}, B={account_b})")
         user_a = _one(con, f"select min(user_id) from {users} where account_id = ?", [account_a])
         user_b = _one(con, f"select min(user_id) from {users} where account_id = ?", [account_b])
         signup_b, as_of_end = con.execute(
             f"select signup_at, cast(cast(? as date) + interval 1 day as timestamp) from {accounts} "
-            "where account_id = ?", [received_at, account_b]).fetchone()
+            "where account_id = ?",
+            [received_at, account_b],
+        ).fetchone()
         # B's first reach of each milestone before the late events (an independent recomputation)
-        first_reached = {m: _one(con, f"""
+        first_reached = {
+            m: _one(
+                con,
+                f"""
             select min(occurred_at) from {stg}
             where account_id = ? and event_name = ? and occurred_at >= ? and occurred_at < ?""",
-            [account_b, m, signup_b, as_of_end]) for m in milestones}
+                [account_b, m, signup_b, as_of_end],
+            )
+            for m in milestones
+        }
         weekly_a_before = con.execute(
             f"select week_number, active_days, core_features_used, active_users from {weekly} "
-            "where account_id = ? order by week_number", [account_a]).fetchall()
+            "where account_id = ? order by week_number",
+            [account_a],
+        ).fetchall()
         stg_rows_before = _one(con, f"select count(*) from {stg}")
     finally:
         con.close()
 
     late_events = [("bench_late_a_0", core[0], user_a, account_a, occurred_at, received_at)]
     for offset, milestone in enumerate(milestones):
-        late_events.append((f"bench_late_b_{offset}", milestone, user_b, account_b,
-                            occurred_at + dt.timedelta(seconds=offset), received_at))
+        late_events.append(
+            (
+                f"bench_late_b_{offset}",
+                milestone,
+                user_b,
+                account_b,
+                occurred_at + dt.timedelta(seconds=offset),
+                received_at,
+            )
+        )
     expected_b = max(
         min(filter(None, [first_reached[m], occurred_at + dt.timedelta(seconds=i)])) for i, m in enumerate(milestones)
     )
@@ -421,16 +478,28 @@ def late_arrivals(workdir, reference) -> dict:
     try:
         con.executemany(
             f"insert into {EVENTS} (event_id, event_name, user_id, account_id, occurred_at, received_at, properties) "
-            "values (?, ?, ?, ?, ?, ?, '{}')", late_events)
+            "values (?, ?, ?, ?, ?, ?, '{}')",
+            late_events,
+        )
     finally:
         con.close()
     late.build()
     after_late = late.snapshot_to(Scenario(workdir / "late_after_phase1"))
     return {
-        "scenario": late, "after_late": after_late, "nodes": nodes, "late_events": late_events,
-        "account_a": account_a, "account_b": account_b, "user_a": user_a, "expected_b": expected_b,
-        "weekly_a_before": weekly_a_before, "stg_rows_before": stg_rows_before, "received_at": received_at,
-        "stg": stg, "weekly": weekly, "activation": activation,
+        "scenario": late,
+        "after_late": after_late,
+        "nodes": nodes,
+        "late_events": late_events,
+        "account_a": account_a,
+        "account_b": account_b,
+        "user_a": user_a,
+        "expected_b": expected_b,
+        "weekly_a_before": weekly_a_before,
+        "stg_rows_before": stg_rows_before,
+        "received_at": received_at,
+        "stg": stg,
+        "weekly": weekly,
+        "activation": activation,
     }
 
 
@@ -439,9 +508,12 @@ def test_late_events_are_staged(late_arrivals):
     con = ctx["after_late"].connect()
     try:
         ids = [e[0] for e in ctx["late_events"]]
-        staged = dict(con.execute(
-            f"select event_id, count(*) from {ctx['stg']} where event_id in ({', '.join('?' for _ in ids)}) group by 1",
-            ids).fetchall())
+        staged = dict(
+            con.execute(
+                f"select event_id, count(*) from {ctx['stg']} where event_id in ({', '.join('?' for _ in ids)}) group by 1",
+                ids,
+            ).fetchall()
+        )
         total = _one(con, f"select count(*) from {ctx['stg']}")
     finally:
         con.close()
@@ -455,12 +527,16 @@ def test_late_event_counted_in_weekly_engagement(late_arrivals):
     try:
         after = con.execute(
             f"select week_number, active_days, core_features_used, active_users from {ctx['weekly']} "
-            "where account_id = ? order by week_number", [ctx["account_a"]]).fetchall()
+            "where account_id = ? order by week_number",
+            [ctx["account_a"]],
+        ).fetchall()
     finally:
         con.close()
     before = {row[0]: row for row in ctx["weekly_a_before"]}
     changed = [row for row in after if before.get(row[0]) != row]
-    assert len(changed) == 1, f"expected exactly one week of {ctx['account_a']} to change: before {before}, after {after}"
+    assert len(changed) == 1, (
+        f"expected exactly one week of {ctx['account_a']} to change: before {before}, after {after}"
+    )
     week = changed[0]
     previous = before.get(week[0])
     assert previous is None or previous[1] == 0, f"the week already had core activity: {previous}"
@@ -473,12 +549,14 @@ def test_late_events_counted_in_activation(late_arrivals):
     ctx = late_arrivals
     con = ctx["after_late"].connect()
     try:
-        activated_at = _one(con, f"select activated_at from {ctx['activation']} where account_id = ?",
-                            [ctx["account_b"]])
+        activated_at = _one(
+            con, f"select activated_at from {ctx['activation']} where account_id = ?", [ctx["account_b"]]
+        )
     finally:
         con.close()
     assert activated_at is not None and _as_datetime(activated_at) == ctx["expected_b"], (
-        f"{ctx['account_b']}: activated_at {activated_at}, expected {ctx['expected_b']}")
+        f"{ctx['account_b']}: activated_at {activated_at}, expected {ctx['expected_b']}"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -489,11 +567,13 @@ def redelivery(workdir, late_arrivals) -> dict:
     received_max = ctx["received_at"]
     con = late.connect()
     try:
-        original = con.execute(f"""
-            select event_id, received_at from {ctx['stg']}
+        original = con.execute(
+            f"""
+            select event_id, received_at from {ctx["stg"]}
             where received_at between ? and ? and event_id not like 'bench_%'
             order by received_at, event_id limit 1""",
-            [received_max - dt.timedelta(days=8), received_max - dt.timedelta(days=5, hours=1)]).fetchone()
+            [received_max - dt.timedelta(days=8), received_max - dt.timedelta(days=5, hours=1)],
+        ).fetchone()
         stg_rows = _one(con, f"select count(*) from {ctx['stg']}")
     finally:
         con.close()
@@ -502,14 +582,19 @@ def redelivery(workdir, late_arrivals) -> dict:
     event_id, first_received = original
     con = late.connect(read_only=False)
     try:
-        cols = [r[0] for r in con.execute(
-            "select column_name from information_schema.columns where table_schema = 'raw_product' "
-            "and table_name = 'events' order by ordinal_position").fetchall()]
+        cols = [
+            r[0]
+            for r in con.execute(
+                "select column_name from information_schema.columns where table_schema = 'raw_product' "
+                "and table_name = 'events' order by ordinal_position"
+            ).fetchall()
+        ]
         select = ", ".join("received_at + interval 5 day" if c == "received_at" else f'"{c}"' for c in cols)
         con.execute(
             f"insert into {EVENTS} ({', '.join(chr(34) + c + chr(34) for c in cols)}) "
             f"select {select} from {EVENTS} where event_id = ? and received_at = ? limit 1",
-            [event_id, first_received])
+            [event_id, first_received],
+        )
     finally:
         con.close()
     late.build()
@@ -520,7 +605,9 @@ def test_redelivery_not_counted_twice(late_arrivals, redelivery):
     ctx = late_arrivals
     con = ctx["scenario"].connect()
     try:
-        rows = con.execute(f"select received_at from {ctx['stg']} where event_id = ?", [redelivery["event_id"]]).fetchall()
+        rows = con.execute(
+            f"select received_at from {ctx['stg']} where event_id = ?", [redelivery["event_id"]]
+        ).fetchall()
         total = _one(con, f"select count(*) from {ctx['stg']}")
     finally:
         con.close()
@@ -538,16 +625,20 @@ def test_late_landing_incremental_equals_full_refresh(workdir, late_arrivals, re
     rebuilt.build(full_refresh=True)
     rels = {**_public_marts(ctx["nodes"]), **relations(ctx["nodes"], "incremental")}
     problems = compare_relations(rebuilt, ctx["scenario"], rels)
-    assert not problems, "after late events and a re-delivery, incremental differs from full refresh:\n" + "\n".join(problems)
+    assert not problems, "after late events and a re-delivery, incremental differs from full refresh:\n" + "\n".join(
+        problems
+    )
 
 
 # --------------------------------------------------------------------------- (d) replaced / re-synced landing
 
+
 def _dbt_fails(scenario: Scenario, *args: str) -> str:
     """Run dbt expecting failure; return its output."""
     (scenario.root / "spill").mkdir(parents=True, exist_ok=True)
-    proc = run_dbt(args, env=scenario.env(), target_path=scenario.target, log_path=scenario.root / "logs",
-                   cwd=scenario.root)
+    proc = run_dbt(
+        args, env=scenario.env(), target_path=scenario.target, log_path=scenario.root / "logs", cwd=scenario.root
+    )
     assert proc.returncode != 0, f"dbt {' '.join(args)} succeeded on a re-synced landing:\n{proc.stdout[-3000:]}"
     return proc.stdout + proc.stderr
 
@@ -557,10 +648,12 @@ def _built_model_tables(scenario: Scenario) -> dict[str, int]:
     con = scenario.connect()
     try:
         out = {}
-        for schema, table in [("analytics_staging", "stg_product__events"),
-                              ("analytics_intermediate", "int_account_feature_days"),
-                              ("analytics_marts", "fct_activation"),
-                              ("analytics_intermediate", "int_incremental_runs_recorded")]:
+        for schema, table in [
+            ("analytics_staging", "stg_product__events"),
+            ("analytics_intermediate", "int_account_feature_days"),
+            ("analytics_marts", "fct_activation"),
+            ("analytics_intermediate", "int_incremental_runs_recorded"),
+        ]:
             out[table] = _one(con, f'select count(*) from "{schema}"."{table}"')
         return out
     finally:
@@ -580,9 +673,13 @@ def test_incremental_state_recorded_per_run(reference):
     try:
         rows = con.execute(
             "select is_full_refresh, frozen_event_rows from analytics_intermediate.int_incremental_runs_recorded "
-            "order by recorded_at").fetchall()
-        landed_before = _one(con, f"""select count(*) from {EVENTS} where received_at < (
-            select max(frozen_before_at) from analytics_intermediate.int_incremental_runs_recorded)""")
+            "order by recorded_at"
+        ).fetchall()
+        landed_before = _one(
+            con,
+            f"""select count(*) from {EVENTS} where received_at < (
+            select max(frozen_before_at) from analytics_intermediate.int_incremental_runs_recorded)""",
+        )
     finally:
         con.close()
     assert [r[0] for r in rows] == [True, False]  # the full refresh, then the incremental build
@@ -609,8 +706,9 @@ def test_corrected_signup_is_refused(workdir, reference):
     con = corrected.connect(read_only=False)
     try:
         account = _one(con, "select min(account_id) from raw_product.accounts where not is_internal")
-        con.execute("update raw_product.accounts set created_at = created_at - interval 1 day where account_id = ?",
-                    [account])
+        con.execute(
+            "update raw_product.accounts set created_at = created_at - interval 1 day where account_id = ?", [account]
+        )
     finally:
         con.close()
     _assert_refused(corrected, "corrected signup_at")
@@ -619,8 +717,21 @@ def test_corrected_signup_is_refused(workdir, reference):
 def test_landing_regenerated_with_another_seed_is_refused_then_full_refresh_works(workdir, reference):
     replaced = reference["twice"].snapshot_to(Scenario(workdir / "reseeded"))
     proc = subprocess.run(
-        [sys.executable, "-m", "plg.generate", "--accounts", str(N_ACCOUNTS), "--seed", str(SEED + 1),
-         "--warehouse", str(replaced.warehouse)], cwd=PROJECT_DIR, capture_output=True, text=True)
+        [
+            sys.executable,
+            "-m",
+            "plg.generate",
+            "--accounts",
+            str(N_ACCOUNTS),
+            "--seed",
+            str(SEED + 1),
+            "--warehouse",
+            str(replaced.warehouse),
+        ],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     _assert_refused(replaced, "landing regenerated with another seed")
     # what the message says to run (and what `make run` runs): the marts are those of a fresh build
@@ -628,8 +739,21 @@ def test_landing_regenerated_with_another_seed_is_refused_then_full_refresh_work
     fresh = Scenario(workdir / "reseeded_fresh")
     fresh.root.mkdir(parents=True, exist_ok=True)
     proc = subprocess.run(
-        [sys.executable, "-m", "plg.generate", "--accounts", str(N_ACCOUNTS), "--seed", str(SEED + 1),
-         "--warehouse", str(fresh.warehouse)], cwd=PROJECT_DIR, capture_output=True, text=True)
+        [
+            sys.executable,
+            "-m",
+            "plg.generate",
+            "--accounts",
+            str(N_ACCOUNTS),
+            "--seed",
+            str(SEED + 1),
+            "--warehouse",
+            str(fresh.warehouse),
+        ],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     fresh.build(full_refresh=True)
     nodes = replaced.manifest_nodes()

@@ -25,8 +25,9 @@ FAST = ["--exclude-resource-type", "unit_test"]
 
 
 def _gen(path: Path, **kw) -> None:
-    generate(GenConfig(accounts=ACCOUNTS, seed=SEED, warehouse=str(path), report_calibration=False,
-                       progress=False, **kw))
+    generate(
+        GenConfig(accounts=ACCOUNTS, seed=SEED, warehouse=str(path), report_calibration=False, progress=False, **kw)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -41,22 +42,40 @@ def builds(tmp_path_factory) -> dict[str, Path]:
     build_project(out["fivetran"], vars={"billing_landing": "fivetran_stripe"})
     out["two"] = root / "two.duckdb"
     _gen(out["two"], connections=2)
-    build_project(out["two"], vars={"stripe_schemas": ["raw_stripe_c1", "raw_stripe_c2"],
-                                    "product_schemas": ["raw_product_c1", "raw_product_c2"]}, extra_args=FAST)
+    build_project(
+        out["two"],
+        vars={
+            "stripe_schemas": ["raw_stripe_c1", "raw_stripe_c2"],
+            "product_schemas": ["raw_product_c1", "raw_product_c2"],
+        },
+        extra_args=FAST,
+    )
     out["fivetran_two"] = root / "fivetran_two.duckdb"
     _gen(out["fivetran_two"], landing_format="fivetran_stripe", connections=2)
-    build_project(out["fivetran_two"], vars={"billing_landing": "fivetran_stripe",
-                                             "stripe_schemas": ["raw_stripe_c1", "raw_stripe_c2"],
-                                             "product_schemas": ["raw_product_c1", "raw_product_c2"]}, extra_args=FAST)
+    build_project(
+        out["fivetran_two"],
+        vars={
+            "billing_landing": "fivetran_stripe",
+            "stripe_schemas": ["raw_stripe_c1", "raw_stripe_c2"],
+            "product_schemas": ["raw_product_c1", "raw_product_c2"],
+        },
+        extra_args=FAST,
+    )
     # Segment product landing (with its unit tests), and Segment over two product (and Stripe) connections
     out["segment"] = root / "segment.duckdb"
     _gen(out["segment"], landing_format="segment")
     build_project(out["segment"], vars={"product_landing": "segment"})
     out["segment_two"] = root / "segment_two.duckdb"
     _gen(out["segment_two"], landing_format="segment", connections=2)
-    build_project(out["segment_two"], vars={"product_landing": "segment",
-                                            "product_schemas": ["raw_product_c1", "raw_product_c2"],
-                                            "stripe_schemas": ["raw_stripe_c1", "raw_stripe_c2"]}, extra_args=FAST)
+    build_project(
+        out["segment_two"],
+        vars={
+            "product_landing": "segment",
+            "product_schemas": ["raw_product_c1", "raw_product_c2"],
+            "stripe_schemas": ["raw_stripe_c1", "raw_stripe_c2"],
+        },
+        extra_args=FAST,
+    )
     return out
 
 
@@ -69,8 +88,11 @@ def _q(path: Path, sql: str) -> pd.DataFrame:
 
 
 def _marts(path: Path) -> list[str]:
-    return list(_q(path, "select table_name from information_schema.tables "
-                         "where table_schema = 'analytics_marts' order by 1")["table_name"])
+    return list(
+        _q(path, "select table_name from information_schema.tables where table_schema = 'analytics_marts' order by 1")[
+            "table_name"
+        ]
+    )
 
 
 def _diff(expected: pd.DataFrame, actual: pd.DataFrame) -> list[str]:
@@ -107,11 +129,14 @@ def test_public_marts_identical_to_native(builds, shape):
         if name == "rpt_data_quality" and shape in ("two", "fivetran_two"):
             # several connections: quarantined rows are counted per connection (source_relation), so the
             # rows of one native source_relation are spread over the connections: compare their sums
-            problems = _diff(_data_quality(native, by_relation=False, rules_left_out=()),
-                             _data_quality(other, by_relation=False, rules_left_out=()))
+            problems = _diff(
+                _data_quality(native, by_relation=False, rules_left_out=()),
+                _data_quality(other, by_relation=False, rules_left_out=()),
+            )
         else:
-            problems = _diff(_q(native, f"select * from analytics_marts.{name}"),
-                             _q(other, f"select * from analytics_marts.{name}"))
+            problems = _diff(
+                _q(native, f"select * from analytics_marts.{name}"), _q(other, f"select * from analytics_marts.{name}")
+            )
         if problems:
             failures[name] = problems
     assert not failures, f"{shape} landing: marts differ from the native build: {failures}"
@@ -122,24 +147,44 @@ def test_public_marts_identical_to_native(builds, shape):
 def test_fivetran_landing_has_its_own_faults(builds):
     """The Fivetran-only faults exist in the landing (else the equivalence above proves nothing about them)."""
     ft = builds["fivetran"]
-    lines = _q(ft, "select count(*) as n, count(distinct id) as ids, count(distinct unique_id) as uids, "
-                   "count(*) filter (where plan_id is null and subscription_item_id is not null) as via_item, "
-                   "count(*) filter (where _fivetran_deleted) as deleted from raw_stripe.invoice_line_item").iloc[0]
+    lines = _q(
+        ft,
+        "select count(*) as n, count(distinct id) as ids, count(distinct unique_id) as uids, "
+        "count(*) filter (where plan_id is null and subscription_item_id is not null) as via_item, "
+        "count(*) filter (where _fivetran_deleted) as deleted from raw_stripe.invoice_line_item",
+    ).iloc[0]
     assert lines["ids"] < lines["uids"]  # `id` repeats across invoices: the key is unique_id
     assert lines["via_item"] > 0 and lines["deleted"] > 0
     # every soft-deleted row of every table is listed, and none reaches staging (counted on the raw tables)
     deleted = 0
-    for table in ["customer", "product", "price", "subscription", "subscription_item", "invoice",
-                  "invoice_line_item", "charge", "refund"]:
+    for table in [
+        "customer",
+        "product",
+        "price",
+        "subscription",
+        "subscription_item",
+        "invoice",
+        "invoice_line_item",
+        "charge",
+        "refund",
+    ]:
         deleted += int(_q(ft, f"select count(*) as n from raw_stripe.{table} where _fivetran_deleted")["n"].iloc[0])
-    listed = int(_q(ft, "select count(*) as n from analytics_landing.landing_stripe_fivetran_stripe__deleted_rows")["n"].iloc[0])
+    listed = int(
+        _q(ft, "select count(*) as n from analytics_landing.landing_stripe_fivetran_stripe__deleted_rows")["n"].iloc[0]
+    )
     assert deleted > 0 and listed == deleted
-    staged_deleted = _q(ft, "select count(*) as n from analytics_staging.stg_stripe__invoice_line_items "
-                            "where line_item_id like '%\\_del' escape '\\'")["n"].iloc[0]
+    staged_deleted = _q(
+        ft,
+        "select count(*) as n from analytics_staging.stg_stripe__invoice_line_items "
+        "where line_item_id like '%\\_del' escape '\\'",
+    )["n"].iloc[0]
     assert staged_deleted == 0
     # no native table was left behind in the Fivetran schema
-    native_left = _q(ft, "select count(*) as n from information_schema.tables where table_schema = 'raw_stripe' "
-                         "and table_name in ('customers', 'invoices', 'invoice_line_items')")["n"].iloc[0]
+    native_left = _q(
+        ft,
+        "select count(*) as n from information_schema.tables where table_schema = 'raw_stripe' "
+        "and table_name in ('customers', 'invoices', 'invoice_line_items')",
+    )["n"].iloc[0]
     assert native_left == 0
 
 
@@ -147,17 +192,25 @@ def test_two_connections_keep_keys_apart(builds):
     two, native = builds["two"], builds["native"]
     # both connections land the same catalogue (prices, same ids): two staged prices per native price
     n_native = _q(native, "select count(*) as n from analytics_staging.stg_stripe__prices")["n"].iloc[0]
-    per = _q(two, "select source_relation, count(*) as n, count(distinct price_id) as ids "
-                  "from analytics_staging.stg_stripe__prices group by 1 order by 1")
+    per = _q(
+        two,
+        "select source_relation, count(*) as n, count(distinct price_id) as ids "
+        "from analytics_staging.stg_stripe__prices group by 1 order by 1",
+    )
     assert list(per["source_relation"]) == ["raw_stripe_c1", "raw_stripe_c2"]
     assert list(per["n"]) == [n_native, n_native] and list(per["ids"]) == [n_native, n_native]
     # every customer landed once, in one connection; staged rows keep where they came from
-    raw = sum(int(_q(two, f"select count(distinct id) as n from raw_stripe_c{k}.customers")["n"].iloc[0]) for k in (1, 2))
+    raw = sum(
+        int(_q(two, f"select count(distinct id) as n from raw_stripe_c{k}.customers")["n"].iloc[0]) for k in (1, 2)
+    )
     raw_native = int(_q(native, "select count(distinct id) as n from raw_stripe.customers")["n"].iloc[0])
     assert raw == raw_native
     staged = _q(two, "select source_relation, count(*) as n from analytics_staging.stg_stripe__customers group by 1")
     assert set(staged["source_relation"]) == {"raw_stripe_c1", "raw_stripe_c2"} and (staged["n"] > 0).all()
-    assert staged["n"].sum() == _q(native, "select count(*) as n from analytics_staging.stg_stripe__customers")["n"].iloc[0]
+    assert (
+        staged["n"].sum()
+        == _q(native, "select count(*) as n from analytics_staging.stg_stripe__customers")["n"].iloc[0]
+    )
 
 
 # Segment cannot land a properties text that is not JSON (its API rejects the call's payload): the native
@@ -169,8 +222,11 @@ DQ_KEYS = ["source_name", "table_name", "rule", "is_quarantined", "received_date
 def _data_quality(path: Path, *, by_relation: bool, rules_left_out=("invalid_properties_json",)) -> pd.DataFrame:
     keys = DQ_KEYS + (["source_relation"] if by_relation else [])
     where = " and ".join([f"rule <> '{r}'" for r in rules_left_out]) or "true"
-    return _q(path, f"select {', '.join(keys)}, sum(rows) as rows from analytics_marts.rpt_data_quality "
-                    f"where {where} group by {', '.join(keys)}")
+    return _q(
+        path,
+        f"select {', '.join(keys)}, sum(rows) as rows from analytics_marts.rpt_data_quality "
+        f"where {where} group by {', '.join(keys)}",
+    )
 
 
 @pytest.mark.parametrize("shape", ["segment", "segment_two"])
@@ -182,8 +238,9 @@ def test_segment_public_marts_identical_to_native(builds, shape):
     for name in names:
         if name == "rpt_data_quality":
             continue
-        problems = _diff(_q(native, f"select * from analytics_marts.{name}"),
-                         _q(other, f"select * from analytics_marts.{name}"))
+        problems = _diff(
+            _q(native, f"select * from analytics_marts.{name}"), _q(other, f"select * from analytics_marts.{name}")
+        )
         if problems:
             failures[name] = problems
     # data quality: identical but for invalid_properties_json (two connections: Stripe rows are per connection)
@@ -193,30 +250,59 @@ def test_segment_public_marts_identical_to_native(builds, shape):
         failures["rpt_data_quality"] = problems
     assert not failures, f"{shape} landing: marts differ from the native build: {failures}"
     # the one difference is the malformed properties texts, counted on the native raw landing
-    malformed = int(_q(native, "select count(*) as n from raw_product.events "
-                               "where properties is not null and not json_valid(properties)")["n"].iloc[0])
-    flagged = _q(native, "select coalesce(sum(rows), 0) as n from analytics_marts.rpt_data_quality "
-                         "where rule = 'invalid_properties_json'")["n"].iloc[0]
+    malformed = int(
+        _q(
+            native,
+            "select count(*) as n from raw_product.events where properties is not null and not json_valid(properties)",
+        )["n"].iloc[0]
+    )
+    flagged = _q(
+        native,
+        "select coalesce(sum(rows), 0) as n from analytics_marts.rpt_data_quality "
+        "where rule = 'invalid_properties_json'",
+    )["n"].iloc[0]
     assert 0 < flagged <= malformed
-    assert _q(other, "select count(*) as n from analytics_marts.rpt_data_quality "
-                     "where rule = 'invalid_properties_json'")["n"].iloc[0] == 0
+    assert (
+        _q(other, "select count(*) as n from analytics_marts.rpt_data_quality where rule = 'invalid_properties_json'")[
+            "n"
+        ].iloc[0]
+        == 0
+    )
     # not vacuous: features and invitee counts (read from the per-event tables) reach the marts
-    assert _q(other, "select count(feature_property) as f, count(invitee_count) as i "
-                     "from analytics_staging.stg_product__events").iloc[0].min() > 0
+    assert (
+        _q(
+            other,
+            "select count(feature_property) as f, count(invitee_count) as i from analytics_staging.stg_product__events",
+        )
+        .iloc[0]
+        .min()
+        > 0
+    )
 
 
 def test_segment_landing_shape(builds):
     """The Segment landing holds Segment's tables only, per-event tables carry the properties as columns."""
     seg = builds["segment"]
-    tables = set(_q(seg, "select table_name from information_schema.tables "
-                         "where table_schema = 'raw_product'")["table_name"])
+    tables = set(
+        _q(seg, "select table_name from information_schema.tables where table_schema = 'raw_product'")["table_name"]
+    )
     assert {"tracks", "identifies", "groups", "teammate_invited", "report_created"} <= tables
     assert not tables & {"events", "users", "accounts"}
-    cols = set(_q(seg, "select column_name from information_schema.columns where table_schema = 'raw_product' "
-                       "and table_name = 'teammate_invited'")["column_name"])
+    cols = set(
+        _q(
+            seg,
+            "select column_name from information_schema.columns where table_schema = 'raw_product' "
+            "and table_name = 'teammate_invited'",
+        )["column_name"]
+    )
     assert {"feature", "invitee_count", "id", "received_at"} <= cols
-    assert "properties" not in set(_q(seg, "select column_name from information_schema.columns "
-                                           "where table_schema = 'raw_product' and table_name = 'tracks'")["column_name"])
+    assert "properties" not in set(
+        _q(
+            seg,
+            "select column_name from information_schema.columns "
+            "where table_schema = 'raw_product' and table_name = 'tracks'",
+        )["column_name"]
+    )
     # anonymous calls exist (user_id null, anonymous_id set) and stay anonymous in staging's quarantine/events
     anon = _q(seg, "select count(*) as n from raw_product.tracks where user_id is null and anonymous_id is not null")
     assert anon["n"].iloc[0] > 0
@@ -224,8 +310,11 @@ def test_segment_landing_shape(builds):
 
 def test_segment_two_connections_keep_product_ids_bare(builds):
     two, native = builds["segment_two"], builds["native"]
-    staged = _q(two, "select source_relation, count(*) as n, count(distinct account_id) as ids "
-                     "from analytics_staging.base_product__accounts group by 1 order by 1")
+    staged = _q(
+        two,
+        "select source_relation, count(*) as n, count(distinct account_id) as ids "
+        "from analytics_staging.base_product__accounts group by 1 order by 1",
+    )
     assert list(staged["source_relation"]) == ["raw_product_c1", "raw_product_c2"] and (staged["n"] > 0).all()
     # ids are not qualified by the connection: the same staged account ids as the native build
     e = _q(native, "select account_id from analytics_staging.stg_product__accounts")
@@ -241,32 +330,67 @@ def test_segment_properties_json_hand_made(builds):
 
     from plg.dbt_runner import dbt_executable
     from pytests.helpers.build import PROJECT_DIR, build_env
+
     seg = builds["segment"]
-    cases = [("'reports'", "null", {"feature": "reports"}),
-             ("'teammates'", "2", {"feature": "teammates", "invitee_count": 2}),
-             ("null", "3", {"invitee_count": 3}),
-             ("null", "null", {}),
-             ("'say \"hi\"'", "1", {"feature": 'say "hi"', "invitee_count": 1})]
-    rows = " union all ".join(f"select {i} as k, cast({f} as varchar) as f, cast({n} as bigint) as n"
-                              for i, (f, n, _) in enumerate(cases))
+    cases = [
+        ("'reports'", "null", {"feature": "reports"}),
+        ("'teammates'", "2", {"feature": "teammates", "invitee_count": 2}),
+        ("null", "3", {"invitee_count": 3}),
+        ("null", "null", {}),
+        ("'say \"hi\"'", "1", {"feature": 'say "hi"', "invitee_count": 1}),
+    ]
+    rows = " union all ".join(
+        f"select {i} as k, cast({f} as varchar) as f, cast({n} as bigint) as n" for i, (f, n, _) in enumerate(cases)
+    )
     inline = f"select k, {{{{ segment_properties_json('f', 'n') }}}} as p from ({rows}) as t order by k"
-    out = subprocess.run([dbt_executable(), "show", "--inline", inline, "--output", "json", "--limit", "10",
-                          "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
-                          "--target-path", str(seg.parent / "segment_show_target"),
-                          "--log-path", str(seg.parent / "segment_show_logs"), "--vars", '{"product_landing": "segment"}',
-                          "--quiet"],
-                         cwd=PROJECT_DIR, env=build_env(seg), capture_output=True, text=True)
+    out = subprocess.run(
+        [
+            dbt_executable(),
+            "show",
+            "--inline",
+            inline,
+            "--output",
+            "json",
+            "--limit",
+            "10",
+            "--project-dir",
+            str(PROJECT_DIR),
+            "--profiles-dir",
+            str(PROJECT_DIR),
+            "--target-path",
+            str(seg.parent / "segment_show_target"),
+            "--log-path",
+            str(seg.parent / "segment_show_logs"),
+            "--vars",
+            '{"product_landing": "segment"}',
+            "--quiet",
+        ],
+        cwd=PROJECT_DIR,
+        env=build_env(seg),
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
-    shown = json.loads(out.stdout[out.stdout.index("{"):])["show"]
+    shown = json.loads(out.stdout[out.stdout.index("{") :])["show"]
     assert [json.loads(r["p"]) for r in shown] == [expected for _, _, expected in cases]
     assert shown[1]["p"] == '{"feature":"teammates","invitee_count":2}'  # the native key order
 
 
 OFF = {"using_crm": False, "using_surveys": False, "using_finance": False}
-DISABLED = ["base_crm__companies", "base_crm__activities", "stg_crm__companies", "stg_crm__activities",
-            "stg_crm__quarantine", "base_surveys__nps_responses", "stg_surveys__nps_responses",
-            "stg_surveys__quarantine", "base_finance__gtm_spend", "base_finance__headcount",
-            "stg_finance__gtm_spend", "stg_finance__headcount"]
+DISABLED = [
+    "base_crm__companies",
+    "base_crm__activities",
+    "stg_crm__companies",
+    "stg_crm__activities",
+    "stg_crm__quarantine",
+    "base_surveys__nps_responses",
+    "stg_surveys__nps_responses",
+    "stg_surveys__quarantine",
+    "base_finance__gtm_spend",
+    "base_finance__headcount",
+    "stg_finance__gtm_spend",
+    "stg_finance__headcount",
+]
 
 
 @pytest.fixture(scope="module")
@@ -286,34 +410,53 @@ def without_optional_sources(builds, tmp_path_factory) -> Path:
 
 def test_optional_sources_off_build_green_with_nulls(builds, without_optional_sources):
     off, native = without_optional_sources, builds["native"]
-    views = set(_q(off, "select table_name from information_schema.tables "
-                        "where table_schema = 'analytics_staging'")["table_name"])
+    views = set(
+        _q(off, "select table_name from information_schema.tables where table_schema = 'analytics_staging'")[
+            "table_name"
+        ]
+    )
     assert not views & set(DISABLED), f"disabled models were built: {sorted(views & set(DISABLED))}"
     assert {"stg_finance__fx_rates", "stg_stripe__invoices", "stg_product__accounts"} <= views
-    acc = _q(off, "select count(*) as n, count(icp_fit_score) as scored, "
-                  "count(*) filter (where icp_tier = 'Unknown') as icp_unknown, "
-                  "count(*) filter (where firmographic_segment = 'Unknown') as seg_unknown, "
-                  "count(company_id) as companies from analytics_marts.dim_accounts").iloc[0]
+    acc = _q(
+        off,
+        "select count(*) as n, count(icp_fit_score) as scored, "
+        "count(*) filter (where icp_tier = 'Unknown') as icp_unknown, "
+        "count(*) filter (where firmographic_segment = 'Unknown') as seg_unknown, "
+        "count(company_id) as companies from analytics_marts.dim_accounts",
+    ).iloc[0]
     assert acc["n"] > 0 and acc["scored"] == 0 and acc["companies"] == 0
     assert acc["icp_unknown"] == acc["n"] and acc["seg_unknown"] == acc["n"]
-    conv = _q(off, "select count(*) filter (where is_converted) as converted, count(attribution) as attributed "
-                   "from analytics_marts.fct_conversions").iloc[0]
+    conv = _q(
+        off,
+        "select count(*) filter (where is_converted) as converted, count(attribution) as attributed "
+        "from analytics_marts.fct_conversions",
+    ).iloc[0]
     assert conv["converted"] > 0 and conv["attributed"] == 0  # sales assistance cannot be known
-    kpi = _q(off, "select count(*) as n, count(nps) as nps, count(gtm_spend_usd) as spend, count(cac_usd) as cac, "
-                  "count(payback_months) as payback, count(revenue_per_employee_usd) as rpe "
-                  "from analytics_marts.rpt_kpis_monthly").iloc[0]
+    kpi = _q(
+        off,
+        "select count(*) as n, count(nps) as nps, count(gtm_spend_usd) as spend, count(cac_usd) as cac, "
+        "count(payback_months) as payback, count(revenue_per_employee_usd) as rpe "
+        "from analytics_marts.rpt_kpis_monthly",
+    ).iloc[0]
     assert kpi["n"] > 0 and kpi[["nps", "spend", "cac", "payback", "rpe"]].sum() == 0
     # ... while the native build of the same world has those figures (the nulls come from the switch)
-    kpi_native = _q(native, "select count(nps) as nps, count(cac_usd) as cac, count(revenue_per_employee_usd) as rpe "
-                            "from analytics_marts.rpt_kpis_monthly").iloc[0]
+    kpi_native = _q(
+        native,
+        "select count(nps) as nps, count(cac_usd) as cac, count(revenue_per_employee_usd) as rpe "
+        "from analytics_marts.rpt_kpis_monthly",
+    ).iloc[0]
     assert (kpi_native > 0).all()
-    cac = _q(off, "select count(*) as n, count(marketing_spend_usd) as spend, count(cac_usd) as cac "
-                  "from analytics_marts.rpt_cac_by_channel").iloc[0]
+    cac = _q(
+        off,
+        "select count(*) as n, count(marketing_spend_usd) as spend, count(cac_usd) as cac "
+        "from analytics_marts.rpt_cac_by_channel",
+    ).iloc[0]
     assert cac["n"] > 0 and cac["spend"] == 0 and cac["cac"] == 0
     # revenue does not depend on the optional sources: identical to the native build
     for name in ["fct_mrr", "fct_activation", "fct_engagement_weekly"]:
-        assert not _diff(_q(native, f"select * from analytics_marts.{name}"),
-                         _q(off, f"select * from analytics_marts.{name}")), name
+        assert not _diff(
+            _q(native, f"select * from analytics_marts.{name}"), _q(off, f"select * from analytics_marts.{name}")
+        ), name
     e = _q(native, "select month_start, mrr_usd, new_signups from analytics_marts.rpt_kpis_monthly")
     a = _q(off, "select month_start, mrr_usd, new_signups from analytics_marts.rpt_kpis_monthly")
     assert not _diff(e, a)
@@ -322,12 +465,27 @@ def test_optional_sources_off_build_green_with_nulls(builds, without_optional_so
 def test_optional_sources_off_summary_and_report(without_optional_sources, tmp_path):
     import subprocess
     import sys
+
     run_results = without_optional_sources.parent / f"{without_optional_sources.stem}_target" / "run_results.json"
-    out = subprocess.run([sys.executable, "-m", "plg.summary", "--warehouse", str(without_optional_sources),
-                          "--run-results", str(run_results)], capture_output=True, text=True)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "plg.summary",
+            "--warehouse",
+            str(without_optional_sources),
+            "--run-results",
+            str(run_results),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     report = tmp_path / "report.html"
-    out = subprocess.run([sys.executable, "-m", "plg.report", "--warehouse", str(without_optional_sources),
-                          "--out", str(report)], capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "plg.report", "--warehouse", str(without_optional_sources), "--out", str(report)],
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     assert report.stat().st_size > 0

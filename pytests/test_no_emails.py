@@ -51,7 +51,9 @@ def test_scanner_catches_a_planted_email(tmp_path):
         con.execute("insert into analytics_marts.clean values (1, 'no address here'), (2, 'acme.com')")
         con.execute("create schema analytics_staging")
         con.execute("create table analytics_staging.leaky (id integer, note varchar)")
-        con.execute("insert into analytics_staging.leaky values (1, 'fine'), (2, 'write to Jane.Doe+x@mail.example.org')")
+        con.execute(
+            "insert into analytics_staging.leaky values (1, 'fine'), (2, 'write to Jane.Doe+x@mail.example.org')"
+        )
         con.execute("create view analytics_staging.leaky_view as select note as contact from analytics_staging.leaky")
         assert project_schemas(con) == ["analytics_marts", "analytics_staging"]
         findings = scan_for_emails(con)

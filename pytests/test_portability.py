@@ -1,4 +1,5 @@
 """Portable SQL by construction (issue 7.4): the check passes on the project and can fail."""
+
 from __future__ import annotations
 
 import pytest

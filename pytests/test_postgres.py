@@ -8,6 +8,7 @@ landing; the reader role may read the marts and nothing else, and write nothing.
 Skipped only when no PostgreSQL server binaries exist (`make system-deps` installs them as root).
 Landing size: PLG_PG_TEST_ACCOUNTS (default 1500), seed PLG_PG_TEST_SEED (default 11).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -32,8 +33,9 @@ REL_TOL = 1e-6
 
 def _dbt_env_duckdb(warehouse: Path, work: Path) -> dict:
     (work / "duck_tmp").mkdir(exist_ok=True)
-    return dbt_env(warehouse=warehouse, temp_dir=work / "duck_tmp",
-                   memory_limit=os.environ.get("PLG_DUCKDB_MEMORY_LIMIT", "3GB"))
+    return dbt_env(
+        warehouse=warehouse, temp_dir=work / "duck_tmp", memory_limit=os.environ.get("PLG_DUCKDB_MEMORY_LIMIT", "3GB")
+    )
 
 
 def _explain(res: subprocess.CompletedProcess, target: Path) -> str:
@@ -48,8 +50,10 @@ def _explain(res: subprocess.CompletedProcess, target: Path) -> str:
 def pg_bindir():
     bindir = pgh.find_bindir()
     if bindir is None:
-        pytest.skip("no PostgreSQL server binaries (initdb/pg_ctl): the PostgreSQL tests need a real server "
-                    "(`make system-deps` as root installs postgresql-15)")
+        pytest.skip(
+            "no PostgreSQL server binaries (initdb/pg_ctl): the PostgreSQL tests need a real server "
+            "(`make system-deps` as root installs postgresql-15)"
+        )
     return bindir
 
 
@@ -64,7 +68,10 @@ def landing(work) -> Path:
     path = work / "landing.duckdb"
     res = subprocess.run(
         [sys.executable, "-m", "plg.generate", "--accounts", ACCOUNTS, "--seed", SEED, "--warehouse", str(path)],
-        cwd=pgh.PROJECT_DIR, capture_output=True, text=True, timeout=1800,
+        cwd=pgh.PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=1800,
     )
     assert res.returncode == 0, f"generator failed:\n{res.stdout[-3000:]}\n{res.stderr[-3000:]}"
     return path
@@ -77,8 +84,13 @@ def duck_build_started(work, landing):
     warehouse = work / "duck.duckdb"
     shutil.copyfile(landing, warehouse)
     target = work / "target_duck"
-    proc = start_dbt(["build"], env=_dbt_env_duckdb(warehouse, work), target_path=target, log_path=work / "logs_duck",
-                     stdout_path=work / "logs_duck" / "stdout.txt")
+    proc = start_dbt(
+        ["build"],
+        env=_dbt_env_duckdb(warehouse, work),
+        target_path=target,
+        log_path=work / "logs_duck",
+        stdout_path=work / "logs_duck" / "stdout.txt",
+    )
     yield warehouse, target, proc
     if proc.poll() is None:
         proc.kill()
@@ -134,8 +146,11 @@ def test_public_marts_equal_duckdb(pg_build, duck_build):
     warehouse, duck_target = duck_build
     with contextlib.closing(pg.connect_builder()) as conn:
         results = pgh.compare_marts_duckdb_postgres(warehouse, duck_target, conn, pg_target, rel_tol=REL_TOL)
-    lines = [f"{r['mart']:32s} rows={r['rows']:>7} cols={r['columns']:>3} diffs={len(r['diffs'])}"
-             + (f" SKIPPED: {r['skipped']}" if r.get("skipped") else "") for r in results]
+    lines = [
+        f"{r['mart']:32s} rows={r['rows']:>7} cols={r['columns']:>3} diffs={len(r['diffs'])}"
+        + (f" SKIPPED: {r['skipped']}" if r.get("skipped") else "")
+        for r in results
+    ]
     print("\n" + "\n".join(lines))
     missing = [r["mart"] for r in results if r.get("skipped")]
     assert not missing, f"public marts of MARTS.md missing from the project: {missing}"
@@ -150,8 +165,11 @@ def _relations(target: Path, folder: str) -> list[tuple[str, str]]:
     manifest = json.loads((target / "manifest.json").read_text())
     out = []
     for n in manifest["nodes"].values():
-        if n["resource_type"] == "model" and n["path"].startswith(folder + "/") \
-                and n["config"].get("materialized") != "ephemeral":
+        if (
+            n["resource_type"] == "model"
+            and n["path"].startswith(folder + "/")
+            and n["config"].get("materialized") != "ephemeral"
+        ):
             out.append((n["schema"], n.get("alias") or n["name"]))
     return sorted(out)
 
@@ -217,8 +235,9 @@ def test_mart_comparison_can_fail():
     missing_row = (cols, [("a1", 10.0, datetime(2026, 1, 1, 10), True)])
     for other in (off_float, off_null, off_time, off_bool, missing_row):
         assert pgh.compare_tables("m", left, other, ("account_id",))["diffs"], other
-    assert pgh.compare_tables("m", left, (cols[:3], [r[:3] for r in left[1]]), ("account_id",))["missing_columns"] \
-        == ["is_converted"]
+    assert pgh.compare_tables("m", left, (cols[:3], [r[:3] for r in left[1]]), ("account_id",))["missing_columns"] == [
+        "is_converted"
+    ]
 
 
 def test_harness_has_no_passwordless_superuser_and_a_private_socket(pg_build):

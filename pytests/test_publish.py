@@ -126,17 +126,41 @@ def _build(tmp_path: Path, version: int, delay: float = 0.0, publish: bool = Tru
     marker = tmp_path / f"halfway-{version}"
     marker.unlink(missing_ok=True)
     return subprocess.Popen(
-        [sys.executable, "-c", BUILD_SCRIPT, str(working), str(readers), str(version), str(delay), str(marker),
-         "1" if publish else "0"],
-        env=_env(), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            BUILD_SCRIPT,
+            str(working),
+            str(readers),
+            str(version),
+            str(delay),
+            str(marker),
+            "1" if publish else "0",
+        ],
+        env=_env(),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
 def _reader(tmp_path: Path, mode: str, seconds: float) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-c", READER_SCRIPT, str(tmp_path / "plg_marts.duckdb"), mode, str(seconds),
-         str(tmp_path / "stop")],
-        env=_env(), cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            READER_SCRIPT,
+            str(tmp_path / "plg_marts.duckdb"),
+            mode,
+            str(seconds),
+            str(tmp_path / "stop"),
+        ],
+        env=_env(),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
@@ -224,9 +248,7 @@ def test_build_killed_midway_leaves_readers_intact_and_next_build_recovers(tmp_p
     assert _readers_state(tmp_path / "plg_marts.duckdb") == (1, ROWS[1])
     # the working file opens after the crash (DuckDB replays its WAL) ...
     con = duckdb.connect(str(tmp_path / "plg.duckdb"))
-    versions = con.execute(
-        "select count(distinct build_version) from analytics_marts.dim_accounts"
-    ).fetchone()[0]
+    versions = con.execute("select count(distinct build_version) from analytics_marts.dim_accounts").fetchone()[0]
     con.close()
     assert versions == 1
     # ... and the next build completes and publishes without manual steps
@@ -254,7 +276,11 @@ def test_publish_killed_midway_leaves_readers_intact_and_next_publish_cleans_up(
     )
     proc = subprocess.run(
         [sys.executable, "-c", script, str(tmp_path / "plg.duckdb"), str(tmp_path / "plg_marts.duckdb")],
-        env=_env(), cwd=ROOT, capture_output=True, text=True, timeout=120,
+        env=_env(),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == -signal.SIGKILL, proc.stderr
     assert list(tmp_path.glob("plg_marts.duckdb.tmp-*")), "expected the killed publish's temp file"
@@ -287,12 +313,26 @@ def test_real_dbt_build_killed_midway_recovers(tmp_path):
     con.close()
 
     dbt = dbt_executable()
-    env = dict(_env(), DBT_PROFILES_DIR=str(ROOT), PLG_DUCKDB_PATH=str(working),
-               PLG_DUCKDB_TEMP_DIR=str(tmp_path / "tmp"), DBT_SEND_ANONYMOUS_USAGE_STATS="False")
-    cmd = [dbt, "run", "--select", "path:models/marts", "--target-path", str(tmp_path / "target"),
-           "--log-path", str(tmp_path / "logs")]
-    build = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                             start_new_session=True)
+    env = dict(
+        _env(),
+        DBT_PROFILES_DIR=str(ROOT),
+        PLG_DUCKDB_PATH=str(working),
+        PLG_DUCKDB_TEMP_DIR=str(tmp_path / "tmp"),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="False",
+    )
+    cmd = [
+        dbt,
+        "run",
+        "--select",
+        "path:models/marts",
+        "--target-path",
+        str(tmp_path / "target"),
+        "--log-path",
+        str(tmp_path / "logs"),
+    ]
+    build = subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+    )
     done = 0
     for line in build.stdout:  # kill after the second model finished: mid-way through the marts
         if " OK created " in line:
@@ -306,7 +346,9 @@ def test_real_dbt_build_killed_midway_recovers(tmp_path):
     # the readers' file is exactly as before
     con = duckdb.connect(str(readers), read_only=True)
     assert con.execute("select mart_name, row_count from marts._published order by 1").fetchall() == before
-    assert con.execute("select count(*), sum(hash(account_id)) from marts.fct_conversions").fetchone() == checksum_before
+    assert (
+        con.execute("select count(*), sum(hash(account_id)) from marts.fct_conversions").fetchone() == checksum_before
+    )
     for mart, rows in before:
         assert con.execute(f"select count(*) from marts.{mart}").fetchone()[0] == rows
     con.close()

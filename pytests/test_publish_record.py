@@ -39,8 +39,12 @@ OLD_CLIENT_VENV = PROJECT_DIR / "warehouse" / f"duckdb{OLD_CLIENT}_venv"
 def built(tmp_path_factory) -> dict:
     d = tmp_path_factory.mktemp("publish_record")
     working = d / "plg.duckdb"
-    proc = subprocess.run([sys.executable, "-m", "plg.generate", "--accounts", str(ACCOUNTS), "--seed", "3",
-                           "--warehouse", str(working)], cwd=PROJECT_DIR, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "plg.generate", "--accounts", str(ACCOUNTS), "--seed", "3", "--warehouse", str(working)],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     build_project(working, extra_args=["--exclude-resource-type", "unit_test"])
     target = d / "plg_target"  # build_project's --target-path
@@ -66,11 +70,19 @@ def test_every_public_mart_published_with_comments(built):
         con.execute(f"attach '{built['working']}' as w (read_only)")
         for name, mart in marts.items():
             assert built["counts"][name] == con.execute(f"select count(*) from w.{mart.schema}.{name}").fetchone()[0]
-            table_comment = con.execute("select comment from duckdb_tables() where database_name = 'plg_marts' "
-                                        "and schema_name = 'marts' and table_name = ?", [name]).fetchone()[0]
+            table_comment = con.execute(
+                "select comment from duckdb_tables() where database_name = 'plg_marts' "
+                "and schema_name = 'marts' and table_name = ?",
+                [name],
+            ).fetchone()[0]
             assert table_comment == mart.description and table_comment
-            comments = dict(con.execute("select column_name, comment from duckdb_columns() where database_name = "
-                                        "'plg_marts' and schema_name = 'marts' and table_name = ?", [name]).fetchall())
+            comments = dict(
+                con.execute(
+                    "select column_name, comment from duckdb_columns() where database_name = "
+                    "'plg_marts' and schema_name = 'marts' and table_name = ?",
+                    [name],
+                ).fetchall()
+            )
             assert set(comments) == set(mart.columns), name
             for column, text in mart.columns.items():
                 assert comments[column] == text and text, f"{name}.{column}"
@@ -82,13 +94,18 @@ def test_every_public_mart_published_with_comments(built):
 
 def _old_client_python() -> Path:
     python = OLD_CLIENT_VENV / "bin" / "python"
-    probe = subprocess.run([str(python), "-c", "import duckdb; print(duckdb.__version__)"],
-                           capture_output=True, text=True) if python.exists() else None
+    probe = (
+        subprocess.run([str(python), "-c", "import duckdb; print(duckdb.__version__)"], capture_output=True, text=True)
+        if python.exists()
+        else None
+    )
     if probe is None or probe.returncode != 0 or probe.stdout.strip() != OLD_CLIENT:
         shutil.rmtree(OLD_CLIENT_VENV, ignore_errors=True)
         subprocess.run([sys.executable, "-m", "venv", str(OLD_CLIENT_VENV)], check=True)
-        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                        f"duckdb=={OLD_CLIENT}"], check=True)
+        subprocess.run(
+            [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", f"duckdb=={OLD_CLIENT}"],
+            check=True,
+        )
     return python
 
 
@@ -143,17 +160,23 @@ def test_refuses_a_skipped_mart_or_a_failed_test(built, tmp_path):
                 r["status"] = "skipped"
             if r["unique_id"].startswith("test.plg_analytics.unique_dim_accounts"):
                 r["status"] = "fail"
-    _refused(built, _hand_made_record(built, tmp_path, edit),
-             r"did not complete successfully: 2 nodes not successful: .*(fct_mrr skipped|unique_dim_accounts)")
+
+    _refused(
+        built,
+        _hand_made_record(built, tmp_path, edit),
+        r"did not complete successfully: 2 nodes not successful: .*(fct_mrr skipped|unique_dim_accounts)",
+    )
 
 
 def test_refuses_a_partial_build_and_a_record_that_is_not_a_build(built, tmp_path):
     def partial(record):
         record["results"] = [r for r in record["results"] if r["unique_id"] != "model.plg_analytics.rpt_funnel"]
+
     _refused(built, _hand_made_record(built, tmp_path, partial), "did not build every public mart.*rpt_funnel")
 
     def compile_only(record):
         record["args"]["which"] = "compile"
+
     shutil.rmtree(tmp_path / "record")
     _refused(built, _hand_made_record(built, tmp_path, compile_only), "records a `dbt compile`, not a build")
 
@@ -161,11 +184,29 @@ def test_refuses_a_partial_build_and_a_record_that_is_not_a_build(built, tmp_pat
 def test_refuses_after_a_build_killed_midway(built, tmp_path):
     env = build_env(built["working"])
     dbt = dbt_executable()
-    cmd = [dbt, "run", "--select", "path:models/marts", "--project-dir", str(PROJECT_DIR),
-           "--profiles-dir", str(PROJECT_DIR), "--target-path", str(tmp_path / "killed_target"),
-           "--log-path", str(tmp_path / "killed_logs")]
-    proc = subprocess.Popen(cmd, cwd=PROJECT_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, start_new_session=True)
+    cmd = [
+        dbt,
+        "run",
+        "--select",
+        "path:models/marts",
+        "--project-dir",
+        str(PROJECT_DIR),
+        "--profiles-dir",
+        str(PROJECT_DIR),
+        "--target-path",
+        str(tmp_path / "killed_target"),
+        "--log-path",
+        str(tmp_path / "killed_logs"),
+    ]
+    proc = subprocess.Popen(
+        cmd,
+        cwd=PROJECT_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     done = 0
     for line in proc.stdout:  # kill once two marts were rebuilt: the working file is half rebuilt
         if " OK created " in line:

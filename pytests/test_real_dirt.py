@@ -116,9 +116,14 @@ def _mutate(path: Path) -> None:
               select 'dirt_il_of_bad_invoice' as id, 'dirt_in_no_paid_at' as invoice_id, subscription_id, price_id,
                      type, proration, quantity, amount, currency, period_start, period_end from {base_line}""")
         # 4'. timestamps landed as timestamptz (the same instants)
-        for table, column in [("raw_product.accounts", "created_at"), ("raw_product.events", "occurred_at"),
-                              ("raw_product.events", "received_at"), ("raw_stripe.invoices", "paid_at"),
-                              ("raw_stripe.subscriptions", "created"), ("raw_stripe.subscriptions", "trial_end")]:
+        for table, column in [
+            ("raw_product.accounts", "created_at"),
+            ("raw_product.events", "occurred_at"),
+            ("raw_product.events", "received_at"),
+            ("raw_stripe.invoices", "paid_at"),
+            ("raw_stripe.subscriptions", "created"),
+            ("raw_stripe.subscriptions", "trial_end"),
+        ]:
             x(f"alter table {table} alter {column} type timestamptz using timezone('UTC', {column})")
     finally:
         con.close()
@@ -135,16 +140,29 @@ def _quarantine_counts(warehouse: Path) -> dict[tuple[str, str], int]:
 
 def _dbt(warehouse: Path, args: list[str]) -> subprocess.CompletedProcess:
     stem = warehouse.parent / warehouse.stem
-    return run_dbt(args, env=build_env(warehouse), target_path=f"{stem}_target", log_path=f"{stem}_logs",
-                   timeout=1800)
+    return run_dbt(args, env=build_env(warehouse), target_path=f"{stem}_target", log_path=f"{stem}_logs", timeout=1800)
 
 
 @pytest.fixture(scope="module")
 def landings(tmp_path_factory):
     work = tmp_path_factory.mktemp("real_dirt")
     clean, dirty = work / "clean.duckdb", work / "dirty.duckdb"
-    gen = subprocess.run([sys.executable, "-m", "plg.generate", "--accounts", str(ACCOUNTS), "--seed", str(SEED),
-                          "--warehouse", str(clean)], cwd=ROOT, capture_output=True, text=True)
+    gen = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "plg.generate",
+            "--accounts",
+            str(ACCOUNTS),
+            "--seed",
+            str(SEED),
+            "--warehouse",
+            str(clean),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert gen.returncode == 0, gen.stdout[-2000:] + gen.stderr[-2000:]
     shutil.copy(clean, dirty)
     _mutate(dirty)
@@ -163,9 +181,16 @@ def landings(tmp_path_factory):
 
 def test_the_other_time_zone_reaches_duckdb():
     """Guards the premise of the time-zone check: under TZ, a DuckDB session's TimeZone is that zone."""
-    probe = subprocess.run([sys.executable, "-c", "import duckdb; print(duckdb.sql(\"select current_setting("
-                            "'TimeZone')\").fetchall()[0][0])"], env={**os.environ, "TZ": OTHER_TZ},
-                           capture_output=True, text=True)
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb; print(duckdb.sql(\"select current_setting('TimeZone')\").fetchall()[0][0])",
+        ],
+        env={**os.environ, "TZ": OTHER_TZ},
+        capture_output=True,
+        text=True,
+    )
     assert probe.stdout.strip() == OTHER_TZ
 
 
@@ -173,8 +198,12 @@ def test_mutation_landed_timestamptz(landings):
     _, dirty = landings
     con = duckdb.connect(str(dirty), read_only=True)
     try:
-        types = dict(con.execute("select column_name, data_type from information_schema.columns "
-                                 "where table_schema = 'raw_product' and table_name = 'events'").fetchall())
+        types = dict(
+            con.execute(
+                "select column_name, data_type from information_schema.columns "
+                "where table_schema = 'raw_product' and table_name = 'events'"
+            ).fetchall()
+        )
     finally:
         con.close()
     assert types["received_at"] == "TIMESTAMP WITH TIME ZONE"
@@ -233,12 +262,18 @@ def test_invalid_json_events_are_staged_and_counted(landings):
         landed_invalid = con.execute(
             """select count(distinct event_id) from raw_product.events
                where event_id is not null and properties is not null
-                 and coalesce(json_type(try_cast(properties as json)), '') <> 'OBJECT'""").fetchone()[0]
+                 and coalesce(json_type(try_cast(properties as json)), '') <> 'OBJECT'"""
+        ).fetchone()[0]
         staged_invalid = con.execute(
             "select count(*), count(feature_property) from analytics_staging.stg_product__events "
-            "where has_invalid_properties").fetchone()
-        rules = {r[0] for r in con.execute(
-            "select distinct quarantine_rule from analytics_staging.stg_product__quarantine").fetchall()}
+            "where has_invalid_properties"
+        ).fetchone()
+        rules = {
+            r[0]
+            for r in con.execute(
+                "select distinct quarantine_rule from analytics_staging.stg_product__quarantine"
+            ).fetchall()
+        }
     finally:
         con.close()
     assert landed_invalid > 0
@@ -250,8 +285,16 @@ def test_invalid_json_events_are_staged_and_counted(landings):
 
 def test_quarantine_share_above_the_limit_fails_naming_table_and_rule(landings):
     _, dirty = landings
-    res = _dbt(dirty, ["test", "--select", "test_name:quarantine_share_within_limit",
-                       "--vars", '{"quarantine_max_share_by_table": {"accounts": 0.001}}'])
+    res = _dbt(
+        dirty,
+        [
+            "test",
+            "--select",
+            "test_name:quarantine_share_within_limit",
+            "--vars",
+            '{"quarantine_max_share_by_table": {"accounts": 0.001}}',
+        ],
+    )
     assert res.returncode != 0
     assert "Quarantine share above the limit" in res.stdout
     assert "source_table=accounts, quarantine_rule=conflicting_duplicate, quarantined_rows=5" in res.stdout
@@ -262,11 +305,14 @@ def test_a_currency_without_fx_rate_fails_naming_currency_and_first_date(landing
     _, dirty = landings
     con = duckdb.connect(str(dirty))
     try:
-        con.execute(f"delete from raw_finance.fx_rates where upper(trim(currency)) = 'EUR' "
-                    f"and rate_date < date '{FX_GAP_BEFORE}'")
+        con.execute(
+            f"delete from raw_finance.fx_rates where upper(trim(currency)) = 'EUR' "
+            f"and rate_date < date '{FX_GAP_BEFORE}'"
+        )
         first_spend = con.execute(
             f"""select min(spend_date) from analytics_staging.stg_finance__gtm_spend
-                where currency_code = 'EUR' and spend_date < date '{FX_GAP_BEFORE}'""").fetchone()[0]
+                where currency_code = 'EUR' and spend_date < date '{FX_GAP_BEFORE}'"""
+        ).fetchone()[0]
     finally:
         con.close()
     assert first_spend is not None

@@ -15,8 +15,14 @@ from pytests.helpers.build import read_relation
 
 LANDINGS = ["generated", "edge"]
 
-MONEY_SUMS = ["new_mrr_usd", "expansion_mrr_usd", "contraction_mrr_usd", "churned_mrr_usd",
-              "reactivation_mrr_usd", "fx_adjustment_mrr_usd"]
+MONEY_SUMS = [
+    "new_mrr_usd",
+    "expansion_mrr_usd",
+    "contraction_mrr_usd",
+    "churned_mrr_usd",
+    "reactivation_mrr_usd",
+    "fx_adjustment_mrr_usd",
+]
 
 
 @pytest.fixture(params=LANDINGS)
@@ -53,9 +59,21 @@ def test_recomputed_mrr_bridge_holds(ctx, recomputed_mrr):
 def test_fct_mrr_matches_recomputation(ctx, recomputed_mrr):
     expected = recomputed_mrr(ctx)
     actual = read_relation(ctx.warehouse, "marts", "fct_mrr")
-    _fail_on(diff_frames(expected, actual, ["account_id", "month_start"], {
-        "mrr_usd": "money", "previous_mrr_usd": "money", "mrr_change_usd": "money", "fx_adjustment_usd": "money",
-        "movement": "text"}), f"fct_mrr ({ctx.name})")
+    _fail_on(
+        diff_frames(
+            expected,
+            actual,
+            ["account_id", "month_start"],
+            {
+                "mrr_usd": "money",
+                "previous_mrr_usd": "money",
+                "mrr_change_usd": "money",
+                "fx_adjustment_usd": "money",
+                "movement": "text",
+            },
+        ),
+        f"fct_mrr ({ctx.name})",
+    )
 
 
 def test_monthly_revenue_matches_recomputation(ctx, recomputed_mrr):
@@ -80,8 +98,9 @@ def test_nps_matches_recomputation(ctx):
     known = {pd.Timestamp(m) for m in expected["month_start"]}
     for _, row in actual.iterrows():
         if pd.Timestamp(row["month_start"]) not in known and pd.notna(row["nps"]):
-            problems.append(f"month_start={row['month_start']} nps: expected null (no response), mart has "
-                            f"{row['nps']!r}")
+            problems.append(
+                f"month_start={row['month_start']} nps: expected null (no response), mart has {row['nps']!r}"
+            )
     _fail_on(problems, f"rpt_kpis_monthly.nps ({ctx.name})")
 
 
@@ -125,11 +144,11 @@ EDGE_MRR = {
     ("acc_e09", 2): (112, 110, 2, "unchanged"),
     ("acc_e09", 3): (108, 112, -4, "unchanged"),
     ("acc_e09", 4): (108, 108, 0, "unchanged"),
-    ("acc_e09", 5): (230, 108, 7, "expansion"),    # (200 - 100) x 1.15 = 115 expansion + 100 x 0.07 fx
-    ("acc_e09", 6): (240, 230, 10, "unchanged"),   # 200 x (1.20 - 1.15)
-    ("acc_e06", 6): (100, 0, 0, "new"),            # immature for conversion windows, but revenue is revenue
+    ("acc_e09", 5): (230, 108, 7, "expansion"),  # (200 - 100) x 1.15 = 115 expansion + 100 x 0.07 fx
+    ("acc_e09", 6): (240, 230, 10, "unchanged"),  # 200 x (1.20 - 1.15)
+    ("acc_e06", 6): (100, 0, 0, "new"),  # immature for conversion windows, but revenue is revenue
     ("acc_e11", 6): (100, 0, 0, "new"),
-    ("acc_e12", 5): (50, 0, 0, "new"),             # $150 per 3 months
+    ("acc_e12", 5): (50, 0, 0, "new"),  # $150 per 3 months
     ("acc_e12", 6): (50, 50, 0, "unchanged"),
 }
 # month -> (mrr, paying, new, expansion, contraction, churned, reactivation, fx, logo_churn_rate)
@@ -139,36 +158,71 @@ EDGE_MONTHS = {
     3: (488, 5, 0, 0, 20, 0, 0, -4, 0.0),
     4: (638, 4, 0, 250, 0, 100, 0, 0, 0.2),
     5: (810, 5, 50, 115, 0, 0, 0, 7, 0.0),
-    6: (670, 6, 200, 0, 0, 450, 100, 10, 0.4),   # churn: e02 (300) and e01 (150) of 5 paying in May
+    6: (670, 6, 200, 0, 0, 450, 100, 10, 0.4),  # churn: e02 (300) and e01 (150) of 5 paying in May
 }
 EDGE_NPS = {5: 0.0, 6: 50.0}
 
 
 def _edge_mrr_expected() -> pd.DataFrame:
-    return pd.DataFrame([
-        {"account_id": a, "month_start": M[m], "mrr_usd": cur, "previous_mrr_usd": prev,
-         "mrr_change_usd": cur - prev, "fx_adjustment_usd": fx, "movement": mv}
-        for (a, m), (cur, prev, fx, mv) in EDGE_MRR.items()])
+    return pd.DataFrame(
+        [
+            {
+                "account_id": a,
+                "month_start": M[m],
+                "mrr_usd": cur,
+                "previous_mrr_usd": prev,
+                "mrr_change_usd": cur - prev,
+                "fx_adjustment_usd": fx,
+                "movement": mv,
+            }
+            for (a, m), (cur, prev, fx, mv) in EDGE_MRR.items()
+        ]
+    )
 
 
 def _edge_months_expected() -> pd.DataFrame:
-    cols = ["mrr_usd", "paying_accounts", "new_mrr_usd", "expansion_mrr_usd", "contraction_mrr_usd",
-            "churned_mrr_usd", "reactivation_mrr_usd", "fx_adjustment_mrr_usd", "logo_churn_rate"]
+    cols = [
+        "mrr_usd",
+        "paying_accounts",
+        "new_mrr_usd",
+        "expansion_mrr_usd",
+        "contraction_mrr_usd",
+        "churned_mrr_usd",
+        "reactivation_mrr_usd",
+        "fx_adjustment_mrr_usd",
+        "logo_churn_rate",
+    ]
     return pd.DataFrame([{"month_start": M[m], **dict(zip(cols, v, strict=False))} for m, v in EDGE_MONTHS.items()])
 
 
-MRR_COLUMNS = {"mrr_usd": "money", "previous_mrr_usd": "money", "mrr_change_usd": "money",
-               "fx_adjustment_usd": "money", "movement": "text"}
-MONTH_COLUMNS = {"mrr_usd": "money", "paying_accounts": "count", "logo_churn_rate": "rate",
-                 **dict.fromkeys(MONEY_SUMS, "money")}
+MRR_COLUMNS = {
+    "mrr_usd": "money",
+    "previous_mrr_usd": "money",
+    "mrr_change_usd": "money",
+    "fx_adjustment_usd": "money",
+    "movement": "text",
+}
+MONTH_COLUMNS = {
+    "mrr_usd": "money",
+    "paying_accounts": "count",
+    "logo_churn_rate": "rate",
+    **dict.fromkeys(MONEY_SUMS, "money"),
+}
 
 
 def test_edge_hand_computed_months_are_consistent():
     """The hand-computed figures obey the MRR bridge (guards the arithmetic of this file)."""
     months = _edge_months_expected()
     prev = months["mrr_usd"].shift(1).fillna(0)
-    bridge = (prev + months["new_mrr_usd"] + months["reactivation_mrr_usd"] + months["expansion_mrr_usd"]
-              - months["contraction_mrr_usd"] - months["churned_mrr_usd"] + months["fx_adjustment_mrr_usd"])
+    bridge = (
+        prev
+        + months["new_mrr_usd"]
+        + months["reactivation_mrr_usd"]
+        + months["expansion_mrr_usd"]
+        - months["contraction_mrr_usd"]
+        - months["churned_mrr_usd"]
+        + months["fx_adjustment_mrr_usd"]
+    )
     assert (bridge - months["mrr_usd"]).abs().max() < 1e-9
     rows = _edge_mrr_expected()
     by_month = rows[rows["mrr_usd"] > 0].groupby("month_start")["mrr_usd"].sum()
@@ -177,23 +231,31 @@ def test_edge_hand_computed_months_are_consistent():
 
 def test_edge_recomputed_mrr_equals_hand_computed(edge_ctx):
     got = rr.fct_mrr(edge_ctx.staged, edge_ctx.as_of)
-    _fail_on(diff_frames(_edge_mrr_expected(), got, ["account_id", "month_start"], MRR_COLUMNS),
-             "recomputed fct_mrr vs hand-computed")
+    _fail_on(
+        diff_frames(_edge_mrr_expected(), got, ["account_id", "month_start"], MRR_COLUMNS),
+        "recomputed fct_mrr vs hand-computed",
+    )
     months = rr.monthly_revenue(got)
-    _fail_on(diff_frames(_edge_months_expected(), months, ["month_start"], MONTH_COLUMNS),
-             "recomputed monthly revenue vs hand-computed")
+    _fail_on(
+        diff_frames(_edge_months_expected(), months, ["month_start"], MONTH_COLUMNS),
+        "recomputed monthly revenue vs hand-computed",
+    )
 
 
 def test_edge_fct_mrr_equals_hand_computed(edge_ctx):
     actual = read_relation(edge_ctx.warehouse, "marts", "fct_mrr")
-    _fail_on(diff_frames(_edge_mrr_expected(), actual, ["account_id", "month_start"], MRR_COLUMNS),
-             "fct_mrr vs hand-computed")
+    _fail_on(
+        diff_frames(_edge_mrr_expected(), actual, ["account_id", "month_start"], MRR_COLUMNS),
+        "fct_mrr vs hand-computed",
+    )
 
 
 def test_edge_kpis_equal_hand_computed(edge_ctx):
     actual = read_relation(edge_ctx.warehouse, "marts", "rpt_kpis_monthly")
-    _fail_on(diff_frames(_edge_months_expected(), actual, ["month_start"], MONTH_COLUMNS, missing_ok=True),
-             "rpt_kpis_monthly revenue vs hand-computed")
+    _fail_on(
+        diff_frames(_edge_months_expected(), actual, ["month_start"], MONTH_COLUMNS, missing_ok=True),
+        "rpt_kpis_monthly revenue vs hand-computed",
+    )
 
 
 def test_edge_nps_hand_computed(edge_ctx):
@@ -205,8 +267,10 @@ def test_edge_nps_hand_computed(edge_ctx):
 def test_edge_mart_nps_hand_computed(edge_ctx):
     expected = pd.DataFrame([{"month_start": M[m], "nps": v} for m, v in EDGE_NPS.items()])
     actual = read_relation(edge_ctx.warehouse, "marts", "rpt_kpis_monthly")
-    _fail_on(diff_frames(expected, actual, ["month_start"], {"nps": "rate"}, missing_ok=True),
-             "rpt_kpis_monthly.nps vs hand-computed")
+    _fail_on(
+        diff_frames(expected, actual, ["month_start"], {"nps": "rate"}, missing_ok=True),
+        "rpt_kpis_monthly.nps vs hand-computed",
+    )
 
 
 def test_edge_with_vars_mrr_matches_recomputation(edge_vars_ctx):
@@ -221,10 +285,21 @@ def test_edge_with_vars_mrr_matches_recomputation(edge_vars_ctx):
     assert june.loc["acc_e11", "movement"] == "new"
     assert "acc_e06" not in june.index
     assert june.loc["acc_e04", "movement"] == "reactivation"
-    problems = diff_frames(expected, read_relation(c.warehouse, "marts", "fct_mrr"), ["account_id", "month_start"],
-                           MRR_COLUMNS)
-    problems += diff_frames(rr.monthly_revenue(expected), read_relation(c.warehouse, "marts", "rpt_kpis_monthly"),
-                            ["month_start"], MONTH_COLUMNS, missing_ok=True)
-    problems += diff_frames(rr.nps_monthly(c.staged, c.as_of), read_relation(c.warehouse, "marts", "rpt_kpis_monthly"),
-                            ["month_start"], {"nps": "rate"}, missing_ok=True)
+    problems = diff_frames(
+        expected, read_relation(c.warehouse, "marts", "fct_mrr"), ["account_id", "month_start"], MRR_COLUMNS
+    )
+    problems += diff_frames(
+        rr.monthly_revenue(expected),
+        read_relation(c.warehouse, "marts", "rpt_kpis_monthly"),
+        ["month_start"],
+        MONTH_COLUMNS,
+        missing_ok=True,
+    )
+    problems += diff_frames(
+        rr.nps_monthly(c.staged, c.as_of),
+        read_relation(c.warehouse, "marts", "rpt_kpis_monthly"),
+        ["month_start"],
+        {"nps": "rate"},
+        missing_ok=True,
+    )
     _fail_on(problems, "edge landing with vars (revenue)")

@@ -56,8 +56,12 @@ def _working_marts(working: Path) -> list[str]:
     """The marts a synthetic working file holds (it has no dbt build record to derive them from)."""
     con = duckdb.connect(str(working), read_only=True)
     try:
-        return [r[0] for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'analytics_marts'").fetchall()]
+        return [
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'analytics_marts'"
+            ).fetchall()
+        ]
     finally:
         con.close()
 
@@ -66,8 +70,9 @@ def _working_marts(working: Path) -> list[str]:
 def sample_marts(tmp_path_factory) -> Path:
     d = tmp_path_factory.mktemp("sample")
     build_sample(d / "plg.duckdb")
-    pub.publish(d / "plg.duckdb", d / "plg_marts.duckdb", _working_marts(d / "plg.duckdb"),
-                check_build=False)  # synthetic sample: every mart it has
+    pub.publish(
+        d / "plg.duckdb", d / "plg_marts.duckdb", _working_marts(d / "plg.duckdb"), check_build=False
+    )  # synthetic sample: every mart it has
     return d / "plg_marts.duckdb"
 
 
@@ -86,7 +91,9 @@ def test_warehouse_marts(tmp_path_factory) -> Path:
     if not wh or not Path(wh).exists():
         pytest.skip("PLG_TEST_WAREHOUSE not built (make test-dbt)")
     d = tmp_path_factory.mktemp("published")
-    pub.publish(Path(wh), d / "plg_marts.duckdb", check_build=False)  # make test-dbt's docs generate rewrites its run_results
+    pub.publish(
+        Path(wh), d / "plg_marts.duckdb", check_build=False
+    )  # make test-dbt's docs generate rewrites its run_results
     return d / "plg_marts.duckdb"
 
 
@@ -96,8 +103,9 @@ def _last_day(m: dt.date) -> dt.date:
 
 def _mature(m: dt.date, w: int, as_of: dt.date) -> bool:
     """Independent of plg.report.kpi: every account of the month has w full days by the end of the as-of day."""
-    return dt.datetime.combine(_last_day(m), dt.time()) + dt.timedelta(days=1 + w) <= \
-        dt.datetime.combine(as_of, dt.time()) + dt.timedelta(days=1)
+    return dt.datetime.combine(_last_day(m), dt.time()) + dt.timedelta(days=1 + w) <= dt.datetime.combine(
+        as_of, dt.time()
+    ) + dt.timedelta(days=1)
 
 
 def _expected(marts: Path) -> dict:
@@ -105,13 +113,24 @@ def _expected(marts: Path) -> dict:
     con = duckdb.connect(str(marts), read_only=True)
     try:
         q = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
-        tables = {r[0] for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()}
-        cols = {r[0] for r in con.execute("select column_name from information_schema.columns where table_schema = 'marts' "
-                                          "and table_name = 'fct_cohort_conversion'").fetchall()}
+        tables = {
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts'"
+            ).fetchall()
+        }
+        cols = {
+            r[0]
+            for r in con.execute(
+                "select column_name from information_schema.columns where table_schema = 'marts' "
+                "and table_name = 'fct_cohort_conversion'"
+            ).fetchall()
+        }
         as_of = q("select max(as_of_date) from marts._published")
-        latest12 = ("select distinct cohort_start from marts.fct_cohort_conversion where cohort_grain = 'month' "
-                    "order by cohort_start desc limit 12")
+        latest12 = (
+            "select distinct cohort_start from marts.fct_cohort_conversion where cohort_grain = 'month' "
+            "order by cohort_start desc limit 12"
+        )
         offsets = ", ".join(str(d) for d in HEATMAP_OFFSETS)
         out = {
             "as_of": as_of,
@@ -121,32 +140,41 @@ def _expected(marts: Path) -> dict:
             "pqa-table": min(50, q("select count(*) from marts.rpt_product_qualified_accounts")),
             "months": q("select count(*) from marts.rpt_kpis_monthly"),
             "segments": sum(q(f"select count(*) from marts.rpt_kpis_monthly where {c} > 0") for c, *_ in MOVEMENTS),
-            "kpis": [dict(zip([d[0] for d in con.description], r, strict=False)) for r in
-                     con.execute("select * from marts.rpt_kpis_monthly order by month_start").fetchall()],
+            "kpis": [
+                dict(zip([d[0] for d in con.description], r, strict=False))
+                for r in con.execute("select * from marts.rpt_kpis_monthly order by month_start").fetchall()
+            ],
         }
         km = "km_cumulative_conversion_rate" in cols
         value = "km_cumulative_conversion_rate" if km else "cumulative_conversion_rate"
         out["km"] = km
-        out["heat_cells"] = q(f"select count({value}) from marts.fct_cohort_conversion where cohort_grain = 'month' "
-                              f"and day_offset in ({offsets}) and cohort_start in ({latest12})"
-                              + ("" if km else " and accounts_at_risk > 0"))
+        out["heat_cells"] = q(
+            f"select count({value}) from marts.fct_cohort_conversion where cohort_grain = 'month' "
+            f"and day_offset in ({offsets}) and cohort_start in ({latest12})"
+            + ("" if km else " and accounts_at_risk > 0")
+        )
         if "is_complete" in cols:
-            out["heat_incomplete"] = q(f"select count({value}) from marts.fct_cohort_conversion where cohort_grain = "
-                                       f"'month' and day_offset in ({offsets}) and cohort_start in ({latest12}) "
-                                       "and not is_complete")
+            out["heat_incomplete"] = q(
+                f"select count({value}) from marts.fct_cohort_conversion where cohort_grain = "
+                f"'month' and day_offset in ({offsets}) and cohort_start in ({latest12}) "
+                "and not is_complete"
+            )
         if km:
             out["km_series"] = q(f"""select count(*) from (select cohort_start from marts.fct_cohort_conversion
                 where cohort_grain = 'month' and cohort_start in ({latest12}) group by cohort_start
                 having count(km_cumulative_conversion_rate) > 0 order by cohort_start desc limit {KM_COHORTS})""")
         out["retention"] = "rpt_revenue_retention_cohorts" in tables
         if out["retention"]:
-            out["retention_cells"] = q(f"""select count(net_revenue_retention_rate) from marts.rpt_revenue_retention_cohorts
+            out["retention_cells"] = (
+                q(f"""select count(net_revenue_retention_rate) from marts.rpt_revenue_retention_cohorts
                 where months_since_start <= {RETENTION_MONTHS} and cohort_month in (select distinct cohort_month
                 from marts.rpt_revenue_retention_cohorts order by cohort_month desc limit {RETENTION_COHORTS})""")
+            )
         out["quality"] = "rpt_data_quality" in tables
         if out["quality"]:
-            out["quality_rows"] = q("select count(*) from (select distinct source_name, table_name, rule "
-                                    "from marts.rpt_data_quality)")
+            out["quality_rows"] = q(
+                "select count(*) from (select distinct source_name, table_name, rule from marts.rpt_data_quality)"
+            )
         return out
     finally:
         con.close()
@@ -173,8 +201,12 @@ def _check_report(marts: Path, chromium: str, name: str, capsys) -> dict:
     for cid, c in charts.items():
         assert c["width"] > 100 and c["height"] > 30, f"{cid} has no size: {c}"
         assert c["overflow"] == [], f"{cid}: labels drawn outside their chart (clipped): {c['overflow']}"
-    present = SVG_CHARTS + ["cohort-heatmap"] + (["km-curves"] if exp["km"] else []) + (
-        ["revenue-retention"] if exp["retention"] else [])
+    present = (
+        SVG_CHARTS
+        + ["cohort-heatmap"]
+        + (["km-curves"] if exp["km"] else [])
+        + (["revenue-retention"] if exp["retention"] else [])
+    )
     for cid in present:
         c = charts[cid]
         assert c["svgs"] >= 1 and all(w > 100 and h > 50 for w, h in c["svg_sizes"]), f"{cid} svg not laid out: {c}"
@@ -215,8 +247,11 @@ def _check_report(marts: Path, chromium: str, name: str, capsys) -> dict:
     tiles = {t["col"]: t for t in charts["headline"]["tiles"]}
     for t in tiles.values():
         assert t["period"] is None or t["mature"] == "true", t
-    conv = [r["month_start"] for r in exp["kpis"] if r["conversion_rate_30d"] is not None
-            and _mature(r["month_start"], 30, as_of)]
+    conv = [
+        r["month_start"]
+        for r in exp["kpis"]
+        if r["conversion_rate_30d"] is not None and _mature(r["month_start"], 30, as_of)
+    ]
     assert tiles["conversion_rate_30d"]["period"] == str(conv[-1])
     months = [r["month_start"] for r in exp["kpis"] if r["mrr_usd"] is not None and _mature(r["month_start"], 0, as_of)]
     assert tiles["mrr_usd"]["period"] == str(months[-1])
@@ -268,9 +303,19 @@ def test_report_reads_the_working_file_too(tmp_path):
 def test_report_command_prints_its_path(sample_marts, tmp_path):
     out = tmp_path / "r" / "report.html"
     proc = subprocess.run(
-        [str(ROOT / ".venv/bin/python") if (ROOT / ".venv/bin/python").exists() else "python",
-         "-m", "plg.report", "--warehouse", str(sample_marts), "--out", str(out)],
-        cwd=ROOT, capture_output=True, text=True, timeout=120,
+        [
+            str(ROOT / ".venv/bin/python") if (ROOT / ".venv/bin/python").exists() else "python",
+            "-m",
+            "plg.report",
+            "--warehouse",
+            str(sample_marts),
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     assert str(out.resolve()) in proc.stdout

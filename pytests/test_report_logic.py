@@ -18,15 +18,19 @@ D = dt.date
 
 # ---------------------------------------------------------------- nice ticks
 
-@pytest.mark.parametrize("lo, hi, ticks", [
-    # the bugs seen: a $62.5k maximum was split into quarters ($15.6k, $31.3k, ...)
-    (0, 62_500, [0, 20_000, 40_000, 60_000, 80_000]),       # step 10k needs 7 intervals > 5; 20k needs 4
-    (0, 0.188, [0, 0.05, 0.10, 0.15, 0.20]),               # 18.8 %: step 5 pp
-    (-13, 1, [-15, -10, -5, 0, 5]),                         # NPS −13..1: step 2 needs 8 intervals; 5 needs 4
-    (0, 1, [0, 0.2, 0.4, 0.6, 0.8, 1.0]),                   # step 0.2: 5 intervals
-    (17_000, 19_500, [17_000, 17_500, 18_000, 18_500, 19_000, 19_500]),  # step 500 (5 × 100)
-    (3, 3, [2.6, 2.8, 3.0, 3.2, 3.4]),  # a flat series: ±10 % padding = 2.7..3.3; step 0.1 needs 6, 0.2 needs 4
-])
+
+@pytest.mark.parametrize(
+    "lo, hi, ticks",
+    [
+        # the bugs seen: a $62.5k maximum was split into quarters ($15.6k, $31.3k, ...)
+        (0, 62_500, [0, 20_000, 40_000, 60_000, 80_000]),  # step 10k needs 7 intervals > 5; 20k needs 4
+        (0, 0.188, [0, 0.05, 0.10, 0.15, 0.20]),  # 18.8 %: step 5 pp
+        (-13, 1, [-15, -10, -5, 0, 5]),  # NPS −13..1: step 2 needs 8 intervals; 5 needs 4
+        (0, 1, [0, 0.2, 0.4, 0.6, 0.8, 1.0]),  # step 0.2: 5 intervals
+        (17_000, 19_500, [17_000, 17_500, 18_000, 18_500, 19_000, 19_500]),  # step 500 (5 × 100)
+        (3, 3, [2.6, 2.8, 3.0, 3.2, 3.4]),  # a flat series: ±10 % padding = 2.7..3.3; step 0.1 needs 6, 0.2 needs 4
+    ],
+)
 def test_nice_ticks_by_hand(lo, hi, ticks):
     assert nice_ticks(lo, hi) == pytest.approx(ticks)
 
@@ -59,18 +63,20 @@ def test_tick_labels_show_only_the_decimals_the_step_needs():
 
 # ---------------------------------------------------------------- integers
 
+
 def test_integers_print_as_integers():
-    assert num(1.0) == "1"            # employees: was "1.0"
+    assert num(1.0) == "1"  # employees: was "1.0"
     assert num(1) == "1"
     assert num(1200.0) == "1,200"
     assert integer(1.0) == "1"
     assert integer(None) == "–"
-    assert num(2.5) == "2.5"          # a measure keeps its decimal
+    assert num(2.5) == "2.5"  # a measure keeps its decimal
     assert num(13.84) == "13.8"
     assert num(-5.0) == "−5"
 
 
 # ---------------------------------------------------------------- maturity
+
 
 def test_a_signup_month_is_mature_when_its_last_day_plus_the_window_has_passed():
     # September cohort, W = 30: last day 30 Sep + 30 days = 30 Oct; mature once the as-of day is 30 Oct
@@ -103,7 +109,7 @@ def test_maturity_flags_mark_the_trailing_months():
 ROWS = [
     {"month_start": D(2026, 7, 1), "rate": 0.05},
     {"month_start": D(2026, 8, 1), "rate": 0.04},
-    {"month_start": D(2026, 9, 1), "rate": None},   # a mature month without a value is skipped
+    {"month_start": D(2026, 9, 1), "rate": None},  # a mature month without a value is skipped
     {"month_start": D(2026, 10, 1), "rate": 0.27},  # two days old as of 31 Oct: never the headline
 ]
 
@@ -168,11 +174,14 @@ def test_trailing_nrr_needs_twelve_months_without_a_gap():
 
 # ---------------------------------------------------------------- cohort cells
 
+
 def test_cohort_cells_derive_completeness_from_the_as_of_date_when_is_complete_is_absent():
     from plg.report import HEATMAP_OFFSETS, cohort_cells
 
-    rows = [{"cohort_start": D(2026, 9, 1), "day_offset": d, "cumulative_conversion_rate": 0.01 * d,
-             "accounts_at_risk": 10} for d in range(91)]
+    rows = [
+        {"cohort_start": D(2026, 9, 1), "day_offset": d, "cumulative_conversion_rate": 0.01 * d, "accounts_at_risk": 10}
+        for d in range(91)
+    ]
     cohorts, vals, flags, col = cohort_cells(rows, D(2026, 10, 31))
     assert cohorts == [D(2026, 9, 1)] and col == "cumulative_conversion_rate"
     assert vals[0] == pytest.approx([0.01 * d for d in HEATMAP_OFFSETS])
@@ -183,9 +192,17 @@ def test_cohort_cells_derive_completeness_from_the_as_of_date_when_is_complete_i
 def test_cohort_cells_prefer_km_and_is_complete():
     from plg.report import HEATMAP_OFFSETS, cohort_cells
 
-    rows = [{"cohort_start": D(2026, 9, 1), "day_offset": d, "cumulative_conversion_rate": 0.5,
-             "km_cumulative_conversion_rate": 0.25, "is_complete": d < 10, "accounts_at_risk": 0}
-            for d in range(91)]
+    rows = [
+        {
+            "cohort_start": D(2026, 9, 1),
+            "day_offset": d,
+            "cumulative_conversion_rate": 0.5,
+            "km_cumulative_conversion_rate": 0.25,
+            "is_complete": d < 10,
+            "accounts_at_risk": 0,
+        }
+        for d in range(91)
+    ]
     _, vals, flags, col = cohort_cells(rows, D(2026, 10, 31))
     assert col == "km_cumulative_conversion_rate" and vals[0] == [0.25] * len(HEATMAP_OFFSETS)
     assert flags[0] == [d >= 10 for d in HEATMAP_OFFSETS]

@@ -31,8 +31,12 @@ ACCOUNTS = 300
 @pytest.fixture(scope="module")
 def landing(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("runstart_landing") / "landing.duckdb"
-    proc = subprocess.run([sys.executable, "-m", "plg.generate", "--accounts", str(ACCOUNTS), "--seed", "3",
-                           "--warehouse", str(path)], cwd=PROJECT_DIR, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "plg.generate", "--accounts", str(ACCOUNTS), "--seed", "3", "--warehouse", str(path)],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     return path
 
@@ -47,9 +51,13 @@ def _built_tables(warehouse: Path) -> list[str]:
     """Tables and views dbt built (dbt creates the empty schemas before the run-start hooks)."""
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        return [f"{r[0]}.{r[1]}" for r in con.execute(
-            "select table_schema, table_name from information_schema.tables "
-            "where table_schema like 'analytics%' and table_name <> 'plg_run_log'").fetchall()]
+        return [
+            f"{r[0]}.{r[1]}"
+            for r in con.execute(
+                "select table_schema, table_name from information_schema.tables "
+                "where table_schema like 'analytics%' and table_name <> 'plg_run_log'"
+            ).fetchall()
+        ]
     finally:
         con.close()
 
@@ -89,8 +97,12 @@ def test_february_29_only_in_leap_years(landing, tmp_path):
     warehouse = _copy(landing, tmp_path)
     message = _build_fails(warehouse, vars={"as_of_date": "2025-02-29"}, select="int_clock")
     assert "as_of_date must be null or a real date" in message and "2025-02-29" in message
-    build_project(warehouse, vars={"as_of_date": "2024-02-29"}, select="int_clock",  # a real date: builds
-                  extra_args=["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"])
+    build_project(
+        warehouse,
+        vars={"as_of_date": "2024-02-29"},
+        select="int_clock",  # a real date: builds
+        extra_args=["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"],
+    )
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         assert str(con.execute("select as_of_date from analytics_intermediate.int_clock").fetchone()[0]) == "2024-02-29"
@@ -102,12 +114,12 @@ def test_schema_drift_is_named_at_run_start(landing, tmp_path):
     warehouse = _copy(landing, tmp_path)
     con = duckdb.connect(str(warehouse))
     try:
-        con.execute("alter table raw_product.users drop column role")                                # dropped
-        con.execute("alter table raw_product.events rename column received_at to received_time")      # renamed
-        con.execute("alter table raw_product.accounts alter column created_at type varchar")          # ts as text
-        con.execute("alter table raw_stripe.invoice_line_items alter column amount type varchar")     # money as text
-        con.execute("alter table raw_stripe.subscriptions alter column created type timestamptz")    # compatible
-        con.execute("alter table raw_finance.gtm_spend alter column amount type double")             # compatible
+        con.execute("alter table raw_product.users drop column role")  # dropped
+        con.execute("alter table raw_product.events rename column received_at to received_time")  # renamed
+        con.execute("alter table raw_product.accounts alter column created_at type varchar")  # ts as text
+        con.execute("alter table raw_stripe.invoice_line_items alter column amount type varchar")  # money as text
+        con.execute("alter table raw_stripe.subscriptions alter column created type timestamptz")  # compatible
+        con.execute("alter table raw_finance.gtm_spend alter column amount type double")  # compatible
     finally:
         con.close()
     message = _build_fails(warehouse)
@@ -116,11 +128,18 @@ def test_schema_drift_is_named_at_run_start(landing, tmp_path):
     assert "raw_product.users (source product.users): column role is missing (expected varchar" in message
     assert "raw_product.events (source product.events): column received_at is missing (expected timestamp" in message
     assert "received_time" in message  # the found columns are listed: the rename is visible
-    assert ("raw_product.accounts (source product.accounts): column created_at expected type timestamp "
-            "(timestamp), found varchar") in message
-    assert ("raw_stripe.invoice_line_items (source stripe.invoice_line_items): column amount expected type bigint "
-            "(integer), found varchar") in message
-    assert "column created expected" not in message and "gtm_spend (source finance.gtm_spend): column amount" not in message
+    assert (
+        "raw_product.accounts (source product.accounts): column created_at expected type timestamp "
+        "(timestamp), found varchar"
+    ) in message
+    assert (
+        "raw_stripe.invoice_line_items (source stripe.invoice_line_items): column amount expected type bigint "
+        "(integer), found varchar"
+    ) in message
+    assert (
+        "column created expected" not in message
+        and "gtm_spend (source finance.gtm_spend): column amount" not in message
+    )
     assert _built_tables(warehouse) == [], "a model was built"
 
 
@@ -133,13 +152,19 @@ def test_far_past_dates_never_truncate_the_spines_silently(landing, tmp_path):
     con = duckdb.connect(str(warehouse))
     try:
         account = con.execute("select min(account_id) from raw_product.accounts where not is_internal").fetchone()[0]
-        con.execute("update raw_product.accounts set created_at = timestamp '1900-01-15 10:00:00' where account_id = ?",
-                    [account])
+        con.execute(
+            "update raw_product.accounts set created_at = timestamp '1900-01-15 10:00:00' where account_id = ?",
+            [account],
+        )
     finally:
         con.close()
     with pytest.raises(DbtBuildError) as failure:
-        build_project(warehouse, select="+int_kpi_months", vars={"earliest_plausible_date": "1900-01-01"},
-                      extra_args=["--exclude-resource-type", "unit_test", "--indirect-selection", "cautious"])
+        build_project(
+            warehouse,
+            select="+int_kpi_months",
+            vars={"earliest_plausible_date": "1900-01-01"},
+            extra_args=["--exclude-resource-type", "unit_test", "--indirect-selection", "cautious"],
+        )
     message = str(failure.value)
     print(message[-2500:])
     assert "date_spine_reaches_as_of_int_kpi_months_month_start" in message
@@ -157,7 +182,8 @@ def test_sources_yaml_declares_the_landing_contract():
         for source in yaml.safe_load(path.read_text())["sources"]:
             for table in source["tables"]:
                 declared[(source["name"], table["name"])] = [
-                    (c["name"], c.get("data_type")) for c in table.get("columns", [])]
+                    (c["name"], c.get("data_type")) for c in table.get("columns", [])
+                ]
     for key, columns in LANDING_TABLES.items():
         assert key in declared, f"{key} is in the landing contract but not in a sources YAML"
         assert [(n, t.lower()) for n, t in columns] == declared[key], key

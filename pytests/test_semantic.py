@@ -60,12 +60,29 @@ class Parser:
         if stem in self.shadows:
             return self.shadows[stem]
         work = self.base / stem
-        env = dict(os.environ, DBT_PROFILES_DIR=str(ROOT), PLG_DUCKDB_PATH=str(work / "db" / f"{stem}.duckdb"),
-                   PLG_DUCKDB_TEMP_DIR=str(work / "tmp"), DBT_SEND_ANONYMOUS_USAGE_STATS="False")
+        env = dict(
+            os.environ,
+            DBT_PROFILES_DIR=str(ROOT),
+            PLG_DUCKDB_PATH=str(work / "db" / f"{stem}.duckdb"),
+            PLG_DUCKDB_TEMP_DIR=str(work / "tmp"),
+            DBT_SEND_ANONYMOUS_USAGE_STATS="False",
+        )
         proc = subprocess.run(
-            [dbt_executable(), "parse", "--project-dir", str(ROOT), "--target-path", str(work / "target"),
-             "--log-path", str(work / "logs")],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
+            [
+                dbt_executable(),
+                "parse",
+                "--project-dir",
+                str(ROOT),
+                "--target-path",
+                str(work / "target"),
+                "--log-path",
+                str(work / "logs"),
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
         assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
         shadow = work / "project"
@@ -90,8 +107,14 @@ def parsed(parser) -> Path:
 def mf_query(parser: Parser, warehouse: Path, metrics: list[str], group_by: str | None = None) -> list[dict[str, str]]:
     shadow = parser.shadow_for(Path(warehouse).stem)
     out = shadow / f"q{abs(hash((tuple(metrics), group_by)))}.csv"
-    env = dict(os.environ, DBT_PROFILES_DIR=str(ROOT), DBT_PROJECT_DIR=str(shadow), PLG_DUCKDB_PATH=str(warehouse),
-               PLG_DUCKDB_TEMP_DIR=str(shadow / "tmp"), DBT_SEND_ANONYMOUS_USAGE_STATS="False")
+    env = dict(
+        os.environ,
+        DBT_PROFILES_DIR=str(ROOT),
+        DBT_PROJECT_DIR=str(shadow),
+        PLG_DUCKDB_PATH=str(warehouse),
+        PLG_DUCKDB_TEMP_DIR=str(shadow / "tmp"),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="False",
+    )
     cmd = [_bin("mf"), "query", "--metrics", ",".join(metrics), "--csv", str(out)]
     if group_by:
         cmd += ["--group-by", group_by, "--order", group_by]
@@ -128,9 +151,11 @@ def _month_key(v) -> str:
 def _add_time_spine(warehouse: Path) -> None:
     con = duckdb.connect(str(warehouse))
     con.execute("create schema if not exists analytics")
-    con.execute("create or replace table analytics.metricflow_time_spine as "
-                "select cast(range as date) as date_day "
-                "from range(date '2018-01-01', date '2036-01-01', interval 1 day)")
+    con.execute(
+        "create or replace table analytics.metricflow_time_spine as "
+        "select cast(range as date) as date_day "
+        "from range(date '2018-01-01', date '2036-01-01', interval 1 day)"
+    )
     con.close()
 
 
@@ -166,9 +191,12 @@ def _check_kpis_by_month_and_quarter(parser: Parser, warehouse: Path) -> list[di
     for k in kpis:
         d = k["month_start"]
         quarters.setdefault(f"{d.year}-{(d.month - 1) // 3 * 3 + 1:02d}", []).append(k)
-    got_q = {_month_key(r["metric_time__quarter"]): r
-             for r in mf_query(parser, warehouse, ["mrr_usd", "paying_accounts", "new_mrr_usd", "new_signups"],
-                               "metric_time__quarter")}
+    got_q = {
+        _month_key(r["metric_time__quarter"]): r
+        for r in mf_query(
+            parser, warehouse, ["mrr_usd", "paying_accounts", "new_mrr_usd", "new_signups"], "metric_time__quarter"
+        )
+    }
     assert set(got_q) == set(quarters)
     for q, months in quarters.items():
         last = max(months, key=lambda r: r["month_start"])
@@ -181,16 +209,18 @@ def _check_kpis_by_month_and_quarter(parser: Parser, warehouse: Path) -> list[di
 
 
 def _check_dashboard_ratios(parser: Parser, warehouse: Path) -> None:
-    dash = _mart_rows(warehouse, "select segment_row, window_days, accounts, conversions, conversion_rate "
-                                 "from analytics_marts.rpt_conversion_dashboard")
+    dash = _mart_rows(
+        warehouse,
+        "select segment_row, window_days, accounts, conversions, conversion_rate "
+        "from analytics_marts.rpt_conversion_dashboard",
+    )
     by_key = {(r["segment_row"], r["window_days"]): r for r in dash}
-    metrics = [f"conversion_rate_{row}_{w}d" for row in SEGMENT_ROWS for w in (30, 60, 90)
-               if (row, w) in by_key]
+    metrics = [f"conversion_rate_{row}_{w}d" for row in SEGMENT_ROWS for w in (30, 60, 90) if (row, w) in by_key]
     assert metrics, "rpt_conversion_dashboard is empty"
     got = mf_query(parser, warehouse, metrics)
     assert len(got) == 1
     for m in metrics:
-        row, w = m[len("conversion_rate_"):-1].rsplit("_", 1)
+        row, w = m[len("conversion_rate_") : -1].rsplit("_", 1)
         r = by_key[(row, int(w))]
         expected = r["conversions"] / r["accounts"] if r["accounts"] else None  # recomputed, not copied
         assert _close(_num(got[0][m]), expected), (m, got[0][m], expected)
@@ -232,10 +262,16 @@ def _expected_by_period(warehouse: Path, grain: str) -> dict[str, dict[str, floa
     import statistics
 
     kpis = _mart_rows(warehouse, "select * from analytics_marts.rpt_kpis_monthly order by month_start")
-    mrr = _mart_rows(warehouse, "select account_id, month_start, mrr_usd, previous_mrr_usd, movement, "
-                                "mrr_change_usd, fx_adjustment_usd from analytics_marts.fct_mrr")
-    act = _mart_rows(warehouse, "select d.signup_at, a.activation_hours from analytics_marts.fct_activation a "
-                                "join analytics_marts.dim_accounts d on a.account_id = d.account_id")
+    mrr = _mart_rows(
+        warehouse,
+        "select account_id, month_start, mrr_usd, previous_mrr_usd, movement, "
+        "mrr_change_usd, fx_adjustment_usd from analytics_marts.fct_mrr",
+    )
+    act = _mart_rows(
+        warehouse,
+        "select d.signup_at, a.activation_hours from analytics_marts.fct_activation a "
+        "join analytics_marts.dim_accounts d on a.account_id = d.account_id",
+    )
     # fct_mrr -> per month: churned accounts, paying at the previous month end, previous MRR, movements
     paying_by_month: dict = {}
     mrr_by_month: dict = {}
@@ -254,20 +290,28 @@ def _expected_by_period(warehouse: Path, grain: str) -> dict[str, dict[str, floa
         prev = dt.date(m.year - (m.month == 1), 12 if m.month == 1 else m.month - 1, 1)
         moves = [r for r in mrr if r["month_start"] == m]
         for key, v in {
-            "conv": k["conversions_30d"], "conv_den": k["conversion_accounts_30d"],
-            "trial": k["trial_conversions"], "trial_den": k["trial_accounts"],
-            "adopt": k["adopted_accounts"], "adopt_den": k["adoption_accounts"],
+            "conv": k["conversions_30d"],
+            "conv_den": k["conversion_accounts_30d"],
+            "trial": k["trial_conversions"],
+            "trial_den": k["trial_accounts"],
+            "adopt": k["adopted_accounts"],
+            "adopt_den": k["adoption_accounts"],
             "churned": sum(1 for r in moves if r["movement"] == "churn"),
             "prev_paying": paying_by_month.get(prev, 0),
             "prev_mrr": mrr_by_month.get(prev, 0.0),
             # movement amounts in constant currency: the USD change less its FX part (0 for new / churn)
-            "lost": sum(r["fx_adjustment_usd"] - r["mrr_change_usd"] for r in moves
-                        if r["movement"] in ("churn", "contraction")),
-            "expansion": sum(r["mrr_change_usd"] - r["fx_adjustment_usd"] for r in moves if r["movement"] == "expansion"),
+            "lost": sum(
+                r["fx_adjustment_usd"] - r["mrr_change_usd"] for r in moves if r["movement"] in ("churn", "contraction")
+            ),
+            "expansion": sum(
+                r["mrr_change_usd"] - r["fx_adjustment_usd"] for r in moves if r["movement"] == "expansion"
+            ),
             "spend": k["gtm_spend_usd"] or 0.0,
             "new_paying": sum(1 for r in moves if r["movement"] == "new"),
             "new_mrr": sum(r["mrr_change_usd"] for r in moves if r["movement"] == "new"),
-            "promoters": k["nps_promoters"], "detractors": k["nps_detractors"], "respondents": k["nps_respondents"],
+            "promoters": k["nps_promoters"],
+            "detractors": k["nps_detractors"],
+            "respondents": k["nps_respondents"],
         }.items():
             s[key] = s.get(key, 0) + (v or 0)
     hours: dict[str, list[float]] = {}
@@ -297,10 +341,23 @@ def _expected_by_period(warehouse: Path, grain: str) -> dict[str, dict[str, floa
     return out
 
 
-EXACT_METRICS = ["conversion_rate_30d", "trial_conversion_rate", "product_adoption_rate", "logo_churn_rate",
-                 "gross_revenue_churn_rate", "net_revenue_retention_rate", "cac_usd", "payback_months", "nps",
-                 "mrr_usd", "paying_accounts", "arpa_usd", "revenue_per_employee_usd", "ltv_usd",
-                 "median_activation_hours"]
+EXACT_METRICS = [
+    "conversion_rate_30d",
+    "trial_conversion_rate",
+    "product_adoption_rate",
+    "logo_churn_rate",
+    "gross_revenue_churn_rate",
+    "net_revenue_retention_rate",
+    "cac_usd",
+    "payback_months",
+    "nps",
+    "mrr_usd",
+    "paying_accounts",
+    "arpa_usd",
+    "revenue_per_employee_usd",
+    "ltv_usd",
+    "median_activation_hours",
+]
 
 
 @pytest.fixture(scope="session")
@@ -311,10 +368,12 @@ def built_warehouse(generated_warehouse) -> Path:
 @pytest.mark.slow
 def test_monthly_numerators_and_denominators_reproduce_the_scorecard_rates(built_warehouse):
     """The additive columns are the rates' own inputs: at month grain each rate is their ratio."""
-    pairs = {"conversion_rate_30d": ("conversions_30d", "conversion_accounts_30d"),
-             "trial_conversion_rate": ("trial_conversions", "trial_accounts"),
-             "product_adoption_rate": ("adopted_accounts", "adoption_accounts"),
-             "logo_churn_rate": ("churned_accounts", "previous_paying_accounts")}
+    pairs = {
+        "conversion_rate_30d": ("conversions_30d", "conversion_accounts_30d"),
+        "trial_conversion_rate": ("trial_conversions", "trial_accounts"),
+        "product_adoption_rate": ("adopted_accounts", "adoption_accounts"),
+        "logo_churn_rate": ("churned_accounts", "previous_paying_accounts"),
+    }
     for k in _mart_rows(built_warehouse, "select * from analytics_marts.rpt_kpis_monthly"):
         for rate, (num, den) in pairs.items():
             assert _close(k[rate], _ratio(k[num] or 0, k[den] or 0)), (k["month_start"], rate)
@@ -344,11 +403,31 @@ def test_window_metrics_follow_the_conversion_windows_var(parser, tmp_path):
     """A dashboard ratio metric for a window no longer in var conversion_windows is disabled at parse (so
     `mf query` fails naming the known metrics instead of returning an empty cell); the window-generic
     metrics cover every window."""
-    env = dict(os.environ, DBT_PROFILES_DIR=str(ROOT), PLG_DUCKDB_PATH=str(tmp_path / "w.duckdb"),
-               DBT_SEND_ANONYMOUS_USAGE_STATS="False")
-    proc = subprocess.run([dbt_executable(), "parse", "--project-dir", str(ROOT), "--target-path", str(tmp_path / "t"),
-                           "--log-path", str(tmp_path / "logs"), "--vars", "{conversion_windows: [30, 45]}"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    env = dict(
+        os.environ,
+        DBT_PROFILES_DIR=str(ROOT),
+        PLG_DUCKDB_PATH=str(tmp_path / "w.duckdb"),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="False",
+    )
+    proc = subprocess.run(
+        [
+            dbt_executable(),
+            "parse",
+            "--project-dir",
+            str(ROOT),
+            "--target-path",
+            str(tmp_path / "t"),
+            "--log-path",
+            str(tmp_path / "logs"),
+            "--vars",
+            "{conversion_windows: [30, 45]}",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stdout[-3000:]
     sem = json.loads((tmp_path / "t" / "semantic_manifest.json").read_text())
     names = {m["name"] for m in sem["metrics"]}
@@ -358,8 +437,14 @@ def test_window_metrics_follow_the_conversion_windows_var(parser, tmp_path):
     (shadow / "target").mkdir(parents=True)
     shutil.copy(ROOT / "dbt_project.yml", shadow / "dbt_project.yml")
     shutil.copy(tmp_path / "t" / "semantic_manifest.json", shadow / "target" / "semantic_manifest.json")
-    q = subprocess.run([_bin("mf"), "query", "--metrics", "conversion_rate_overall_60d"], cwd=shadow,
-                       env=dict(env, DBT_PROJECT_DIR=str(shadow)), capture_output=True, text=True, timeout=600)
+    q = subprocess.run(
+        [_bin("mf"), "query", "--metrics", "conversion_rate_overall_60d"],
+        cwd=shadow,
+        env=dict(env, DBT_PROJECT_DIR=str(shadow)),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert q.returncode != 0
     assert "does not exactly match any known metrics" in q.stdout + q.stderr
 
@@ -369,8 +454,7 @@ def test_no_rate_is_averaged_over_months():
     import yaml
 
     doc = yaml.safe_load((ROOT / "models" / "semantic" / "_semantic__models.yml").read_text())
-    averaged = [m["name"] for sm in doc["semantic_models"] for m in sm.get("measures", [])
-                if m.get("agg") == "average"]
+    averaged = [m["name"] for sm in doc["semantic_models"] for m in sm.get("measures", []) if m.get("agg") == "average"]
     assert not averaged, averaged
 
 
@@ -379,9 +463,12 @@ def test_mf_queries_equal_the_test_warehouse_marts(parser, test_warehouse):
     kpis = _check_kpis_by_month_and_quarter(parser, test_warehouse)
     _check_dashboard_ratios(parser, test_warehouse)
     # account-grain marts through MetricFlow agree with the scorecard
-    got = {_month_key(r["metric_time__month"]): r
-           for r in mf_query(parser, test_warehouse, ["account_mrr_usd", "account_paying_accounts", "signups"],
-                             "metric_time__month")}
+    got = {
+        _month_key(r["metric_time__month"]): r
+        for r in mf_query(
+            parser, test_warehouse, ["account_mrr_usd", "account_paying_accounts", "signups"], "metric_time__month"
+        )
+    }
     for k in kpis:
         row = got.get(_month_key(k["month_start"]), {})
         if k["mrr_usd"] is not None and float(k["mrr_usd"]) != 0:
@@ -412,8 +499,11 @@ def test_public_mart_list_matches_marts_md():
 
 def test_every_public_mart_has_an_enforced_documented_contract(parsed):
     manifest = json.loads((parsed / "target" / "manifest.json").read_text())
-    models = {n["name"]: n for n in manifest["nodes"].values()
-              if n["resource_type"] == "model" and n["package_name"] == "plg_analytics"}
+    models = {
+        n["name"]: n
+        for n in manifest["nodes"].values()
+        if n["resource_type"] == "model" and n["package_name"] == "plg_analytics"
+    }
     expected_cols = _public_mart_columns() if MARTS_MD.exists() else {}
     problems = []
     for mart in PUBLIC_MARTS:
@@ -436,9 +526,11 @@ def test_every_public_mart_has_an_enforced_documented_contract(parsed):
 
 def test_every_model_is_described(parsed):
     manifest = json.loads((parsed / "target" / "manifest.json").read_text())
-    undocumented = sorted(n["name"] for n in manifest["nodes"].values()
-                          if n["resource_type"] == "model" and n["package_name"] == "plg_analytics"
-                          and not n.get("description"))
+    undocumented = sorted(
+        n["name"]
+        for n in manifest["nodes"].values()
+        if n["resource_type"] == "model" and n["package_name"] == "plg_analytics" and not n.get("description")
+    )
     assert not undocumented, f"models without a description: {undocumented}"
 
 

@@ -33,9 +33,16 @@ def build_project(warehouse: Path, select: str, vars: dict | None = None, full_r
         args.append("--full-refresh")
     Path(f"{stem}_tmp").mkdir(parents=True, exist_ok=True)
     # a hand-written landing of a few rows per table: one bad row is a large share, not a broken connector
-    result = run_dbt(args, env=build_env(warehouse), target_path=f"{stem}_target", log_path=f"{stem}_logs",
-                     vars={"quarantine_max_share": 1, **(vars or {})}, timeout=1800)
+    result = run_dbt(
+        args,
+        env=build_env(warehouse),
+        target_path=f"{stem}_target",
+        log_path=f"{stem}_logs",
+        vars={"quarantine_max_share": 1, **(vars or {})},
+        timeout=1800,
+    )
     assert result.returncode == 0, f"{' '.join(result.args)} failed:\n" + "\n".join(result.stdout.splitlines()[-60:])
+
 
 STAGING = "analytics_staging"
 QUARANTINE_MODEL = {src: f"stg_{src}__quarantine" for src in ("product", "crm", "stripe", "finance", "surveys")}
@@ -71,7 +78,9 @@ def _landing_key(table: str, row: dict) -> str | None:
         parts = [row[c] for c in cols]
         if any(p is None for p in parts):
             return None
-        return "|".join(norm(str(p).strip()) if isinstance(p, str) else str(p) for p, norm in zip(parts, norms, strict=False))
+        return "|".join(
+            norm(str(p).strip()) if isinstance(p, str) else str(p) for p, norm in zip(parts, norms, strict=False)
+        )
     key_col = "id" if table.startswith("stripe.") else STAGING_MODELS[table][1]
     return row[key_col]
 
@@ -86,7 +95,7 @@ def _staged(con, table: str) -> pd.DataFrame:
 def _staged_keys(con, table: str) -> list[str]:
     model, key = STAGING_MODELS[table]
     if table in STAGED_NATURAL_KEYS:  # python values (dates stay dates): "2026-01-01|marketing|..."
-        cols = ', '.join(STAGED_NATURAL_KEYS[table])
+        cols = ", ".join(STAGED_NATURAL_KEYS[table])
         rows = con.execute(f"select {cols} from {STAGING}.{model} order by {cols}").fetchall()
         return ["|".join(str(v) for v in r) for r in rows]
     return [r[0] for r in con.execute(f"select {key} from {STAGING}.{model}").fetchall()]
@@ -95,8 +104,8 @@ def _staged_keys(con, table: str) -> list[str]:
 def _quarantined(con, table: str) -> list[tuple]:
     source, name = table.split(".")
     rows = con.execute(
-        f"select record_key, quarantine_rule from {STAGING}.{QUARANTINE_MODEL[source]} where source_table = ?",
-        [name]).fetchall()
+        f"select record_key, quarantine_rule from {STAGING}.{QUARANTINE_MODEL[source]} where source_table = ?", [name]
+    ).fetchall()
     return rows
 
 
@@ -108,10 +117,24 @@ def test_fixture_covers_every_fault():
     landing, expected = build_edge_landing()
     assert len(expected) == sum(len(r) for r in landing.rows.values())
     rules = {e.rule for e in expected if e.outcome == QUARANTINED}
-    for rule in ("null_event_id", "occurred_in_future", "unattributable_account", "received_in_future",
-                 "invalid_metadata_json", "unknown_currency", "score_out_of_range", "null_score",
-                 "conflicting_duplicate", "implausible_signup_at", "null_recurring_interval", "paid_without_paid_at",
-                 "negative_subscription_line", "implausible_amount", "invoice_not_staged", "price_not_staged"):
+    for rule in (
+        "null_event_id",
+        "occurred_in_future",
+        "unattributable_account",
+        "received_in_future",
+        "invalid_metadata_json",
+        "unknown_currency",
+        "score_out_of_range",
+        "null_score",
+        "conflicting_duplicate",
+        "implausible_signup_at",
+        "null_recurring_interval",
+        "paid_without_paid_at",
+        "negative_subscription_line",
+        "implausible_amount",
+        "invoice_not_staged",
+        "price_not_staged",
+    ):
         assert rule in rules
     assert {e.table for e in expected if e.outcome == DUPLICATE} >= {"product.events", "crm.companies"}
     assert set(TABLES) == {e.table for e in expected}
@@ -168,8 +191,7 @@ def test_reconciliation_recomputed_in_python(edge, table):
     source, name = table.split(".")
     landed_rows = landing.rows[(source, name)]
     columns = sorted({c for r in landed_rows for c in r})
-    keyed = [(k, tuple(r.get(c) for c in columns)) for r in landed_rows
-             if (k := _landing_key(table, r)) is not None]
+    keyed = [(k, tuple(r.get(c) for c in columns)) for r in landed_rows if (k := _landing_key(table, r)) is not None]
     if table == "product.events":
         duplicates = len(keyed) - len({k for k, _ in keyed})
     else:
@@ -197,7 +219,8 @@ def test_no_pii_in_staging_relations(edge):
     cols = con.execute(
         "select table_name, column_name from information_schema.columns "
         "where table_schema = ? and column_name in ('email', 'comment', 'properties', 'metadata')",
-        [STAGING]).fetchall()
+        [STAGING],
+    ).fetchall()
     assert cols == []
 
 
@@ -238,8 +261,9 @@ def test_incremental_runs_equal_full_refresh(edge, tmp_path):
             new_rows = [r for r in part.rows[("product", "events")] if r not in loaded]
             assert new_rows
             con = duckdb.connect(str(incr))
-            con.executemany("insert into raw_product.events values (?, ?, ?, ?, ?, ?, ?)",
-                            [list(r.values()) for r in new_rows])
+            con.executemany(
+                "insert into raw_product.events values (?, ?, ?, ?, ?, ?, ?)", [list(r.values()) for r in new_rows]
+            )
             con.close()
         loaded = list(part.rows[("product", "events")])
         build_project(incr, select=select, vars=variables)

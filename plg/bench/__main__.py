@@ -1,4 +1,5 @@
 """Entry point: ``python -m plg.bench``."""
+
 import sys
 
 from plg.bench.cli import main

@@ -26,6 +26,7 @@ Examples::
     python -m plg.bench --sizes 1000000
     python -m plg.bench --sizes 1000000 10000000 --workdir bench_results/scratch --out bench_results
 """
+
 from __future__ import annotations
 
 import argparse
@@ -60,9 +61,11 @@ TARGET_FULL_10M_SECONDS = 40.0
 TARGET_INCREMENTAL_SHARE_10M = 0.3
 # the pandas reference holds every staged event in memory: above this size it is skipped (recorded)
 PANDAS_MAX_EVENTS = 10_000_000
-PANDAS_READS = ("the staged tables and seeds the full build wrote (schemas <target>_staging and "
-                "<target>_reference, the columns of the staging contract), read-only: dbt's staging work is "
-                "not in its time")
+PANDAS_READS = (
+    "the staged tables and seeds the full build wrote (schemas <target>_staging and "
+    "<target>_reference, the columns of the staging contract), read-only: dbt's staging work is "
+    "not in its time"
+)
 
 
 def log(message: str) -> None:
@@ -71,6 +74,7 @@ def log(message: str) -> None:
 
 
 # --------------------------------------------------------------------------- helpers
+
 
 def machine_info() -> dict[str, Any]:
     mem_gb = round(psutil.virtual_memory().total / 2**30, 1)
@@ -162,10 +166,21 @@ def slowest_models(run_results_path: Path, manifest_path: Path | None, top: int 
     Node times are dbt's execution times: with several dbt threads they overlap, so their sum can exceed
     the wall time.
     """
-    empty: dict[str, Any] = {"slowest_models": [], "models_seconds": None, "tests_seconds": None, "nodes": None,
-                             "failures": None, "failed_nodes": [], "slowest_nodes": [], "node_counts": {},
-                             "seconds_by_type": {}, "tests_share": None, "models_seconds_by_layer": {},
-                             "tests_by_model": [], "dbt_elapsed_seconds": None}
+    empty: dict[str, Any] = {
+        "slowest_models": [],
+        "models_seconds": None,
+        "tests_seconds": None,
+        "nodes": None,
+        "failures": None,
+        "failed_nodes": [],
+        "slowest_nodes": [],
+        "node_counts": {},
+        "seconds_by_type": {},
+        "tests_share": None,
+        "models_seconds_by_layer": {},
+        "tests_by_model": [],
+        "dbt_elapsed_seconds": None,
+    }
     record = read_run_results(run_results_path)
     if record is None:
         return empty
@@ -192,11 +207,23 @@ def slowest_models(run_results_path: Path, manifest_path: Path | None, top: int 
             failures += 1
             failed.append(uid.split(".")[-1] if kind == "model" else uid)
         materialized = (node.get("config") or {}).get("materialized") if kind in ("model", "seed", "snapshot") else None
-        entry = {"node": name, "resource_type": kind, "seconds": round(seconds, 3), "status": status,
-                 "materialized": materialized, "on": None}
+        entry = {
+            "node": name,
+            "resource_type": kind,
+            "seconds": round(seconds, 3),
+            "status": status,
+            "materialized": materialized,
+            "on": None,
+        }
         if kind == "model":
-            models.append({"model": uid.split(".")[-1], "seconds": round(seconds, 3),
-                           "materialized": materialized, "status": status})
+            models.append(
+                {
+                    "model": uid.split(".")[-1],
+                    "seconds": round(seconds, 3),
+                    "materialized": materialized,
+                    "status": status,
+                }
+            )
             fqn = node.get("fqn") or []
             layer = fqn[1] if len(fqn) > 2 else "(unknown)"
             by_layer[layer] = by_layer.get(layer, 0.0) + seconds
@@ -209,8 +236,11 @@ def slowest_models(run_results_path: Path, manifest_path: Path | None, top: int 
     everything.sort(key=lambda m: m["seconds"], reverse=True)
     tests_s = by_type.get("test", 0.0) + by_type.get("unit_test", 0.0)
     total_s = sum(by_type.values())
-    tested = sorted(({"model": m, "tests": len(v), "seconds": round(sum(v), 3)} for m, v in by_tested.items()),
-                    key=lambda t: t["seconds"], reverse=True)
+    tested = sorted(
+        ({"model": m, "tests": len(v), "seconds": round(sum(v), 3)} for m, v in by_tested.items()),
+        key=lambda t: t["seconds"],
+        reverse=True,
+    )
     elapsed = data.get("elapsed_time")
     return {
         "slowest_models": models[:top],
@@ -264,6 +294,7 @@ print(f"FLOOR seconds={seconds:.6f} rows={rows}")
 
 # --------------------------------------------------------------------------- one size
 
+
 class SizeRun:
     def __init__(self, size: int, args: argparse.Namespace, workdir: Path):
         self.size = size
@@ -282,9 +313,15 @@ class SizeRun:
 
     # environment shared by dbt and the generator: our own warehouse, spill dir and limits
     def env(self) -> dict[str, str]:
-        return dbt_env(profiles_dir=self.args.profiles_dir, warehouse=self.warehouse, temp_dir=self.temp_dir,
-                       memory_limit=self.args.memory_limit, PLG_DUCKDB_THREADS=str(self.args.duckdb_threads),
-                       PLG_THREADS=str(self.args.dbt_threads), PYTHONUNBUFFERED="1")
+        return dbt_env(
+            profiles_dir=self.args.profiles_dir,
+            warehouse=self.warehouse,
+            temp_dir=self.temp_dir,
+            memory_limit=self.args.memory_limit,
+            PLG_DUCKDB_THREADS=str(self.args.duckdb_threads),
+            PLG_THREADS=str(self.args.dbt_threads),
+            PYTHONUNBUFFERED="1",
+        )
 
     def prepare(self) -> None:
         if self.dir.exists():
@@ -294,8 +331,9 @@ class SizeRun:
 
     def _run(self, name: str, argv: list[str], cwd: Path | None = None) -> Measured:
         echo = "    | " if self.args.verbose else None
-        measured = run_measured(argv, env=self.env(), cwd=cwd or self.args.project_dir,
-                                log_file=self.logs / f"{name}.out", echo_prefix=echo)
+        measured = run_measured(
+            argv, env=self.env(), cwd=cwd or self.args.project_dir, log_file=self.logs / f"{name}.out", echo_prefix=echo
+        )
         status = "ok" if measured.ok else f"FAILED (exit {measured.returncode})"
         rss = f", peak RSS {measured.peak_rss_mb:,.0f} MB" if measured.peak_rss_mb is not None else ""
         log(f"  {name}: {status} in {measured.seconds:,.1f} s{rss}")
@@ -311,8 +349,13 @@ class SizeRun:
         return measured
 
     def _dbt(self, name: str, *dbt_args: str) -> Measured:
-        argv = dbt_command(dbt_args, project_dir=self.args.project_dir, target_path=self.target, log_path=self.logs,
-                           vars=self.args.vars)
+        argv = dbt_command(
+            dbt_args,
+            project_dir=self.args.project_dir,
+            target_path=self.target,
+            log_path=self.logs,
+            vars=self.args.vars,
+        )
         return self._run(name, argv)
 
     def _phase_copy(self, name: str) -> None:
@@ -322,8 +365,17 @@ class SizeRun:
             shutil.copy2(src, self.logs / f"{name}.run_results.json")
 
     def generate(self, append_day: bool) -> Measured:
-        argv = [sys.executable, "-m", "plg.generate", "--events", str(self.size), "--seed", str(self.args.seed),
-                "--warehouse", str(self.warehouse)]
+        argv = [
+            sys.executable,
+            "-m",
+            "plg.generate",
+            "--events",
+            str(self.size),
+            "--seed",
+            str(self.args.seed),
+            "--warehouse",
+            str(self.warehouse),
+        ]
         if append_day:
             argv.append("--append-day")
         argv += self.args.generator_arg or []
@@ -334,12 +386,25 @@ class SizeRun:
         if floor_db.exists():
             floor_db.unlink()
         sql = FLOOR_SQL.format(events=f"wh.{self.args.product_schema}.events")
-        argv = [sys.executable, "-c", FLOOR_SCRIPT, str(self.warehouse), str(floor_db), self.args.memory_limit,
-                str(self.args.duckdb_threads), str(self.temp_dir), sql]
+        argv = [
+            sys.executable,
+            "-c",
+            FLOOR_SCRIPT,
+            str(self.warehouse),
+            str(floor_db),
+            self.args.memory_limit,
+            str(self.args.duckdb_threads),
+            str(self.temp_dir),
+            sql,
+        ]
         measured = self._run("floor", argv)
-        result: dict[str, Any] = {"seconds": None, "process_seconds": round(measured.seconds, 3),
-                                  "peak_rss_mb": measured.peak_rss_mb, "rows": None,
-                                  "sql": FLOOR_SQL.format(events=f"{self.args.product_schema}.events")}
+        result: dict[str, Any] = {
+            "seconds": None,
+            "process_seconds": round(measured.seconds, 3),
+            "peak_rss_mb": measured.peak_rss_mb,
+            "rows": None,
+            "sql": FLOOR_SQL.format(events=f"{self.args.product_schema}.events"),
+        }
         for line in measured.output_tail:
             if line.startswith("FLOOR "):
                 fields = dict(part.split("=", 1) for part in line.split()[1:])
@@ -360,8 +425,13 @@ class SizeRun:
         measured = self._dbt(name, *args)
         self._phase_copy(name)
         summary = slowest_models(self.target / "run_results.json", self.target / "manifest.json", self.args.top)
-        summary.update({"seconds": round(measured.seconds, 2), "peak_rss_mb": measured.peak_rss_mb,
-                        "returncode": measured.returncode})
+        summary.update(
+            {
+                "seconds": round(measured.seconds, 2),
+                "peak_rss_mb": measured.peak_rss_mb,
+                "returncode": measured.returncode,
+            }
+        )
         for rank, item in enumerate(summary["slowest_nodes"][:3], start=1):
             log(f"    slowest #{rank}: {item['node']} ({item['resource_type']}) {item['seconds']:.2f} s")
         counts, by_type = summary["node_counts"], summary["seconds_by_type"]
@@ -372,12 +442,21 @@ class SizeRun:
     def pandas_reference(self, events: int | None) -> dict[str, Any]:
         """The figures recomputed in pandas from the staged tables (see plg.bench.pandas_reference)."""
         result: dict[str, Any] = {
-            "status": None, "reason": None, "reads": PANDAS_READS,
+            "status": None,
+            "reason": None,
+            "reads": PANDAS_READS,
             "figures": "rpt_conversion_dashboard (account_base + conversion_dashboard) and MRR by month "
-                       "(fct_mrr + monthly_revenue, the revenue columns of rpt_kpis_monthly)",
-            "max_events": self.args.pandas_max_events, "seconds": None, "peak_rss_mb": None,
-            "import_seconds": None, "load_seconds": None, "compute_seconds": None,
-            "staged_events": None, "accounts": None, "matches_marts": None, "differences": None,
+            "(fct_mrr + monthly_revenue, the revenue columns of rpt_kpis_monthly)",
+            "max_events": self.args.pandas_max_events,
+            "seconds": None,
+            "peak_rss_mb": None,
+            "import_seconds": None,
+            "load_seconds": None,
+            "compute_seconds": None,
+            "staged_events": None,
+            "accounts": None,
+            "matches_marts": None,
+            "differences": None,
         }
         full = self.run_record.get("full_build") or {}
         if full.get("returncode"):
@@ -386,9 +465,11 @@ class SizeRun:
             return result
         if events is None or events > self.args.pandas_max_events:
             result["status"] = "skipped"
-            result["reason"] = (f"{events if events is not None else 'unknown'} events landed, above "
-                                f"--pandas-max-events {self.args.pandas_max_events:,} (pandas holds every staged "
-                                f"event in memory)")
+            result["reason"] = (
+                f"{events if events is not None else 'unknown'} events landed, above "
+                f"--pandas-max-events {self.args.pandas_max_events:,} (pandas holds every staged "
+                f"event in memory)"
+            )
             log(f"  skipped: {result['reason']}")
             return result
         argv = [sys.executable, "-m", "plg.bench.pandas_reference", "--warehouse", str(self.warehouse)]
@@ -405,7 +486,7 @@ class SizeRun:
                     result[key] = int(fields[key])
                 result["as_of"] = fields.get("as_of")
             elif line.startswith("PANDAS_MATCH "):
-                result["differences"] = json.loads(line[len("PANDAS_MATCH "):])
+                result["differences"] = json.loads(line[len("PANDAS_MATCH ") :])
                 result["matches_marts"] = all(d["differences"] == 0 for d in result["differences"].values())
         if not measured.ok:
             result["status"], result["reason"] = "failed", f"exit code {measured.returncode}"
@@ -413,18 +494,24 @@ class SizeRun:
             result["status"], result["reason"] = "failed", "no PANDAS line in its output"
         else:
             result["status"] = "ok"
-            log(f"  pandas: load {result['load_seconds']:.1f} s, compute {result['compute_seconds']:.1f} s; "
-                f"same figures as the marts: {_yes_no_none(result['matches_marts'])}")
+            log(
+                f"  pandas: load {result['load_seconds']:.1f} s, compute {result['compute_seconds']:.1f} s; "
+                f"same figures as the marts: {_yes_no_none(result['matches_marts'])}"
+            )
             if result["matches_marts"] is False:
-                self.notes.append("the pandas reference's figures differ from the marts: "
-                                  + json.dumps(result["differences"])[:500])
+                self.notes.append(
+                    "the pandas reference's figures differ from the marts: " + json.dumps(result["differences"])[:500]
+                )
         return result
 
     def parse(self) -> dict[str, Any]:
         first = self._dbt("parse_1", "parse")
         second = self._dbt("parse_2", "parse")
-        return {"first_seconds": round(first.seconds, 2), "partial_seconds": round(second.seconds, 2),
-                "partial_parse_file": (self.target / "partial_parse.msgpack").exists()}
+        return {
+            "first_seconds": round(first.seconds, 2),
+            "partial_seconds": round(second.seconds, 2),
+            "partial_parse_file": (self.target / "partial_parse.msgpack").exists(),
+        }
 
     def run(self) -> dict[str, Any]:
         started = dt.datetime.now(dt.UTC)
@@ -451,7 +538,9 @@ class SizeRun:
 
         log("generate the landing")
         gen = self.generate(append_day=False)
-        events = _duckdb_count(self.warehouse, f"select count(*) from {self.args.product_schema}.events") if gen.ok else None
+        events = (
+            _duckdb_count(self.warehouse, f"select count(*) from {self.args.product_schema}.events") if gen.ok else None
+        )
         run["generate"] = {
             "seconds": round(gen.seconds, 2),
             "peak_rss_mb": gen.peak_rss_mb,
@@ -482,7 +571,9 @@ class SizeRun:
         log("append one more day of events")
         before = _duckdb_count(self.warehouse, f"select count(*) from {self.args.product_schema}.events")
         app = self.generate(append_day=True)
-        after = _duckdb_count(self.warehouse, f"select count(*) from {self.args.product_schema}.events") if app.ok else None
+        after = (
+            _duckdb_count(self.warehouse, f"select count(*) from {self.args.product_schema}.events") if app.ok else None
+        )
         run["append_day"] = {
             "seconds": round(app.seconds, 2),
             "peak_rss_mb": app.peak_rss_mb,
@@ -519,9 +610,13 @@ class SizeRun:
         if (run["machine"].get("load_average_at_start") or 0) > cores:
             self.notes.append(
                 f"the machine was busy before this size started (1-minute load average "
-                f"{run['machine'].get('load_average_at_start')}, {cores} cores): times may be inflated")
-        failed_builds = [p for p in ("full_build", "incremental_build")
-                         if isinstance(run.get(p), dict) and (run[p].get("returncode") or run[p].get("failures"))]
+                f"{run['machine'].get('load_average_at_start')}, {cores} cores): times may be inflated"
+            )
+        failed_builds = [
+            p
+            for p in ("full_build", "incremental_build")
+            if isinstance(run.get(p), dict) and (run[p].get("returncode") or run[p].get("failures"))
+        ]
         if error:
             run["status"] = "error"
             self.notes.append(error)
@@ -564,8 +659,15 @@ def evaluate_targets(run: dict[str, Any]) -> list[dict[str, Any]]:
     targets: list[dict[str, Any]] = []
 
     def add(name: str, limit: float, value: float | None, unit: str) -> None:
-        targets.append({"target": name, "limit": limit, "value": value, "unit": unit,
-                        "met": None if value is None else value <= limit})
+        targets.append(
+            {
+                "target": name,
+                "limit": limit,
+                "value": value,
+                "unit": unit,
+                "met": None if value is None else value <= limit,
+            }
+        )
 
     share = _num(run, "ratios", "incremental_over_full")
     if size >= 100_000_000:
@@ -580,38 +682,74 @@ def evaluate_targets(run: dict[str, Any]) -> list[dict[str, Any]]:
 
 # --------------------------------------------------------------------------- CLI
 
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m plg.bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", nargs="+", type=parse_size, default=[1_000_000],
-                        help="landing sizes in events (1000000, 1e6, 1M ...); default 1000000")
-    parser.add_argument("--workdir", type=Path, default=PROJECT_DIR / "bench_results" / "scratch",
-                        help="scratch directory: one sub-directory (warehouse, target, logs) per size")
-    parser.add_argument("--out", type=Path, default=PROJECT_DIR / "bench_results",
-                        help="where results.json and results.md are merged/written")
+    parser = argparse.ArgumentParser(
+        prog="python -m plg.bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--sizes",
+        nargs="+",
+        type=parse_size,
+        default=[1_000_000],
+        help="landing sizes in events (1000000, 1e6, 1M ...); default 1000000",
+    )
+    parser.add_argument(
+        "--workdir",
+        type=Path,
+        default=PROJECT_DIR / "bench_results" / "scratch",
+        help="scratch directory: one sub-directory (warehouse, target, logs) per size",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=PROJECT_DIR / "bench_results",
+        help="where results.json and results.md are merged/written",
+    )
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--memory-limit", default=os.environ.get("PLG_DUCKDB_MEMORY_LIMIT", "10GB"),
-                        help="DuckDB memory_limit for dbt and the floor (default $PLG_DUCKDB_MEMORY_LIMIT or 10GB)")
+    parser.add_argument(
+        "--memory-limit",
+        default=os.environ.get("PLG_DUCKDB_MEMORY_LIMIT", "10GB"),
+        help="DuckDB memory_limit for dbt and the floor (default $PLG_DUCKDB_MEMORY_LIMIT or 10GB)",
+    )
     parser.add_argument("--duckdb-threads", type=int, default=int(os.environ.get("PLG_DUCKDB_THREADS", "2")))
     parser.add_argument("--dbt-threads", type=int, default=int(os.environ.get("PLG_THREADS", "2")))
     parser.add_argument("--project-dir", type=Path, default=PROJECT_DIR)
-    parser.add_argument("--profiles-dir", type=Path, default=None,
-                        help="default: $DBT_PROFILES_DIR or the project directory")
+    parser.add_argument(
+        "--profiles-dir", type=Path, default=None, help="default: $DBT_PROFILES_DIR or the project directory"
+    )
     parser.add_argument("--product-schema", default="raw_product", help="landing schema of the events")
     parser.add_argument("--vars", default=None, help="--vars passed to every dbt command (YAML)")
-    parser.add_argument("--generator-arg", action="append",
-                        help="extra argument passed to plg.generate (repeatable, e.g. --generator-arg=--foo)")
-    parser.add_argument("--exclude-tests", action="store_true",
-                        help="dbt build without data/unit tests (default: data tests included, as a scheduled run)")
-    parser.add_argument("--unit-tests", action="store_true",
-                        help="also run the unit tests in each build (default: left to CI, as in a scheduled run)")
-    parser.add_argument("--top", type=int, default=10,
-                        help="how many slowest nodes (and models, tested models) to keep (default 10)")
-    parser.add_argument("--pandas-max-events", type=lambda t: 0 if t.strip() == "0" else parse_size(t), default=PANDAS_MAX_EVENTS,
-                        help="skip the pandas reference (recording why) above this many landed events "
-                             f"(default {PANDAS_MAX_EVENTS:,}: pandas holds every staged event in memory; 0: never run it)")
-    parser.add_argument("--keep-warehouse", action="store_true",
-                        help="keep each size's warehouse file (default: delete it after the size is done)")
+    parser.add_argument(
+        "--generator-arg",
+        action="append",
+        help="extra argument passed to plg.generate (repeatable, e.g. --generator-arg=--foo)",
+    )
+    parser.add_argument(
+        "--exclude-tests",
+        action="store_true",
+        help="dbt build without data/unit tests (default: data tests included, as a scheduled run)",
+    )
+    parser.add_argument(
+        "--unit-tests",
+        action="store_true",
+        help="also run the unit tests in each build (default: left to CI, as in a scheduled run)",
+    )
+    parser.add_argument(
+        "--top", type=int, default=10, help="how many slowest nodes (and models, tested models) to keep (default 10)"
+    )
+    parser.add_argument(
+        "--pandas-max-events",
+        type=lambda t: 0 if t.strip() == "0" else parse_size(t),
+        default=PANDAS_MAX_EVENTS,
+        help="skip the pandas reference (recording why) above this many landed events "
+        f"(default {PANDAS_MAX_EVENTS:,}: pandas holds every staged event in memory; 0: never run it)",
+    )
+    parser.add_argument(
+        "--keep-warehouse",
+        action="store_true",
+        help="keep each size's warehouse file (default: delete it after the size is done)",
+    )
     parser.add_argument("--verbose", action="store_true", help="echo every line of dbt and the generator")
     return parser
 
@@ -623,8 +761,10 @@ def main(argv: list[str] | None = None) -> int:
     workdir = args.workdir.resolve()
     out = args.out.resolve()
     workdir.mkdir(parents=True, exist_ok=True)
-    log(f"sizes {', '.join(f'{s:,}' for s in args.sizes)}; memory_limit {args.memory_limit}, "
-        f"DuckDB threads {args.duckdb_threads}; workdir {workdir}; results {out}")
+    log(
+        f"sizes {', '.join(f'{s:,}' for s in args.sizes)}; memory_limit {args.memory_limit}, "
+        f"DuckDB threads {args.duckdb_threads}; workdir {workdir}; results {out}"
+    )
     exit_code = 0
     for size in args.sizes:
         start = time.perf_counter()
@@ -633,9 +773,13 @@ def main(argv: list[str] | None = None) -> int:
         for target in run["targets"]:
             mark = {True: "met", False: "MISSED", None: "not measured"}[target["met"]]
             value = "–" if target["value"] is None else f"{target['value']:,.2f}"
-            log(f"  target {target['target']}: {value} {target['unit']} (limit {target['limit']:,} {target['unit']}) {mark}")
-        log(f"size {size:,} done in {time.perf_counter() - start:,.0f} s, status {run['status']}; "
-            f"written {json_path} and {md_path}")
+            log(
+                f"  target {target['target']}: {value} {target['unit']} (limit {target['limit']:,} {target['unit']}) {mark}"
+            )
+        log(
+            f"size {size:,} done in {time.perf_counter() - start:,.0f} s, status {run['status']}; "
+            f"written {json_path} and {md_path}"
+        )
         if run["status"] != "ok":
             exit_code = 1
     return exit_code

@@ -5,6 +5,7 @@ each sample the RSS of the root process and of every descendant alive at that
 moment is summed, and the maximum of those sums is kept. A process that ends
 between two samples is skipped (its memory is no longer held).
 """
+
 from __future__ import annotations
 
 import os

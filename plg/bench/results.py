@@ -39,6 +39,7 @@ run with the same key and keeps every other one. Each run holds::
 A figure that could not be measured is null. New keys may be added; none of
 these renamed or dropped without bumping ``schema_version``.
 """
+
 from __future__ import annotations
 
 import json
@@ -99,6 +100,7 @@ def record_run(out_dir: Path, run: dict[str, Any]) -> tuple[Path, Path]:
 
 # --------------------------------------------------------------------------- markdown
 
+
 def _get(run: dict[str, Any], *keys: str) -> Any:
     value: Any = run
     for key in keys:
@@ -155,10 +157,22 @@ SUMMARY_COLUMNS: list[tuple[str, tuple[str, ...], int]] = [
 ]
 
 
-TYPE_LABELS = {"model": "models", "test": "data tests", "unit_test": "unit tests", "seed": "seeds",
-               "snapshot": "snapshots", "operation": "hooks"}
-TYPE_LABEL = {"model": "model", "test": "data test", "unit_test": "unit test", "seed": "seed",
-              "snapshot": "snapshot", "operation": "hook"}
+TYPE_LABELS = {
+    "model": "models",
+    "test": "data tests",
+    "unit_test": "unit tests",
+    "seed": "seeds",
+    "snapshot": "snapshots",
+    "operation": "hooks",
+}
+TYPE_LABEL = {
+    "model": "model",
+    "test": "data test",
+    "unit_test": "unit test",
+    "seed": "seed",
+    "snapshot": "snapshot",
+    "operation": "hook",
+}
 
 
 def _node_counts_line(build: dict[str, Any]) -> str:
@@ -176,8 +190,10 @@ def _slowest_table(build: dict[str, Any]) -> list[str]:
     if nodes:
         lines = ["", "| # | node | type | on model | materialized | seconds |", "|---:|---|---|---|---|---:|"]
         for rank, item in enumerate(nodes, start=1):
-            lines.append(f"| {rank} | {item['node']} | {TYPE_LABEL.get(item['resource_type'], item['resource_type'])} "
-                         f"| {item.get('on') or ''} | {item.get('materialized') or ''} | {item['seconds']:.2f} |")
+            lines.append(
+                f"| {rank} | {item['node']} | {TYPE_LABEL.get(item['resource_type'], item['resource_type'])} "
+                f"| {item.get('on') or ''} | {item.get('materialized') or ''} | {item['seconds']:.2f} |"
+            )
         return lines
     slowest = build.get("slowest_models") or []
     if not slowest:
@@ -196,14 +212,23 @@ def _pandas_lines(run: dict[str, Any]) -> list[str]:
         return ["", f"Pandas reference: {ref.get('status')} ({ref.get('reason') or 'no reason recorded'})."]
     match = ref.get("matches_marts")
     diffs = ref.get("differences") or {}
-    verdict = ("not compared with the marts" if match is None else "the same figures as the marts" if match else
-               "DIFFERENT figures from the marts (" + ", ".join(
-                   f"{k}: {v.get('differences')} differences" for k, v in diffs.items()) + ")")
-    return ["", f"Pandas reference: {_fmt(ref.get('seconds'))} s wall (imports {_fmt(ref.get('import_seconds'))} s, "
-                f"read {_fmt(ref.get('load_seconds'))} s, compute {_fmt(ref.get('compute_seconds'))} s), peak RSS "
-                f"{_fmt(ref.get('peak_rss_mb'), 0)} MB, {_fmt(ref.get('staged_events'))} staged events, "
-                f"{_fmt(ref.get('accounts'))} accounts; {verdict}; full build ÷ pandas "
-                f"{_fmt(_get(run, 'ratios', 'full_over_pandas'), 2)}. Reads {ref.get('reads')}."]
+    verdict = (
+        "not compared with the marts"
+        if match is None
+        else "the same figures as the marts"
+        if match
+        else "DIFFERENT figures from the marts ("
+        + ", ".join(f"{k}: {v.get('differences')} differences" for k, v in diffs.items())
+        + ")"
+    )
+    return [
+        "",
+        f"Pandas reference: {_fmt(ref.get('seconds'))} s wall (imports {_fmt(ref.get('import_seconds'))} s, "
+        f"read {_fmt(ref.get('load_seconds'))} s, compute {_fmt(ref.get('compute_seconds'))} s), peak RSS "
+        f"{_fmt(ref.get('peak_rss_mb'), 0)} MB, {_fmt(ref.get('staged_events'))} staged events, "
+        f"{_fmt(ref.get('accounts'))} accounts; {verdict}; full build ÷ pandas "
+        f"{_fmt(_get(run, 'ratios', 'full_over_pandas'), 2)}. Reads {ref.get('reads')}.",
+    ]
 
 
 def render_markdown(data: dict[str, Any]) -> str:
@@ -238,10 +263,17 @@ def render_markdown(data: dict[str, Any]) -> str:
                 cells.append(_fmt(value, digits))
         lines.append("| " + " | ".join(cells) + " |")
 
-    lines += ["", "## Targets", "", "Issue 13: 100M events: incremental day ≤ 0.10 × full build, full build ≤ 240 s, "
-              "peak RSS ≤ 10 GB; 10M events: full build ≤ 40 s, incremental day ≤ 0.3 × full (no target below 10M; "
-              "runs recorded before the targets changed keep the targets of their day).", "",
-              "| run date | events | target | limit | value | met |", "|---|---|---|---:|---:|---|"]
+    lines += [
+        "",
+        "## Targets",
+        "",
+        "Issue 13: 100M events: incremental day ≤ 0.10 × full build, full build ≤ 240 s, "
+        "peak RSS ≤ 10 GB; 10M events: full build ≤ 40 s, incremental day ≤ 0.3 × full (no target below 10M; "
+        "runs recorded before the targets changed keep the targets of their day).",
+        "",
+        "| run date | events | target | limit | value | met |",
+        "|---|---|---|---:|---:|---|",
+    ]
     for run in runs:
         if not run.get("targets"):
             lines.append(f"| {run['run_date']} | {_size_label(run['size_events'])} | no target at this size | | | |")
@@ -259,8 +291,19 @@ def render_markdown(data: dict[str, Any]) -> str:
             "Machine: {cores} cores, {memory_gb} GB, DuckDB {duckdb}, dbt-core {dbt_core}, "
             "dbt-duckdb {dbt_duckdb}, Python {python}; 1-minute load average {load_average_at_start} at the start, "
             "{load_average_at_end} at the end.".format(
-                **{k: machine.get(k, "?") for k in ("cores", "memory_gb", "duckdb", "dbt_core", "dbt_duckdb", "python",
-                                                     "load_average_at_start", "load_average_at_end")}
+                **{
+                    k: machine.get(k, "?")
+                    for k in (
+                        "cores",
+                        "memory_gb",
+                        "duckdb",
+                        "dbt_core",
+                        "dbt_duckdb",
+                        "python",
+                        "load_average_at_start",
+                        "load_average_at_end",
+                    )
+                }
             )
         )
         settings = run.get("settings", {})
@@ -282,15 +325,25 @@ def render_markdown(data: dict[str, Any]) -> str:
             if counts:
                 lines.append(_node_counts_line(build))
             if build.get("models_seconds_by_layer"):
-                lines.append("Models by layer: " + ", ".join(
-                    f"{layer} {seconds:,.1f} s" for layer, seconds in build["models_seconds_by_layer"].items()) + ".")
+                lines.append(
+                    "Models by layer: "
+                    + ", ".join(
+                        f"{layer} {seconds:,.1f} s" for layer, seconds in build["models_seconds_by_layer"].items()
+                    )
+                    + "."
+                )
             if build.get("failed_nodes"):
                 lines.append(f"Failed: {', '.join(build['failed_nodes'])}.")
             lines += _slowest_table(build)
             tested = (build.get("tests_by_model") or [])[:5]
             if tested:
-                lines += ["", "Test time by the model tested (top 5):", "",
-                          "| model | tests | seconds |", "|---|---:|---:|"]
+                lines += [
+                    "",
+                    "Test time by the model tested (top 5):",
+                    "",
+                    "| model | tests | seconds |",
+                    "|---|---:|---:|",
+                ]
                 lines += [f"| {t['model']} | {t['tests']:,} | {t['seconds']:.2f} |" for t in tested]
             if phase == "full_build":
                 lines += _pandas_lines(run)

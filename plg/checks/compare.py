@@ -43,14 +43,24 @@ def _same(kind: str, expected, actual) -> bool:
     raise ValueError(kind)
 
 
-def diff_frames(expected: pd.DataFrame, actual: pd.DataFrame, keys: list[str], columns: dict[str, str],
-                *, missing_ok: bool = False, limit: int = 25) -> list[str]:
+def diff_frames(
+    expected: pd.DataFrame,
+    actual: pd.DataFrame,
+    keys: list[str],
+    columns: dict[str, str],
+    *,
+    missing_ok: bool = False,
+    limit: int = 25,
+) -> list[str]:
     """Differences between the recomputation (expected) and the mart (actual), joined on keys.
     columns: column -> kind (count, rate, money, text, time, bool). Rows on one side only are differences, except
     rows missing from `expected` when missing_ok."""
+
     def index(df):
-        return {tuple(_norm_key(v) for v in row): row_dict
-                for row, row_dict in zip(df[keys].itertuples(index=False, name=None), df.to_dict("records"), strict=False)}
+        return {
+            tuple(_norm_key(v) for v in row): row_dict
+            for row, row_dict in zip(df[keys].itertuples(index=False, name=None), df.to_dict("records"), strict=False)
+        }
 
     exp, act = index(expected), index(actual)
     problems = []

@@ -14,6 +14,7 @@ content of string literals, then matches a curated list of constructs.
     python -m plg.checks.portability            # scan the project, exit 1 on findings
     python -m plg.checks.portability some/file.sql other_dir
 """
+
 from __future__ import annotations
 
 import re
@@ -26,8 +27,21 @@ SCANNED_DIRS = ("models", "analyses", "tests", "snapshots", "macros")
 
 # Macros named <adapter>__<name> hold adapter-specific SQL on purpose.
 ADAPTER_PREFIXES = (
-    "duckdb", "postgres", "redshift", "snowflake", "bigquery", "spark", "databricks",
-    "trino", "athena", "fabric", "sqlserver", "synapse", "clickhouse", "oracle", "materialize",
+    "duckdb",
+    "postgres",
+    "redshift",
+    "snowflake",
+    "bigquery",
+    "spark",
+    "databricks",
+    "trino",
+    "athena",
+    "fabric",
+    "sqlserver",
+    "synapse",
+    "clickhouse",
+    "oracle",
+    "materialize",
 )
 
 
@@ -45,61 +59,141 @@ class Rule:
 
 RULES: tuple[Rule, ...] = (
     # casts and types
-    Rule("double_colon_cast", r"::", "`x::type` is PostgreSQL/DuckDB only (not Spark 3, BigQuery): cast(x as type) or dbt.safe_cast", True),
-    Rule("try_cast", r"\btry_cast\s*\(", "try_cast is not in PostgreSQL: {{ dbt.safe_cast(...) }} or a dispatched macro"),
-    Rule("engine_type_name", r"\bas\s+(string|hugeint|ubigint|uinteger|usmallint|utinyint|blob|datetime|int64|float64|timestamp_ns|timestamp_ms|timestamp_s)\b",
-         "engine-specific type name: use {{ dbt.type_string() }}, dbt.type_int(), dbt.type_bigint(), dbt.type_timestamp() ..."),
-    Rule("postgres_type_name", r"\bas\s+(text|json|jsonb|uuid|timestamptz)\b",
-         "type name not in every engine (Spark, BigQuery): {{ dbt.type_string() }} / a dispatched macro", True),
-    Rule("double_type", r"\bas\s+double\b(?!\s+precision)", "`double` is not a PostgreSQL type: {{ dbt.type_float() }}"),
+    Rule(
+        "double_colon_cast",
+        r"::",
+        "`x::type` is PostgreSQL/DuckDB only (not Spark 3, BigQuery): cast(x as type) or dbt.safe_cast",
+        True,
+    ),
+    Rule(
+        "try_cast", r"\btry_cast\s*\(", "try_cast is not in PostgreSQL: {{ dbt.safe_cast(...) }} or a dispatched macro"
+    ),
+    Rule(
+        "engine_type_name",
+        r"\bas\s+(string|hugeint|ubigint|uinteger|usmallint|utinyint|blob|datetime|int64|float64|timestamp_ns|timestamp_ms|timestamp_s)\b",
+        "engine-specific type name: use {{ dbt.type_string() }}, dbt.type_int(), dbt.type_bigint(), dbt.type_timestamp() ...",
+    ),
+    Rule(
+        "postgres_type_name",
+        r"\bas\s+(text|json|jsonb|uuid|timestamptz)\b",
+        "type name not in every engine (Spark, BigQuery): {{ dbt.type_string() }} / a dispatched macro",
+        True,
+    ),
+    Rule(
+        "double_type", r"\bas\s+double\b(?!\s+precision)", "`double` is not a PostgreSQL type: {{ dbt.type_float() }}"
+    ),
     # DuckDB-only clauses
     Rule("qualify", r"\bqualify\b", "QUALIFY is not in PostgreSQL: compute the window in a CTE and filter with where"),
-    Rule("star_exclude_replace", r"\*\s*(exclude|replace|rename)\b|\bexclude\s*\(", "SELECT * EXCLUDE/REPLACE is DuckDB/Snowflake only: list the columns"),
-    Rule("group_by_all", r"\b(group|order)\s+by\s+all\b", "GROUP/ORDER BY ALL is DuckDB/Snowflake only: list the columns"),
+    Rule(
+        "star_exclude_replace",
+        r"\*\s*(exclude|replace|rename)\b|\bexclude\s*\(",
+        "SELECT * EXCLUDE/REPLACE is DuckDB/Snowflake only: list the columns",
+    ),
+    Rule(
+        "group_by_all", r"\b(group|order)\s+by\s+all\b", "GROUP/ORDER BY ALL is DuckDB/Snowflake only: list the columns"
+    ),
     Rule("columns_star", r"\bcolumns\s*\(", "COLUMNS(...) star expression is DuckDB only"),
-    Rule("filter_where", r"\bfilter\s*\(\s*where\b", "aggregate FILTER (WHERE) is not in BigQuery/Snowflake: sum(case when ... then 1 else 0 end)", True),
-    Rule("special_joins", r"\b(asof|positional|semi|anti)\s+join\b", "ASOF/POSITIONAL/SEMI/ANTI JOIN are not portable: use exists / a window"),
+    Rule(
+        "filter_where",
+        r"\bfilter\s*\(\s*where\b",
+        "aggregate FILTER (WHERE) is not in BigQuery/Snowflake: sum(case when ... then 1 else 0 end)",
+        True,
+    ),
+    Rule(
+        "special_joins",
+        r"\b(asof|positional|semi|anti)\s+join\b",
+        "ASOF/POSITIONAL/SEMI/ANTI JOIN are not portable: use exists / a window",
+    ),
     Rule("distinct_on", r"\bdistinct\s+on\b", "DISTINCT ON is PostgreSQL/DuckDB only: row_number() in a CTE", True),
     Rule("pivot", r"\b(un)?pivot\b", "PIVOT/UNPIVOT syntax differs by engine: use case when / union all"),
     Rule("integer_division", r"//", "`//` integer division is DuckDB only: floor(a / b)"),
     Rule("ilike", r"\bilike\b", "ILIKE is not in BigQuery/older Spark: lower(x) like lower(y)", True),
     # lambdas, lists, structs, JSON operators
-    Rule("arrow_operator", r"->", "`->` (list lambda in DuckDB, JSON operator in PostgreSQL) is not portable: a dispatched macro", True),
+    Rule(
+        "arrow_operator",
+        r"->",
+        "`->` (list lambda in DuckDB, JSON operator in PostgreSQL) is not portable: a dispatched macro",
+        True,
+    ),
     Rule("lambda_keyword", r"\blambda\s+\w+\s*:", "DuckDB lambda syntax"),
-    Rule("list_functions", r"\b(list_\w+|list|array_\w+|string_split\w*|str_split\w*|struct_pack|struct_extract|map_\w+)\s*\(",
-         "list/array/struct functions differ by engine: a dispatched macro"),
+    Rule(
+        "list_functions",
+        r"\b(list_\w+|list|array_\w+|string_split\w*|str_split\w*|struct_pack|struct_extract|map_\w+)\s*\(",
+        "list/array/struct functions differ by engine: a dispatched macro",
+    ),
     Rule("unnest", r"\bunnest\s*\(", "UNNEST differs by engine (Spark: explode): a dispatched macro"),
-    Rule("json_functions", r"\b(json_extract\w*|json_value|json_query|json_exists|json_valid|json_keys|get_json_object|json_object_field\w*)\s*\(",
-         "JSON access differs by engine: a dispatched macro (e.g. json_extract_text)"),
+    Rule(
+        "json_functions",
+        r"\b(json_extract\w*|json_value|json_query|json_exists|json_valid|json_keys|get_json_object|json_object_field\w*)\s*\(",
+        "JSON access differs by engine: a dispatched macro (e.g. json_extract_text)",
+    ),
     # functions
-    Rule("epoch", r"\bepoch(_ms|_us|_ns)?\s*\(", "epoch() is DuckDB only: {{ dbt.datediff(...) }} or a dispatched macro"),
+    Rule(
+        "epoch", r"\bepoch(_ms|_us|_ns)?\s*\(", "epoch() is DuckDB only: {{ dbt.datediff(...) }} or a dispatched macro"
+    ),
     Rule("strftime_strptime", r"\b(strftime|strptime)\s*\(", "strftime/strptime are DuckDB only: a dispatched macro"),
-    Rule("date_diff_add", r"\b(date_diff|datediff|date_sub|date_add|dateadd|timestampdiff|timestampadd)\s*\(",
-         "date arithmetic functions differ by engine: {{ dbt.datediff() }} / {{ dbt.dateadd() }}"),
+    Rule(
+        "date_diff_add",
+        r"\b(date_diff|datediff|date_sub|date_add|dateadd|timestampdiff|timestampadd)\s*\(",
+        "date arithmetic functions differ by engine: {{ dbt.datediff() }} / {{ dbt.dateadd() }}",
+    ),
     Rule("interval_literal", r"\binterval\b", "interval literal syntax differs by engine: {{ dbt.dateadd() }}", True),
     Rule("last_day", r"\blast_day\s*\(", "last_day is not in PostgreSQL: {{ dbt.last_day() }}"),
-    Rule("median_quantile", r"\b(median|quantile\w*|mode)\s*\(", "median/quantile are not portable: a dispatched macro (percentile)"),
-    Rule("arg_min_max", r"\b(arg_min|arg_max|argmin|argmax|min_by|max_by)\s*\(", "arg_min/arg_max are not in PostgreSQL: row_number() in a CTE"),
-    Rule("count_if", r"\b(count_if|countif)\s*\(", "count_if is not in PostgreSQL: sum(case when ... then 1 else 0 end)"),
-    Rule("regexp_duckdb", r"\b(regexp_matches|regexp_full_match|regexp_extract\w*|regexp_split\w*)\s*\(",
-         "regexp functions differ by engine (PostgreSQL regexp_matches is set-returning): a dispatched macro"),
-    Rule("if_function", r"\b(if|iff|iif)\s*\(", "IF()/IFF() are not in PostgreSQL: case when ... then ... else ... end"),
+    Rule(
+        "median_quantile",
+        r"\b(median|quantile\w*|mode)\s*\(",
+        "median/quantile are not portable: a dispatched macro (percentile)",
+    ),
+    Rule(
+        "arg_min_max",
+        r"\b(arg_min|arg_max|argmin|argmax|min_by|max_by)\s*\(",
+        "arg_min/arg_max are not in PostgreSQL: row_number() in a CTE",
+    ),
+    Rule(
+        "count_if", r"\b(count_if|countif)\s*\(", "count_if is not in PostgreSQL: sum(case when ... then 1 else 0 end)"
+    ),
+    Rule(
+        "regexp_duckdb",
+        r"\b(regexp_matches|regexp_full_match|regexp_extract\w*|regexp_split\w*)\s*\(",
+        "regexp functions differ by engine (PostgreSQL regexp_matches is set-returning): a dispatched macro",
+    ),
+    Rule(
+        "if_function", r"\b(if|iff|iif)\s*\(", "IF()/IFF() are not in PostgreSQL: case when ... then ... else ... end"
+    ),
     Rule("ifnull_nvl", r"\b(ifnull|nvl|nvl2)\s*\(", "IFNULL/NVL are not in PostgreSQL: coalesce()"),
     Rule("string_agg", r"\bstring_agg\s*\(", "string_agg is not in Spark/Snowflake: {{ dbt.listagg() }}", True),
-    Rule("list_aggregates", r"\b(listagg|group_concat|collect_list|collect_set)\s*\(", "list aggregation differs by engine: {{ dbt.listagg() }}"),
+    Rule(
+        "list_aggregates",
+        r"\b(listagg|group_concat|collect_list|collect_set)\s*\(",
+        "list aggregation differs by engine: {{ dbt.listagg() }}",
+    ),
     Rule("hash_function", r"\bhash\s*\(", "hash() is DuckDB/Spark only: {{ dbt.hash() }}"),
-    Rule("duckdb_string_functions", r"\b(starts_with|ends_with|prefix|suffix|contains|len|strlen|dayname|monthname)\s*\(",
-         "DuckDB-only string/date function: like, length(), extract(), a dispatched macro"),
-    Rule("generate_series", r"\bgenerate_series\s*\(", "generate_series is not in Spark/Snowflake: {{ dbt.generate_series() }} / dbt.date_spine()", True),
-    Rule("range_function", r"\brange\s*\(", "range() table function is DuckDB only: {{ dbt.generate_series() }} / dbt.date_spine()"),
-    Rule("file_readers", r"\b(read_parquet|read_csv\w*|read_json\w*|parquet_scan|read_text)\s*\(", "DuckDB file readers: declare a source"),
+    Rule(
+        "duckdb_string_functions",
+        r"\b(starts_with|ends_with|prefix|suffix|contains|len|strlen|dayname|monthname)\s*\(",
+        "DuckDB-only string/date function: like, length(), extract(), a dispatched macro",
+    ),
+    Rule(
+        "generate_series",
+        r"\bgenerate_series\s*\(",
+        "generate_series is not in Spark/Snowflake: {{ dbt.generate_series() }} / dbt.date_spine()",
+        True,
+    ),
+    Rule(
+        "range_function",
+        r"\brange\s*\(",
+        "range() table function is DuckDB only: {{ dbt.generate_series() }} / dbt.date_spine()",
+    ),
+    Rule(
+        "file_readers",
+        r"\b(read_parquet|read_csv\w*|read_json\w*|parquet_scan|read_text)\s*\(",
+        "DuckDB file readers: declare a source",
+    ),
 )
 
 _JINJA = re.compile(r"\{#.*?#\}|\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
 _SQL_TOKENS = re.compile(r"'(?:[^']|'')*'|--[^\n]*|/\*.*?\*/", re.DOTALL)
-_BLOCK = re.compile(
-    r"\{%-?\s*(macro|test)\s+(\w+)\s*\(.*?%\}(.*?)\{%-?\s*end(?:macro|test)\s*-?%\}", re.DOTALL
-)
+_BLOCK = re.compile(r"\{%-?\s*(macro|test)\s+(\w+)\s*\(.*?%\}(.*?)\{%-?\s*end(?:macro|test)\s*-?%\}", re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -195,8 +289,10 @@ def main(argv: list[str] | None = None) -> int:
     for f in findings:
         print(f)
     if findings:
-        print(f"\n{len(findings)} non-portable construct(s). Move adapter-specific SQL into a dispatched "
-              "macro (macros/cross_db/, <adapter>__name) or use dbt's cross-database macros.")
+        print(
+            f"\n{len(findings)} non-portable construct(s). Move adapter-specific SQL into a dispatched "
+            "macro (macros/cross_db/, <adapter>__name) or use dbt's cross-database macros."
+        )
         return 1
     print("portability: no engine-specific SQL outside <adapter>__ macros")
     return 0

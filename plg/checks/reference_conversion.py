@@ -49,9 +49,14 @@ def _rates(sub: pd.DataFrame, window_days: int) -> dict:
     }
 
 
-def conversion_dashboard(st: Staged, as_of: str | dt.date | None = None, *,
-                         conversion_windows=DEFAULTS["conversion_windows"], base: pd.DataFrame | None = None,
-                         **params) -> pd.DataFrame:
+def conversion_dashboard(
+    st: Staged,
+    as_of: str | dt.date | None = None,
+    *,
+    conversion_windows=DEFAULTS["conversion_windows"],
+    base: pd.DataFrame | None = None,
+    **params,
+) -> pd.DataFrame:
     """segment_row x window_days -> accounts, conversions, conversion_rate, self_serve_conversion_rate,
     sales_assisted_share, benchmark_low_rate, benchmark_high_rate, benchmark_status."""
     if base is None:
@@ -66,14 +71,19 @@ def conversion_dashboard(st: Staged, as_of: str | dt.date | None = None, *,
             high = float(bench.loc[name, "benchmark_high_rate"]) if name in bench.index else None
             rate = r["conversion_rate"]
             r["benchmark_low_rate"], r["benchmark_high_rate"] = low, high
-            r["benchmark_status"] = (None if rate is None or low is None else
-                                     "below" if rate < low else "above" if rate > high else "within")
+            r["benchmark_status"] = (
+                None if rate is None or low is None else "below" if rate < low else "above" if rate > high else "within"
+            )
             rows.append(r)
     return pd.DataFrame(rows)
 
 
-def trial_conversion(base: pd.DataFrame, as_of: dt.date, trial_grace_days: int = DEFAULTS["trial_grace_days"],
-                     by: list[str] | None = None) -> pd.DataFrame | dict:
+def trial_conversion(
+    base: pd.DataFrame,
+    as_of: dt.date,
+    trial_grace_days: int = DEFAULTS["trial_grace_days"],
+    by: list[str] | None = None,
+) -> pd.DataFrame | dict:
     """Trial conversion rate (trial + grace): trials converted before trial_end + grace / trials whose
     trial_end + grace has passed (trial_end + grace <= end of the as-of day)."""
     t = base[base["free_model"] == "trial"].copy()
@@ -112,8 +122,10 @@ def cohort_conversion_by_month(base: pd.DataFrame, as_of: dt.date, max_offset: i
     for cohort, g in base.groupby("signup_cohort_month"):
         age_days = ((end - g["signup_at"]).dt.total_seconds() // 86400).astype(int).tolist()
         conv = g["converted_at"]
-        conv_day = [None if pd.isna(c) or c < s or c >= end else int((c - s).total_seconds() // 86400)
-                    for c, s in zip(conv, g["signup_at"], strict=False)]
+        conv_day = [
+            None if pd.isna(c) or c < s or c >= end else int((c - s).total_seconds() // 86400)
+            for c, s in zip(conv, g["signup_at"], strict=False)
+        ]
         survival = 1.0
         for d in range(max_offset + 1):
             old_enough = [i for i, a in enumerate(age_days) if a >= d + 1]
@@ -124,16 +136,28 @@ def cohort_conversion_by_month(base: pd.DataFrame, as_of: dt.date, max_offset: i
             if at_risk:
                 survival *= 1 - len(converted) / len(at_risk)
             conversions = sum(1 for i in old_enough if conv_day[i] is not None and conv_day[i] <= d)
-            rows.append({"cohort_start": pd.Timestamp(cohort), "day_offset": d, "accounts_at_risk": len(old_enough),
-                         "conversions": conversions, "cumulative_conversion_rate": conversions / len(old_enough),
-                         "km_cumulative_conversion_rate": 1 - survival,
-                         "is_complete": min(age_days) >= d + 1})
+            rows.append(
+                {
+                    "cohort_start": pd.Timestamp(cohort),
+                    "day_offset": d,
+                    "accounts_at_risk": len(old_enough),
+                    "conversions": conversions,
+                    "cumulative_conversion_rate": conversions / len(old_enough),
+                    "km_cumulative_conversion_rate": 1 - survival,
+                    "is_complete": min(age_days) >= d + 1,
+                }
+            )
     return pd.DataFrame(rows)
 
 
-def funnel(st: Staged | None, as_of: str | dt.date | None = None, *,
-           funnel_window_days: int = DEFAULTS["funnel_window_days"], base: pd.DataFrame | None = None,
-           **params) -> pd.DataFrame:
+def funnel(
+    st: Staged | None,
+    as_of: str | dt.date | None = None,
+    *,
+    funnel_window_days: int = DEFAULTS["funnel_window_days"],
+    base: pd.DataFrame | None = None,
+    **params,
+) -> pd.DataFrame:
     """step 1-4: signed up -> activated within W -> engaged (tier medium/high) -> converted within W,
     nested, over accounts mature for W. step_rate of step 1 is 1.0 (decision: nothing precedes it)."""
     if base is None:
@@ -149,17 +173,29 @@ def funnel(st: Staged | None, as_of: str | dt.date | None = None, *,
     rows = []
     for i, (name, n) in enumerate(zip(names, counts, strict=False)):
         prev = counts[i - 1] if i else counts[0]
-        rows.append({"step": i + 1, "step_name": name, "accounts": n, "step_rate": ratio(n, prev),
-                     "rate_from_signup": ratio(n, counts[0])})
+        rows.append(
+            {
+                "step": i + 1,
+                "step_name": name,
+                "accounts": n,
+                "step_rate": ratio(n, prev),
+                "rate_from_signup": ratio(n, counts[0]),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 SEGMENT_DIMENSIONS = ["firmographic_segment", "icp_tier", "signup_channel", "free_model"]
 
 
-def segment_conversion(st: Staged | None, as_of: str | dt.date | None = None, *,
-                       segment_window_days: int = DEFAULTS["segment_window_days"],
-                       base: pd.DataFrame | None = None, **params) -> pd.DataFrame:
+def segment_conversion(
+    st: Staged | None,
+    as_of: str | dt.date | None = None,
+    *,
+    segment_window_days: int = DEFAULTS["segment_window_days"],
+    base: pd.DataFrame | None = None,
+    **params,
+) -> pd.DataFrame:
     """dimension x segment -> accounts (the overall row's W-day denominator within the segment),
     conversions, conversion_rate_60d."""
     if base is None:

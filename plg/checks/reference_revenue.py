@@ -34,8 +34,10 @@ def fx_lookup(st: Staged, as_of: dt.date):
     fx = st["stg_finance__fx_rates"].copy()
     fx["rate_date"] = pd.to_datetime(fx["rate_date"])
     fx = fx[fx["rate_date"] <= pd.Timestamp(as_of)].sort_values("rate_date")
-    by_ccy = {c: (g["rate_date"].to_numpy(), g["usd_per_unit"].astype(float).to_numpy())
-              for c, g in fx.groupby("currency_code")}
+    by_ccy = {
+        c: (g["rate_date"].to_numpy(), g["usd_per_unit"].astype(float).to_numpy())
+        for c, g in fx.groupby("currency_code")
+    }
 
     def rate(ccy: str, day: pd.Timestamp) -> float:
         if ccy == "USD":
@@ -56,8 +58,12 @@ def mrr_line_items(st: Staged, as_of: dt.date) -> pd.DataFrame:
     inv = st["stg_stripe__invoices"]
     inv = inv[~inv["status"].isin(EXCLUDED_INVOICE_STATUSES) & (inv["created_at"] < end)]
     inv = inv[["invoice_id", "customer_id", "currency_code", "period_start_at", "period_end_at"]].rename(
-        columns={"currency_code": "invoice_currency", "period_start_at": "inv_period_start_at",
-                 "period_end_at": "inv_period_end_at"})
+        columns={
+            "currency_code": "invoice_currency",
+            "period_start_at": "inv_period_start_at",
+            "period_end_at": "inv_period_end_at",
+        }
+    )
     li = st["stg_stripe__invoice_line_items"]
     li = li[(li["line_type"] == "subscription") & ~li["is_proration"].map(truthy)]
     li = li.merge(inv, on="invoice_id", how="inner").merge(customer_accounts(st), on="customer_id", how="inner")
@@ -90,8 +96,7 @@ def local_mrr_by_month(st: Staged, as_of: dt.date) -> pd.DataFrame:
         sub["month_start"], sub["measure_date"] = m.month_start, m.measure_date
         parts.append(sub)
     out = pd.concat(parts, ignore_index=True)
-    out = out.groupby(["account_id", "month_start", "measure_date", "currency_code"], as_index=False)[
-        "local_mrr"].sum()
+    out = out.groupby(["account_id", "month_start", "measure_date", "currency_code"], as_index=False)["local_mrr"].sum()
     rate = fx_lookup(st, as_of)
     out["usd_rate"] = [rate(c, d) for c, d in zip(out["currency_code"], out["measure_date"], strict=False)]
     out["mrr_usd"] = out["local_mrr"] * out["usd_rate"]
@@ -103,8 +108,16 @@ def fct_mrr(st: Staged, as_of: str | dt.date | None = None) -> pd.DataFrame:
     movement_amount_usd (constant currency part), fx_adjustment_usd, movement."""
     as_of = as_of_date(st, as_of)
     local = local_mrr_by_month(st, as_of)
-    cols = ["account_id", "month_start", "mrr_usd", "previous_mrr_usd", "mrr_change_usd",
-            "movement_amount_usd", "fx_adjustment_usd", "movement"]
+    cols = [
+        "account_id",
+        "month_start",
+        "mrr_usd",
+        "previous_mrr_usd",
+        "mrr_change_usd",
+        "movement_amount_usd",
+        "fx_adjustment_usd",
+        "movement",
+    ]
     if local.empty:
         return pd.DataFrame(columns=cols)
     rate = fx_lookup(st, as_of)
@@ -115,7 +128,9 @@ def fct_mrr(st: Staged, as_of: str | dt.date | None = None) -> pd.DataFrame:
     by_acc = dict(local.groupby("account_id"))
     rows = []
     for account_id, g in by_acc.items():
-        per_month = {m: dict(zip(gm["currency_code"], gm["local_mrr"], strict=False)) for m, gm in g.groupby("month_start")}
+        per_month = {
+            m: dict(zip(gm["currency_code"], gm["local_mrr"], strict=False)) for m, gm in g.groupby("month_start")
+        }
         usd = g.groupby("month_start")["mrr_usd"].sum().to_dict()
         start = month_list.index(min(per_month))
         had_mrr = False
@@ -141,11 +156,25 @@ def fct_mrr(st: Staged, as_of: str | dt.date | None = None) -> pd.DataFrame:
                         local_change = cur_local.get(c, 0.0) - prev_local.get(c, 0.0)
                     else:
                         local_change = amount
-                    movement = ("expansion" if local_change > LOCAL_EPSILON else
-                                "contraction" if local_change < -LOCAL_EPSILON else "unchanged")
-                rows.append({"account_id": account_id, "month_start": m, "mrr_usd": cur_usd,
-                             "previous_mrr_usd": prev_usd, "mrr_change_usd": cur_usd - prev_usd,
-                             "movement_amount_usd": amount, "fx_adjustment_usd": fx_adj, "movement": movement})
+                    movement = (
+                        "expansion"
+                        if local_change > LOCAL_EPSILON
+                        else "contraction"
+                        if local_change < -LOCAL_EPSILON
+                        else "unchanged"
+                    )
+                rows.append(
+                    {
+                        "account_id": account_id,
+                        "month_start": m,
+                        "mrr_usd": cur_usd,
+                        "previous_mrr_usd": prev_usd,
+                        "mrr_change_usd": cur_usd - prev_usd,
+                        "movement_amount_usd": amount,
+                        "fx_adjustment_usd": fx_adj,
+                        "movement": movement,
+                    }
+                )
             had_mrr = had_mrr or is_paying
             prev_usd, prev_local, prev_month = cur_usd, cur_local, m
     return pd.DataFrame(rows, columns=cols)
@@ -168,8 +197,7 @@ def monthly_revenue(mrr: pd.DataFrame) -> pd.DataFrame:
     out["new_mrr_usd"] = out["month_start"].map(s(mv == "new", "mrr_change_usd")).fillna(0.0)
     out["reactivation_mrr_usd"] = out["month_start"].map(s(mv == "reactivation", "mrr_change_usd")).fillna(0.0)
     out["expansion_mrr_usd"] = out["month_start"].map(s(mv == "expansion", "movement_amount_usd")).fillna(0.0)
-    out["contraction_mrr_usd"] = 0.0 - out["month_start"].map(
-        s(mv == "contraction", "movement_amount_usd")).fillna(0.0)
+    out["contraction_mrr_usd"] = 0.0 - out["month_start"].map(s(mv == "contraction", "movement_amount_usd")).fillna(0.0)
     out["churned_mrr_usd"] = out["month_start"].map(s(mv == "churn", "previous_mrr_usd")).fillna(0.0)
     out["fx_adjustment_mrr_usd"] = out["month_start"].map(s(mv.notna(), "fx_adjustment_usd")).fillna(0.0)
     churned = out["month_start"].map(mrr[mv == "churn"].groupby("month_start").size()).fillna(0)
@@ -195,11 +223,13 @@ def nps_monthly(st: Staged, as_of: str | dt.date | None = None) -> pd.DataFrame:
     r = r.sort_values(["respondent", "month_start", "responded_at", "response_id"])
     r = r.drop_duplicates(["respondent", "month_start"], keep="last")
     g = r.groupby("month_start")["score"]
-    out = pd.DataFrame({
-        "responses": g.size(),
-        "promoters": g.apply(lambda x: int((x >= 9).sum())),
-        "detractors": g.apply(lambda x: int((x <= 6).sum())),
-    }).reset_index()
+    out = pd.DataFrame(
+        {
+            "responses": g.size(),
+            "promoters": g.apply(lambda x: int((x >= 9).sum())),
+            "detractors": g.apply(lambda x: int((x <= 6).sum())),
+        }
+    ).reset_index()
     out["nps"] = 100.0 * (out["promoters"] - out["detractors"]) / out["responses"]
     return out
 

@@ -27,23 +27,64 @@ STAGING_COLUMNS: dict[str, list[str]] = {
     "stg_crm__companies": ["company_id", "account_id", "employee_count", "industry", "country_code", "updated_at"],
     "stg_crm__activities": ["activity_id", "company_id", "activity_type", "owner_type", "occurred_at"],
     "stg_stripe__customers": ["customer_id", "account_id", "currency_code", "is_deleted"],
-    "stg_stripe__prices": ["price_id", "product_id", "unit_amount", "currency_code", "recurring_interval",
-                           "recurring_interval_count"],
-    "stg_stripe__subscriptions": ["subscription_id", "customer_id", "status", "created_at", "started_at",
-                                  "trial_start_at", "trial_end_at", "canceled_at", "ended_at"],
-    "stg_stripe__invoices": ["invoice_id", "customer_id", "subscription_id", "status", "currency_code",
-                             "amount_paid", "created_at", "period_start_at", "period_end_at", "paid_at"],
-    "stg_stripe__invoice_line_items": ["line_item_id", "invoice_id", "subscription_id", "price_id", "line_type",
-                                       "is_proration", "quantity", "amount", "currency_code", "period_start_at",
-                                       "period_end_at"],
+    "stg_stripe__prices": [
+        "price_id",
+        "product_id",
+        "unit_amount",
+        "currency_code",
+        "recurring_interval",
+        "recurring_interval_count",
+    ],
+    "stg_stripe__subscriptions": [
+        "subscription_id",
+        "customer_id",
+        "status",
+        "created_at",
+        "started_at",
+        "trial_start_at",
+        "trial_end_at",
+        "canceled_at",
+        "ended_at",
+    ],
+    "stg_stripe__invoices": [
+        "invoice_id",
+        "customer_id",
+        "subscription_id",
+        "status",
+        "currency_code",
+        "amount_paid",
+        "created_at",
+        "period_start_at",
+        "period_end_at",
+        "paid_at",
+    ],
+    "stg_stripe__invoice_line_items": [
+        "line_item_id",
+        "invoice_id",
+        "subscription_id",
+        "price_id",
+        "line_type",
+        "is_proration",
+        "quantity",
+        "amount",
+        "currency_code",
+        "period_start_at",
+        "period_end_at",
+    ],
     "stg_stripe__charges": ["charge_id", "invoice_id", "amount", "status", "created_at"],
     "stg_stripe__refunds": ["refund_id", "charge_id", "amount", "status", "created_at"],
     "stg_finance__fx_rates": ["rate_date", "currency_code", "usd_per_unit"],
     "stg_surveys__nps_responses": ["response_id", "user_id", "account_id", "score", "responded_at"],
 }
 
-SEEDS = ["event_catalogue", "activation_milestones", "firmographic_segments", "icp_fit_rules",
-         "conversion_benchmarks", "currencies"]
+SEEDS = [
+    "event_catalogue",
+    "activation_milestones",
+    "firmographic_segments",
+    "icp_fit_rules",
+    "conversion_benchmarks",
+    "currencies",
+]
 
 # defaults of the vars in dbt_project.yml (the recomputation takes the same parameters)
 DEFAULTS = {
@@ -89,16 +130,21 @@ class Staged:
         warehouse = Path(warehouse)
         con = duckdb.connect(str(warehouse), read_only=True)
         try:
-            existing = {(r[0], r[1]) for r in con.execute(
-                "select table_schema, table_name from information_schema.tables").fetchall()}
+            existing = {
+                (r[0], r[1])
+                for r in con.execute("select table_schema, table_name from information_schema.tables").fetchall()
+            }
             tables = {}
             for name, cols in STAGING_COLUMNS.items():
                 if (schema_name("staging"), name) not in existing:
                     continue  # not built: an error only when a metric needs it (see __getitem__)
                 col_sql = ", ".join(cols)
                 tables[name] = con.execute(f"select {col_sql} from {schema_name('staging')}.{name}").df()
-            seeds = {s: con.execute(f"select * from {schema_name('reference')}.{s}").df() for s in SEEDS
-                     if (schema_name("reference"), s) in existing}
+            seeds = {
+                s: con.execute(f"select * from {schema_name('reference')}.{s}").df()
+                for s in SEEDS
+                if (schema_name("reference"), s) in existing
+            }
         finally:
             con.close()
         for df in tables.values():
@@ -171,24 +217,29 @@ def conversions(st: Staged, end: pd.Timestamp) -> pd.DataFrame:
     charges = charges[charges["status"] == "succeeded"][["charge_id", "invoice_id"]]
     refunds = st["stg_stripe__refunds"]
     refunds = refunds[(refunds["status"] == "succeeded") & (refunds["created_at"] < end)][["charge_id", "amount"]]
-    refunded = (refunds.merge(charges, on="charge_id", how="inner")
-                .groupby("invoice_id", as_index=False)["amount"].sum()
-                .rename(columns={"amount": "refunded_amount"}))
+    refunded = (
+        refunds.merge(charges, on="charge_id", how="inner")
+        .groupby("invoice_id", as_index=False)["amount"]
+        .sum()
+        .rename(columns={"amount": "refunded_amount"})
+    )
     inv = inv.merge(refunded, on="invoice_id", how="left")
     inv["refunded_amount"] = inv["refunded_amount"].fillna(0)
     inv = inv[inv["refunded_amount"].astype(float) < inv["amount_paid"].astype(float)]
     inv = inv.merge(customer_accounts(st), on="customer_id", how="inner")
     inv = inv.sort_values(["account_id", "paid_at", "invoice_id"]).drop_duplicates("account_id", keep="first")
     return inv[["account_id", "invoice_id", "paid_at"]].rename(
-        columns={"paid_at": "converted_at", "invoice_id": "conversion_invoice_id"})
+        columns={"paid_at": "converted_at", "invoice_id": "conversion_invoice_id"}
+    )
 
 
 def workspace_companies(st: Staged) -> pd.DataFrame:
     """The CRM company whose latest version names the workspace (several: the most recently updated;
     exact ties: lowest company_id)."""
     comp = st["stg_crm__companies"]
-    comp = comp[comp["account_id"].notna()].sort_values(["account_id", "updated_at", "company_id"],
-                                                        ascending=[True, False, True])
+    comp = comp[comp["account_id"].notna()].sort_values(
+        ["account_id", "updated_at", "company_id"], ascending=[True, False, True]
+    )
     return comp.drop_duplicates("account_id", keep="first")
 
 
@@ -207,8 +258,12 @@ def firmographic_segment(st: Staged, employee_count: pd.Series) -> pd.Series:
 def icp_fit_score(st: Staged, base: pd.DataFrame) -> pd.Series:
     """Sum of the points of every matching rule of the icp_fit_rules seed, clipped to 0-100."""
     rules = st.seeds["icp_fit_rules"]
-    attribute_column = {"employee_band": "firmographic_segment", "industry": "industry",
-                        "country": "country_code", "signup_channel": "signup_channel"}
+    attribute_column = {
+        "employee_band": "firmographic_segment",
+        "industry": "industry",
+        "country": "country_code",
+        "signup_channel": "signup_channel",
+    }
     score = pd.Series(0.0, index=base.index)
     for _, rule in rules.iterrows():
         col = attribute_column[str(rule["attribute"]).strip()]
@@ -219,31 +274,50 @@ def icp_fit_score(st: Staged, base: pd.DataFrame) -> pd.Series:
 
 
 def tier(score: pd.Series, high_min: float, low_below: float) -> pd.Series:
-    return pd.Series(np.where(score >= high_min, "high", np.where(score < low_below, "low", "medium")),
-                     index=score.index, dtype=object)
+    return pd.Series(
+        np.where(score >= high_min, "high", np.where(score < low_below, "low", "medium")),
+        index=score.index,
+        dtype=object,
+    )
 
 
-def pes_components(st: Staged, accounts: pd.DataFrame, core_events: pd.DataFrame, *,
-                   engagement_window_days: int, pes_weight_breadth: float, pes_weight_frequency: float,
-                   pes_weight_team: float, pes_team_cap: int) -> pd.DataFrame:
+def pes_components(
+    st: Staged,
+    accounts: pd.DataFrame,
+    core_events: pd.DataFrame,
+    *,
+    engagement_window_days: int,
+    pes_weight_breadth: float,
+    pes_weight_frequency: float,
+    pes_weight_team: float,
+    pes_team_cap: int,
+) -> pd.DataFrame:
     """PES over the first `engagement_window_days` days after signup, computed exactly (fractions)."""
     n_core = core_catalogue(st)["feature_name"].nunique()
     ev = core_events[core_events["since_signup"] < engagement_window_days * DAY]
     g = ev.groupby("account_id")
-    comp = pd.DataFrame({
-        "features": g["feature_name"].nunique(),
-        "days": g["day_number"].nunique(),
-        "users": g["user_id"].nunique(),  # nunique ignores nulls
-    })
-    comp = accounts[["account_id"]].merge(comp, left_on="account_id", right_index=True, how="left").fillna(
-        {"features": 0, "days": 0, "users": 0})
+    comp = pd.DataFrame(
+        {
+            "features": g["feature_name"].nunique(),
+            "days": g["day_number"].nunique(),
+            "users": g["user_id"].nunique(),  # nunique ignores nulls
+        }
+    )
+    comp = (
+        accounts[["account_id"]]
+        .merge(comp, left_on="account_id", right_index=True, how="left")
+        .fillna({"features": 0, "days": 0, "users": 0})
+    )
 
     def pes(row) -> Fraction:
         breadth = Fraction(int(row["features"]), n_core)
         frequency = Fraction(int(row["days"]), engagement_window_days)
         team = Fraction(min(int(row["users"]), pes_team_cap), pes_team_cap)
-        return (Fraction(str(pes_weight_breadth)) * breadth + Fraction(str(pes_weight_frequency)) * frequency
-                + Fraction(str(pes_weight_team)) * team)
+        return (
+            Fraction(str(pes_weight_breadth)) * breadth
+            + Fraction(str(pes_weight_frequency)) * frequency
+            + Fraction(str(pes_weight_team)) * team
+        )
 
     comp["pes_exact"] = comp.apply(pes, axis=1) if len(comp) else pd.Series(dtype=object)
     comp["pes_14d"] = comp["pes_exact"].map(float)
@@ -258,11 +332,12 @@ def activation(st: Staged, accounts: pd.DataFrame, events: pd.DataFrame) -> pd.D
     g = firsts.groupby("account_id")
     act = pd.DataFrame({"reached": g["event_name"].nunique(), "activated_at": g["occurred_at"].max()})
     act = act[act["reached"] == len(milestones)]
-    return accounts[["account_id"]].merge(act[["activated_at"]], left_on="account_id", right_index=True,
-                                          how="left")
+    return accounts[["account_id"]].merge(act[["activated_at"]], left_on="account_id", right_index=True, how="left")
 
 
-def account_base(st: Staged, as_of: str | dt.date | None = None, **params) -> tuple[pd.DataFrame, pd.DataFrame, dt.date]:
+def account_base(
+    st: Staged, as_of: str | dt.date | None = None, **params
+) -> tuple[pd.DataFrame, pd.DataFrame, dt.date]:
     """One row per non-internal account signed up by the end of the as-of day, with everything the
     conversion metrics need. Returns (base, core_events, as_of)."""
     p = {**DEFAULTS, **params}
@@ -289,11 +364,13 @@ def account_base(st: Staged, as_of: str | dt.date | None = None, **params) -> tu
     base = base.merge(comp, on="account_id", how="left")
     act = st["stg_crm__activities"]
     reps = act[act["owner_type"] == "sales_rep"][["company_id", "occurred_at"]].merge(
-        base[["account_id", "company_id", "signup_at", "converted_at"]], on="company_id", how="inner")
+        base[["account_id", "company_id", "signup_at", "converted_at"]], on="company_id", how="inner"
+    )
     reps = reps[(reps["occurred_at"] >= reps["signup_at"]) & (reps["occurred_at"] <= reps["converted_at"])]
     assisted = set(reps["account_id"])
-    base["attribution"] = np.where(base["converted_at"].isna(), None,
-                                   np.where(base["account_id"].isin(assisted), "sales_assisted", "self_serve"))
+    base["attribution"] = np.where(
+        base["converted_at"].isna(), None, np.where(base["account_id"].isin(assisted), "sales_assisted", "self_serve")
+    )
     base["firmographic_segment"] = firmographic_segment(st, base["employee_count"])
     base["icp_fit_score"] = icp_fit_score(st, base)
     base["icp_tier"] = tier(base["icp_fit_score"], p["icp_tier_high_min"], p["icp_tier_low_below"])
@@ -304,14 +381,19 @@ def account_base(st: Staged, as_of: str | dt.date | None = None, **params) -> tu
     core_events = events.merge(core, on="event_name", how="inner")
     first_core = core_events.groupby("account_id")["since_signup"].min().rename("first_core_since_signup")
     base = base.merge(first_core, left_on="account_id", right_index=True, how="left")
-    pes = pes_components(st, base, core_events, engagement_window_days=p["engagement_window_days"],
-                         pes_weight_breadth=p["pes_weight_breadth"],
-                         pes_weight_frequency=p["pes_weight_frequency"], pes_weight_team=p["pes_weight_team"],
-                         pes_team_cap=p["pes_team_cap"])
+    pes = pes_components(
+        st,
+        base,
+        core_events,
+        engagement_window_days=p["engagement_window_days"],
+        pes_weight_breadth=p["pes_weight_breadth"],
+        pes_weight_frequency=p["pes_weight_frequency"],
+        pes_weight_team=p["pes_weight_team"],
+        pes_team_cap=p["pes_team_cap"],
+    )
     base = base.merge(pes, on="account_id", how="left")
     high, low = Fraction(str(p["engagement_tier_high_min"])), Fraction(str(p["engagement_tier_low_below"]))
-    base["engagement_tier"] = base["pes_exact"].map(
-        lambda x: "high" if x >= high else ("low" if x < low else "medium"))
+    base["engagement_tier"] = base["pes_exact"].map(lambda x: "high" if x >= high else ("low" if x < low else "medium"))
     base = base.merge(activation(st, base, events), on="account_id", how="left")
     base["signup_cohort_month"] = base["signup_at"].dt.to_period("M").dt.start_time
     return base.reset_index(drop=True), core_events, as_of

@@ -35,8 +35,10 @@ def append_day(cfg: GenConfig) -> dict[str, int]:
         con.execute("create schema raw_product")
         con.execute(f"create table raw_product.events as select * from read_parquet('{ev_path}')")
         for t in ("accounts", "users"):
-            con.execute(f"create view raw_product.{t} as select * from "
-                        f"read_parquet('{os.path.join(cfg.parquet, 'raw_product', t + '.parquet')}')")
+            con.execute(
+                f"create view raw_product.{t} as select * from "
+                f"read_parquet('{os.path.join(cfg.parquet, 'raw_product', t + '.parquet')}')"
+            )
         sink = Sink.__new__(Sink)
         sink.con, sink.parquet, sink.tmpdir = con, None, None
     else:
@@ -49,7 +51,8 @@ def append_day(cfg: GenConfig) -> dict[str, int]:
     day0 = int(dt.datetime(new_day.year, new_day.month, new_day.day, tzinfo=dt.UTC).timestamp())
     rng = _rng(cfg.seed, 777, new_day.toordinal())
 
-    acc = con.execute("""
+    acc = con.execute(
+        """
         select a.account_id, epoch(a.created_at)::bigint, coalesce(r.days, 0)
         from raw_product.accounts as a
         left join (
@@ -60,12 +63,17 @@ def append_day(cfg: GenConfig) -> dict[str, int]:
         ) as r on r.account_id = a.account_id
         where a.account_id like 'acc_%' and a.created_at < cast(? as timestamp)
         order by a.account_id
-    """, [new_day, new_day]).fetchall()
-    users = con.execute("""
+    """,
+        [new_day, new_day],
+    ).fetchall()
+    users = con.execute(
+        """
         select user_id, account_id from raw_product.users
         where user_id like 'usr_%' and account_id like 'acc_%' and created_at < cast(? as timestamp)
         order by account_id, created_at, user_id
-    """, [new_day]).fetchall()
+    """,
+        [new_day],
+    ).fetchall()
     a_num = _num([r[0] for r in acc])
     a_days = np.array([r[2] for r in acc], dtype=np.float64)
     u_num = _num([r[0] for r in users])
@@ -103,20 +111,33 @@ def append_day(cfg: GenConfig) -> dict[str, int]:
     upick = start[all_acc] + (rng.random(len(all_acc)) * cnt[all_acc]).astype(np.int64)
     user = u_num[upick] - 1
     n = len(all_acc)
-    max_eid = con.execute("select max(cast(substr(event_id, 5) as bigint)) from raw_product.events "
-                          "where event_id like 'evt_%'").fetchall()[0][0] or 0
+    max_eid = (
+        con.execute(
+            "select max(cast(substr(event_id, 5) as bigint)) from raw_product.events where event_id like 'evt_%'"
+        ).fetchall()[0][0]
+        or 0
+    )
     ev = {
-        "eid": max_eid + 1 + np.arange(n, dtype=np.int64), "code": all_code,
-        "variant": np.zeros(n, dtype=np.int8), "user": user, "acc": a_num[all_acc] - 1,
-        "occ": all_occ, "rec": all_rec, "pvar": np.zeros(n, dtype=np.int8),
-        "inv": rng.integers(1, 4, n).astype(np.int8), "path": rng.integers(0, 8, n).astype(np.int8),
-        "null_id": np.zeros(n, dtype=bool), "null_name": np.zeros(n, dtype=bool), "null_occ": np.zeros(n, dtype=bool),
+        "eid": max_eid + 1 + np.arange(n, dtype=np.int64),
+        "code": all_code,
+        "variant": np.zeros(n, dtype=np.int8),
+        "user": user,
+        "acc": a_num[all_acc] - 1,
+        "occ": all_occ,
+        "rec": all_rec,
+        "pvar": np.zeros(n, dtype=np.int8),
+        "inv": rng.integers(1, 4, n).astype(np.int8),
+        "path": rng.integers(0, 8, n).astype(np.int8),
+        "null_id": np.zeros(n, dtype=bool),
+        "null_name": np.zeros(n, dtype=bool),
+        "null_occ": np.zeros(n, dtype=bool),
     }
     added = sink.insert_events(ev)
     # re-deliveries of events landed days earlier: same row, later received_at
     n_re = max(1, int(round(len(e_acc) * cfg.append_redelivery_share)))
     re_rec = day0 + 3600 + int(rng.integers(0, 20 * 3600))
-    con.execute(f"""
+    con.execute(
+        f"""
         insert into raw_product.events
         select event_id, event_name, user_id, account_id, occurred_at,
             cast(? as timestamp) + to_seconds(row_number() over (order by pick, event_id)) as received_at,
@@ -132,15 +153,23 @@ def append_day(cfg: GenConfig) -> dict[str, int]:
             limit {n_re}
         )
         order by pick, event_id
-    """, [dt.datetime.fromtimestamp(re_rec, dt.UTC).replace(tzinfo=None), new_day, new_day])
-    n_re_done = con.execute("select count(*) from raw_product.events where received_at >= cast(? as timestamp) "
-                            "and event_id <= ?", [new_day, f"evt_{max_eid:012d}"]).fetchall()[0][0]
+    """,
+        [dt.datetime.fromtimestamp(re_rec, dt.UTC).replace(tzinfo=None), new_day, new_day],
+    )
+    n_re_done = con.execute(
+        "select count(*) from raw_product.events where received_at >= cast(? as timestamp) and event_id <= ?",
+        [new_day, f"evt_{max_eid:012d}"],
+    ).fetchall()[0][0]
     if cfg.parquet:
         tmp = ev_path + ".tmp"
         con.execute(f"copy raw_product.events to '{tmp}' (format parquet, compression zstd)")
         os.replace(tmp, ev_path)
     con.close()
-    rows = {"events": added + n_re_done, "new_events": added - n_late, "late_arrivals": n_late,
-            "redeliveries": n_re_done}
+    rows = {
+        "events": added + n_re_done,
+        "new_events": added - n_late,
+        "late_arrivals": n_late,
+        "redeliveries": n_re_done,
+    }
     print(f"[plg.generate] appended day {new_day}: {rows} in {time.time() - t0:.1f}s")
     return rows

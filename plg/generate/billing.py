@@ -41,25 +41,38 @@ def unit_amount(plan: str, cur: str, interval: str) -> int:
 
 
 def products_prices() -> tuple[pa.Table, pa.Table]:
-    products = pa.table({"id": [f"prod_{p}" for p in PLANS], "name": PLAN_NAMES,
-                         "active": [True] * 4})
+    products = pa.table({"id": [f"prod_{p}" for p in PLANS], "name": PLAN_NAMES, "active": [True] * 4})
     rows = []
     for cur in CURRENCIES:
         rows.append((price_id("free", cur, "month"), "prod_free", 0, cur, "month", 1, True))
         for plan in PLANS[1:]:
             for iv in ("month", "year", "quarter"):
                 ri, rc = INTERVALS[iv]
-                rows.append((price_id(plan, cur, iv), f"prod_{plan}", unit_amount(plan, cur, iv), cur, ri, rc,
-                             iv != "quarter" or cur != "gbp"))
+                rows.append(
+                    (
+                        price_id(plan, cur, iv),
+                        f"prod_{plan}",
+                        unit_amount(plan, cur, iv),
+                        cur,
+                        ri,
+                        rc,
+                        iv != "quarter" or cur != "gbp",
+                    )
+                )
     # a legacy price no longer sold
     rows.append(("price_pro_usd_month_2024", "prod_pro", 3500, "usd", "month", 1, False))
     cols = list(zip(*rows, strict=False))
-    prices = pa.table({
-        "id": pa.array(cols[0]), "product_id": pa.array(cols[1]),
-        "unit_amount": pa.array(cols[2], type=pa.int64()), "currency": pa.array(cols[3]),
-        "recurring_interval": pa.array(cols[4]), "recurring_interval_count": pa.array(cols[5], type=pa.int32()),
-        "active": pa.array(cols[6]),
-    })
+    prices = pa.table(
+        {
+            "id": pa.array(cols[0]),
+            "product_id": pa.array(cols[1]),
+            "unit_amount": pa.array(cols[2], type=pa.int64()),
+            "currency": pa.array(cols[3]),
+            "recurring_interval": pa.array(cols[4]),
+            "recurring_interval_count": pa.array(cols[5], type=pa.int32()),
+            "active": pa.array(cols[6]),
+        }
+    )
     return products, prices
 
 
@@ -107,9 +120,9 @@ class Book:
     """Row accumulators (ints for ids/timestamps, -1 = null)."""
 
     def __init__(self):
-        self.cust = []   # (acc, created, currency, meta_variant, is_deleted)
-        self.subs = []   # (cust, status, created, start, trial_start, trial_end, canceled, ended, cps, cpe)
-        self.inv = []    # (cust, sub, status, reason, currency, due, paid, total, created, ps, pe, paid_at)
+        self.cust = []  # (acc, created, currency, meta_variant, is_deleted)
+        self.subs = []  # (cust, status, created, start, trial_start, trial_end, canceled, ended, cps, cpe)
+        self.inv = []  # (cust, sub, status, reason, currency, due, paid, total, created, ps, pe, paid_at)
         self.lines = []  # (inv, sub, price, type, proration, qty, amount, currency, ps, pe)
         self.charges = []  # (inv, cust, amount, currency, status, created)
         self.refunds = []  # (charge, amount, currency, status, created)
@@ -124,8 +137,22 @@ class Book:
 
     def invoice(self, cust, sub, status, reason, cur, total, created, ps, pe, paid_at, lines) -> int:
         paid = total if status == "paid" else 0
-        self.inv.append([cust, sub, status, reason, cur, total if status != "void" else total, paid, total,
-                         created, ps, pe, paid_at])
+        self.inv.append(
+            [
+                cust,
+                sub,
+                status,
+                reason,
+                cur,
+                total if status != "void" else total,
+                paid,
+                total,
+                created,
+                ps,
+                pe,
+                paid_at,
+            ]
+        )
         i = len(self.inv) - 1
         for ln in lines:
             self.lines.append([i] + list(ln))
@@ -154,8 +181,7 @@ def build_billing(w: World, cfg: GenConfig, rng: np.random.Generator) -> dict[st
     iv_names = np.array(["month", "year", "quarter"])
     u_rand = rng.random((n, 8))
 
-    _non_converters(bk, w, cfg, rng, cur_of, trial_start, trial_end, plan_pick, seats, free_sub, free_created,
-                    u_rand)
+    _non_converters(bk, w, cfg, rng, cur_of, trial_start, trial_end, plan_pick, seats, free_sub, free_created, u_rand)
     pool = Pool(rng)
     for a in np.nonzero(conv)[0]:
         cur = cur_of[a]
@@ -165,26 +191,92 @@ def build_billing(w: World, cfg: GenConfig, rng: np.random.Generator) -> dict[st
             c = bk.customer(a, trial_start[a], cur)
             plan = PLANS[plan_pick[a]]
             te = int(trial_end[a])
-            s1 = bk.sub([c, "trialing", trial_start[a], trial_start[a], trial_start[a], te, -1, -1,
-                         trial_start[a], te])
-            bk.invoice(c, s1, "paid", "subscription_create", cur, 0, trial_start[a], trial_start[a], te,
-                       trial_start[a], [(s1, price_id(plan, cur, "month"), "subscription", False, seats[a], 0, cur,
-                                         trial_start[a], te)])
+            s1 = bk.sub([c, "trialing", trial_start[a], trial_start[a], trial_start[a], te, -1, -1, trial_start[a], te])
+            bk.invoice(
+                c,
+                s1,
+                "paid",
+                "subscription_create",
+                cur,
+                0,
+                trial_start[a],
+                trial_start[a],
+                te,
+                trial_start[a],
+                [(s1, price_id(plan, cur, "month"), "subscription", False, seats[a], 0, cur, trial_start[a], te)],
+            )
             C = int(w.conv_ts[a])
             if C <= te + grace:
                 if C > te and u_rand[a, 1] < 0.5:
                     amt = unit_amount(plan, cur, "month") * int(seats[a])
-                    bk.invoice(c, s1, "void", "subscription_cycle", cur, amt, te, te, add_months(te, 1), -1,
-                               [(s1, price_id(plan, cur, "month"), "subscription", False, seats[a], amt, cur,
-                                 te, add_months(te, 1))])
-                _paid_life(bk, pool, cfg, c, s1, C, "subscription_cycle", plan, cur, iv_names[iv_pick[a]],
-                           int(seats[a]), end, refund_first=False)
+                    bk.invoice(
+                        c,
+                        s1,
+                        "void",
+                        "subscription_cycle",
+                        cur,
+                        amt,
+                        te,
+                        te,
+                        add_months(te, 1),
+                        -1,
+                        [
+                            (
+                                s1,
+                                price_id(plan, cur, "month"),
+                                "subscription",
+                                False,
+                                seats[a],
+                                amt,
+                                cur,
+                                te,
+                                add_months(te, 1),
+                            )
+                        ],
+                    )
+                _paid_life(
+                    bk,
+                    pool,
+                    cfg,
+                    c,
+                    s1,
+                    C,
+                    "subscription_cycle",
+                    plan,
+                    cur,
+                    iv_names[iv_pick[a]],
+                    int(seats[a]),
+                    end,
+                    refund_first=False,
+                )
             else:
-                bk.subs[s1][1:] = ["canceled", trial_start[a], trial_start[a], trial_start[a], te, te, te,
-                                   trial_start[a], te]
+                bk.subs[s1][1:] = [
+                    "canceled",
+                    trial_start[a],
+                    trial_start[a],
+                    trial_start[a],
+                    te,
+                    te,
+                    te,
+                    trial_start[a],
+                    te,
+                ]
                 s2 = bk.sub([c, "active", C, C, -1, -1, -1, -1, C, C])
-                _paid_life(bk, pool, cfg, c, s2, C, "subscription_create", plan, cur, iv_names[iv_pick[a]],
-                           int(seats[a]), end, refund_first=False)
+                _paid_life(
+                    bk,
+                    pool,
+                    cfg,
+                    c,
+                    s2,
+                    C,
+                    "subscription_create",
+                    plan,
+                    cur,
+                    iv_names[iv_pick[a]],
+                    int(seats[a]),
+                    end,
+                    refund_first=False,
+                )
             continue
         # freemium
         C = int(w.conv_ts[a])
@@ -200,16 +292,27 @@ def build_billing(w: World, cfg: GenConfig, rng: np.random.Generator) -> dict[st
             fc = int(free_created[a])
             c = bk.customer(a, fc, cur)
             s0 = bk.sub([c, "active", fc, fc, -1, -1, -1, -1, fc, add_months(fc, 1)])
-            bk.invoice(c, s0, "paid", "subscription_create", cur, 0, fc, fc, add_months(fc, 1), fc,
-                       [(s0, price_id("free", cur, "month"), "subscription", False, 1, 0, cur, fc,
-                         add_months(fc, 1))])
+            bk.invoice(
+                c,
+                s0,
+                "paid",
+                "subscription_create",
+                cur,
+                0,
+                fc,
+                fc,
+                add_months(fc, 1),
+                fc,
+                [(s0, price_id("free", cur, "month"), "subscription", False, 1, 0, cur, fc, add_months(fc, 1))],
+            )
             bk.subs[s0][1:] = ["canceled", fc, fc, -1, -1, P, P, fc, P]
         if c < 0:
             c = bk.customer(a, P - 300, cur)
         plan = PLANS[plan_pick[a]]
         s1 = bk.sub([c, "active", P, P, -1, -1, -1, -1, P, P])
-        _paid_life(bk, pool, cfg, c, s1, P, "subscription_create", plan, cur, iv, int(seats[a]), end,
-                   refund_first=refund_first)
+        _paid_life(
+            bk, pool, cfg, c, s1, P, "subscription_create", plan, cur, iv, int(seats[a]), end, refund_first=refund_first
+        )
 
     _faults(bk, rng, cfg, end)
     return _tables(bk, w, cfg, rng)
@@ -227,8 +330,20 @@ def add_months_vec(t: np.ndarray, k: np.ndarray | int) -> np.ndarray:
     return newd.astype(np.int64) * DAY + t % DAY
 
 
-def _non_converters(bk: Book, w: World, cfg: GenConfig, rng, cur_of, trial_start, trial_end, plan_pick, seats,
-                    free_sub, free_created, u_rand) -> None:
+def _non_converters(
+    bk: Book,
+    w: World,
+    cfg: GenConfig,
+    rng,
+    cur_of,
+    trial_start,
+    trial_end,
+    plan_pick,
+    seats,
+    free_sub,
+    free_created,
+    u_rand,
+) -> None:
     """Customers, subscriptions and $0 invoices of workspaces that never convert (vectorised)."""
     end = cfg.end_ts
     conv = w.conv_ts > 0
@@ -240,42 +355,127 @@ def _non_converters(bk: Book, w: World, cfg: GenConfig, rng, cur_of, trial_start
     ended = te < end
     c0 = len(bk.cust)
     deleted = ended & (u_rand[a, 2] < 0.1)
-    bk.cust.extend([list(r) for r in zip(a.tolist(), ts0.tolist(), cur.tolist(), [0] * len(a), deleted.tolist(), strict=False)])
+    bk.cust.extend(
+        [list(r) for r in zip(a.tolist(), ts0.tolist(), cur.tolist(), [0] * len(a), deleted.tolist(), strict=False)]
+    )
     cust = c0 + np.arange(len(a))
     status = np.where(ended, np.where(u_rand[a, 0] < 0.05, "incomplete_expired", "canceled"), "trialing")
     s0 = len(bk.subs)
     endcol = np.where(ended, te, -1)
-    bk.subs.extend([list(r) for r in zip(cust.tolist(), status.tolist(), ts0.tolist(), ts0.tolist(), ts0.tolist(),
-                                         te.tolist(), endcol.tolist(), endcol.tolist(), ts0.tolist(), te.tolist(), strict=False)])
+    bk.subs.extend(
+        [
+            list(r)
+            for r in zip(
+                cust.tolist(),
+                status.tolist(),
+                ts0.tolist(),
+                ts0.tolist(),
+                ts0.tolist(),
+                te.tolist(),
+                endcol.tolist(),
+                endcol.tolist(),
+                ts0.tolist(),
+                te.tolist(),
+                strict=False,
+            )
+        ]
+    )
     subs = s0 + np.arange(len(a))
     plan = plan_names[plan_pick[a]]
     pid = np.char.add(np.char.add(np.char.add("price_", plan), np.char.add("_", cur)), "_month")
     i0 = len(bk.inv)
-    bk.inv.extend([list(r) for r in zip(cust.tolist(), subs.tolist(), ["paid"] * len(a),
-                                        ["subscription_create"] * len(a), cur.tolist(), [0] * len(a), [0] * len(a),
-                                        [0] * len(a), ts0.tolist(), ts0.tolist(), te.tolist(), ts0.tolist(), strict=False)])
-    bk.lines.extend([list(r) for r in zip((i0 + np.arange(len(a))).tolist(), subs.tolist(), pid.tolist(),
-                                          ["subscription"] * len(a), [False] * len(a), seats[a].tolist(),
-                                          [0] * len(a), cur.tolist(), ts0.tolist(), te.tolist(), strict=False)])
+    bk.inv.extend(
+        [
+            list(r)
+            for r in zip(
+                cust.tolist(),
+                subs.tolist(),
+                ["paid"] * len(a),
+                ["subscription_create"] * len(a),
+                cur.tolist(),
+                [0] * len(a),
+                [0] * len(a),
+                [0] * len(a),
+                ts0.tolist(),
+                ts0.tolist(),
+                te.tolist(),
+                ts0.tolist(),
+                strict=False,
+            )
+        ]
+    )
+    bk.lines.extend(
+        [
+            list(r)
+            for r in zip(
+                (i0 + np.arange(len(a))).tolist(),
+                subs.tolist(),
+                pid.tolist(),
+                ["subscription"] * len(a),
+                [False] * len(a),
+                seats[a].tolist(),
+                [0] * len(a),
+                cur.tolist(),
+                ts0.tolist(),
+                te.tolist(),
+                strict=False,
+            )
+        ]
+    )
     # the charge attempt at trial end, voided
     v = np.nonzero(ended & (u_rand[a, 1] < 0.3))[0]
-    unit = np.array([unit_amount(p, c, "month") for p, c in zip(plan[v].tolist(), cur[v].tolist(), strict=False)], dtype=np.int64)
+    unit = np.array(
+        [unit_amount(p, c, "month") for p, c in zip(plan[v].tolist(), cur[v].tolist(), strict=False)], dtype=np.int64
+    )
     amt = unit * seats[a[v]]
     pe = add_months_vec(te[v], 1)
     i0 = len(bk.inv)
-    bk.inv.extend([list(r) for r in zip(cust[v].tolist(), subs[v].tolist(), ["void"] * len(v),
-                                        ["subscription_cycle"] * len(v), cur[v].tolist(), amt.tolist(),
-                                        [0] * len(v), amt.tolist(), te[v].tolist(), te[v].tolist(), pe.tolist(),
-                                        [-1] * len(v), strict=False)])
-    bk.lines.extend([list(r) for r in zip((i0 + np.arange(len(v))).tolist(), subs[v].tolist(), pid[v].tolist(),
-                                          ["subscription"] * len(v), [False] * len(v), seats[a[v]].tolist(),
-                                          amt.tolist(), cur[v].tolist(), te[v].tolist(), pe.tolist(), strict=False)])
+    bk.inv.extend(
+        [
+            list(r)
+            for r in zip(
+                cust[v].tolist(),
+                subs[v].tolist(),
+                ["void"] * len(v),
+                ["subscription_cycle"] * len(v),
+                cur[v].tolist(),
+                amt.tolist(),
+                [0] * len(v),
+                amt.tolist(),
+                te[v].tolist(),
+                te[v].tolist(),
+                pe.tolist(),
+                [-1] * len(v),
+                strict=False,
+            )
+        ]
+    )
+    bk.lines.extend(
+        [
+            list(r)
+            for r in zip(
+                (i0 + np.arange(len(v))).tolist(),
+                subs[v].tolist(),
+                pid[v].tolist(),
+                ["subscription"] * len(v),
+                [False] * len(v),
+                seats[a[v]].tolist(),
+                amt.tolist(),
+                cur[v].tolist(),
+                te[v].tolist(),
+                pe.tolist(),
+                strict=False,
+            )
+        ]
+    )
     # --- freemium workspaces on the Free plan that never convert
     a = np.nonzero(~w.trial & ~conv & free_sub & (free_created < end))[0]
     fc = free_created[a]
     cur = cur_of[a]
     c0 = len(bk.cust)
-    bk.cust.extend([list(r) for r in zip(a.tolist(), fc.tolist(), cur.tolist(), [0] * len(a), [False] * len(a), strict=False)])
+    bk.cust.extend(
+        [list(r) for r in zip(a.tolist(), fc.tolist(), cur.tolist(), [0] * len(a), [False] * len(a), strict=False)]
+    )
     cust = c0 + np.arange(len(a))
     fcm = (fc // DAY).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
     endm = np.datetime64(cfg.end, "M").astype(np.int64)
@@ -287,22 +487,71 @@ def _non_converters(bk: Book, w: World, cfg: GenConfig, rng, cur_of, trial_start
     first_end = add_months_vec(fc, 1)
     s0 = len(bk.subs)
     m1 = [-1] * len(a)
-    bk.subs.extend([list(r) for r in zip(cust.tolist(), ["active"] * len(a), fc.tolist(), fc.tolist(), m1, m1, m1,
-                                         m1, cps.tolist(), cpe.tolist(), strict=False)])
+    bk.subs.extend(
+        [
+            list(r)
+            for r in zip(
+                cust.tolist(),
+                ["active"] * len(a),
+                fc.tolist(),
+                fc.tolist(),
+                m1,
+                m1,
+                m1,
+                m1,
+                cps.tolist(),
+                cpe.tolist(),
+                strict=False,
+            )
+        ]
+    )
     subs = s0 + np.arange(len(a))
     i0 = len(bk.inv)
     z = [0] * len(a)
-    bk.inv.extend([list(r) for r in zip(cust.tolist(), subs.tolist(), ["paid"] * len(a),
-                                        ["subscription_create"] * len(a), cur.tolist(), z, z, z, fc.tolist(),
-                                        fc.tolist(), first_end.tolist(), fc.tolist(), strict=False)])
+    bk.inv.extend(
+        [
+            list(r)
+            for r in zip(
+                cust.tolist(),
+                subs.tolist(),
+                ["paid"] * len(a),
+                ["subscription_create"] * len(a),
+                cur.tolist(),
+                z,
+                z,
+                z,
+                fc.tolist(),
+                fc.tolist(),
+                first_end.tolist(),
+                fc.tolist(),
+                strict=False,
+            )
+        ]
+    )
     pid = np.char.add(np.char.add("price_free_", cur), "_month")
-    bk.lines.extend([list(r) for r in zip((i0 + np.arange(len(a))).tolist(), subs.tolist(), pid.tolist(),
-                                          ["subscription"] * len(a), [False] * len(a), [1] * len(a), z,
-                                          cur.tolist(), fc.tolist(), first_end.tolist(), strict=False)])
+    bk.lines.extend(
+        [
+            list(r)
+            for r in zip(
+                (i0 + np.arange(len(a))).tolist(),
+                subs.tolist(),
+                pid.tolist(),
+                ["subscription"] * len(a),
+                [False] * len(a),
+                [1] * len(a),
+                z,
+                cur.tolist(),
+                fc.tolist(),
+                first_end.tolist(),
+                strict=False,
+            )
+        ]
+    )
 
 
-def _pay(bk: Book, rng, cfg, inv: int, cust: int, amount: int, cur: str, created: int, end: int,
-         allow_fail: bool = True) -> int:
+def _pay(
+    bk: Book, rng, cfg, inv: int, cust: int, amount: int, cur: str, created: int, end: int, allow_fail: bool = True
+) -> int:
     """Charges of a paid invoice: maybe a failed attempt then a succeeded retry. Returns paid_at."""
     if amount <= 0:
         return created, None
@@ -316,8 +565,22 @@ def _pay(bk: Book, rng, cfg, inv: int, cust: int, amount: int, cur: str, created
     return paid_at, ch
 
 
-def _paid_life(bk: Book, rng, cfg: GenConfig, cust: int, sub: int, start: int, first_reason: str, plan: str,
-               cur: str, iv: str, seats: int, end: int, refund_first: bool, reactivated: bool = False) -> None:
+def _paid_life(
+    bk: Book,
+    rng,
+    cfg: GenConfig,
+    cust: int,
+    sub: int,
+    start: int,
+    first_reason: str,
+    plan: str,
+    cur: str,
+    iv: str,
+    seats: int,
+    end: int,
+    refund_first: bool,
+    reactivated: bool = False,
+) -> None:
     t = start
     k = 0
     churn = cfg.monthly_churn_rate * {"month": 1, "quarter": 3, "year": 12}[iv] * 0.8
@@ -344,10 +607,10 @@ def _paid_life(bk: Book, rng, cfg: GenConfig, cust: int, sub: int, start: int, f
             new_amt = unit_amount(plan, cur, iv) * seats
             pr_start = t - int(rng.integers(1, 10)) * DAY
             frac = (t - pr_start) / max(add_interval(pr_start, iv) - pr_start, 1)
-            prorations = [(sub, price_id(plan, cur, iv), "subscription", True, seats, -int(old_amt * frac), cur,
-                           pr_start, t),
-                          (sub, price_id(plan, cur, iv), "subscription", True, seats, int(new_amt * frac), cur,
-                           pr_start, t)]
+            prorations = [
+                (sub, price_id(plan, cur, iv), "subscription", True, seats, -int(old_amt * frac), cur, pr_start, t),
+                (sub, price_id(plan, cur, iv), "subscription", True, seats, int(new_amt * frac), cur, pr_start, t),
+            ]
         if k == switch_at and k > 0 and reason == "subscription_cycle":
             reason = "subscription_update"
             iv = "year"
@@ -372,8 +635,11 @@ def _paid_life(bk: Book, rng, cfg: GenConfig, cust: int, sub: int, start: int, f
                 st = "draft"
         inv = bk.invoice(cust, sub, st, reason, cur, total, t, t, pe, -1, lines)
         if st == "paid":
-            paid_at, ch = _pay(bk, rng, cfg, inv, cust, total, cur, t, end, allow_fail=not conv_invoice) \
-                if total > 0 else (t, None)
+            paid_at, ch = (
+                _pay(bk, rng, cfg, inv, cust, total, cur, t, end, allow_fail=not conv_invoice)
+                if total > 0
+                else (t, None)
+            )
             bk.inv[inv][11] = paid_at
             if ch is not None:
                 if conv_invoice and refund_first:
@@ -410,8 +676,22 @@ def _paid_life(bk: Book, rng, cfg: GenConfig, cust: int, sub: int, start: int, f
                 rs = pe + int(rng.uniform(30, 180) * DAY)
                 if rs < end:
                     s2 = bk.sub([cust, "active", rs, rs, -1, -1, -1, -1, rs, rs])
-                    _paid_life(bk, rng, cfg, cust, s2, rs, "subscription_create", plan, cur,
-                               "month" if iv == "quarter" else iv, seats, end, False, reactivated=True)
+                    _paid_life(
+                        bk,
+                        rng,
+                        cfg,
+                        cust,
+                        s2,
+                        rs,
+                        "subscription_create",
+                        plan,
+                        cur,
+                        "month" if iv == "quarter" else iv,
+                        seats,
+                        end,
+                        False,
+                        reactivated=True,
+                    )
             return
         t = pe
     s = bk.subs[sub]
@@ -439,8 +719,19 @@ def _faults(bk: Book, rng, cfg: GenConfig, end: int) -> None:
     k = max(1, int(round(len(bk.inv) * cfg.unknown_currency_rate)))
     for c in rng.integers(0, nc, k):
         created = min(int(bk.cust[c][1]) + 7 * DAY, end - DAY)
-        i = bk.invoice(int(c), -1, "void", "manual", "xxx", 5000, created, created, created, -1,
-                       [(-1, "", "invoiceitem", False, 1, 5000, "xxx", created, created)])
+        i = bk.invoice(
+            int(c),
+            -1,
+            "void",
+            "manual",
+            "xxx",
+            5000,
+            created,
+            created,
+            created,
+            -1,
+            [(-1, "", "invoiceitem", False, 1, 5000, "xxx", created, created)],
+        )
         bk.charge(i, int(c), 5000, "xxx", "failed", created + 60)
     # invoices whose key is null (draft manual invoices exported without id)
     for c in rng.integers(0, nc, max(1, int(round(len(bk.inv) * cfg.null_key_rate)))):
@@ -474,85 +765,115 @@ def _tables(bk: Book, w: World, cfg: GenConfig, rng) -> dict[str, pa.Table]:
     owner = w.u_start[acc] if len(acc) else np.zeros(0, dtype=np.int64)
     from plg.generate.tables import take
     from plg.generate.world import FIRST, LAST
-    email = pc.binary_join_element_wise(take(FIRST, w.u_first[owner]), pa.scalar("."), take(LAST, w.u_last[owner]),
-                                        pa.scalar("@"), w.domain.take(pa.array(acc)), "")
+
+    email = pc.binary_join_element_wise(
+        take(FIRST, w.u_first[owner]),
+        pa.scalar("."),
+        take(LAST, w.u_last[owner]),
+        pa.scalar("@"),
+        w.domain.take(pa.array(acc)),
+        "",
+    )
     acc_ids = ids("acc_", acc + 1, 7)
     meta_ok = pc.binary_join_element_wise(pa.scalar('{"account_id":"'), acc_ids, pa.scalar('"}'), "")
     meta_missing = pa.array(['{"workspace_name":"unknown"}'] * len(acc))
     meta_bad = pc.binary_join_element_wise(pa.scalar('{"account_id":"'), acc_ids, "")
     mv = np.array(_colx(KC, 3), dtype=np.int64)
     metadata = pc.if_else(pa.array(mv == 1), meta_missing, pc.if_else(pa.array(mv == 2), meta_bad, meta_ok))
-    out["customers"] = pa.table({
-        "id": ids("cus_", np.arange(1, len(acc) + 1), 8),
-        "email": email,
-        "created": ts(np.array(_colx(KC, 1), dtype=np.int64)),
-        "metadata": metadata,
-        "currency": pa.array(_colx(KC, 2), type=pa.string()),
-        "is_deleted": pa.array(_colx(KC, 4), type=pa.bool_()),
-    })
+    out["customers"] = pa.table(
+        {
+            "id": ids("cus_", np.arange(1, len(acc) + 1), 8),
+            "email": email,
+            "created": ts(np.array(_colx(KC, 1), dtype=np.int64)),
+            "metadata": metadata,
+            "currency": pa.array(_colx(KC, 2), type=pa.string()),
+            "is_deleted": pa.array(_colx(KC, 4), type=pa.bool_()),
+        }
+    )
     S = bk.subs
     SC = _cols(S, 10)
+
     def tcol(cols, i):
         return ts(np.array(cols[i], dtype=np.int64))
-    out["subscriptions"] = pa.table({
-        "id": ids("sub_", np.arange(1, len(S) + 1), 8),
-        "customer_id": ids("cus_", np.array(_colx(SC, 0), dtype=np.int64) + 1, 8),
-        "status": pa.array(_colx(SC, 1), type=pa.string()),
-        "created": tcol(SC, 2), "start_date": tcol(SC, 3), "trial_start": tcol(SC, 4), "trial_end": tcol(SC, 5),
-        "canceled_at": tcol(SC, 6), "ended_at": tcol(SC, 7),
-        "current_period_start": tcol(SC, 8), "current_period_end": tcol(SC, 9),
-    })
+
+    out["subscriptions"] = pa.table(
+        {
+            "id": ids("sub_", np.arange(1, len(S) + 1), 8),
+            "customer_id": ids("cus_", np.array(_colx(SC, 0), dtype=np.int64) + 1, 8),
+            "status": pa.array(_colx(SC, 1), type=pa.string()),
+            "created": tcol(SC, 2),
+            "start_date": tcol(SC, 3),
+            "trial_start": tcol(SC, 4),
+            "trial_end": tcol(SC, 5),
+            "canceled_at": tcol(SC, 6),
+            "ended_at": tcol(SC, 7),
+            "current_period_start": tcol(SC, 8),
+            "current_period_end": tcol(SC, 9),
+        }
+    )
     invs = bk.inv
     IC = _cols(invs, 12)
     inv_null = np.array([len(r) > 12 for r in invs], dtype=bool)
     sub_of = np.array(_colx(IC, 1), dtype=np.int64)
-    out["invoices"] = pa.table({
-        "id": ids("in_", np.arange(1, len(invs) + 1), 9, inv_null),
-        "customer_id": ids("cus_", np.array(_colx(IC, 0), dtype=np.int64) + 1, 8),
-        "subscription_id": ids("sub_", sub_of + 1, 8, sub_of < 0),
-        "status": pa.array(_colx(IC, 2), type=pa.string()),
-        "billing_reason": pa.array(_colx(IC, 3), type=pa.string()),
-        "currency": pa.array(_colx(IC, 4), type=pa.string()),
-        "amount_due": pa.array(_colx(IC, 5), type=pa.int64()),
-        "amount_paid": pa.array(_colx(IC, 6), type=pa.int64()),
-        "total": pa.array(_colx(IC, 7), type=pa.int64()),
-        "created": tcol(IC, 8), "period_start": tcol(IC, 9), "period_end": tcol(IC, 10), "paid_at": tcol(IC, 11),
-    })
+    out["invoices"] = pa.table(
+        {
+            "id": ids("in_", np.arange(1, len(invs) + 1), 9, inv_null),
+            "customer_id": ids("cus_", np.array(_colx(IC, 0), dtype=np.int64) + 1, 8),
+            "subscription_id": ids("sub_", sub_of + 1, 8, sub_of < 0),
+            "status": pa.array(_colx(IC, 2), type=pa.string()),
+            "billing_reason": pa.array(_colx(IC, 3), type=pa.string()),
+            "currency": pa.array(_colx(IC, 4), type=pa.string()),
+            "amount_due": pa.array(_colx(IC, 5), type=pa.int64()),
+            "amount_paid": pa.array(_colx(IC, 6), type=pa.int64()),
+            "total": pa.array(_colx(IC, 7), type=pa.int64()),
+            "created": tcol(IC, 8),
+            "period_start": tcol(IC, 9),
+            "period_end": tcol(IC, 10),
+            "paid_at": tcol(IC, 11),
+        }
+    )
     L = bk.lines
     LC = _cols(L, 10)
     lsub = np.array(_colx(LC, 1), dtype=np.int64)
     pid = pa.array(_colx(LC, 2), type=pa.string())
-    out["invoice_line_items"] = pa.table({
-        "id": ids("il_", np.arange(1, len(L) + 1), 9),
-        "invoice_id": ids("in_", np.array(_colx(LC, 0), dtype=np.int64) + 1, 9),
-        "subscription_id": ids("sub_", lsub + 1, 8, lsub < 0),
-        "price_id": pc.if_else(pc.equal(pid, ""), pa.scalar(None, pa.string()), pid),
-        "type": pa.array(_colx(LC, 3), type=pa.string()),
-        "proration": pa.array(_colx(LC, 4), type=pa.bool_()),
-        "quantity": pa.array(np.array(_colx(LC, 5), dtype=np.int32)),
-        "amount": pa.array(_colx(LC, 6), type=pa.int64()),
-        "currency": pa.array(_colx(LC, 7), type=pa.string()),
-        "period_start": tcol(LC, 8), "period_end": tcol(LC, 9),
-    })
+    out["invoice_line_items"] = pa.table(
+        {
+            "id": ids("il_", np.arange(1, len(L) + 1), 9),
+            "invoice_id": ids("in_", np.array(_colx(LC, 0), dtype=np.int64) + 1, 9),
+            "subscription_id": ids("sub_", lsub + 1, 8, lsub < 0),
+            "price_id": pc.if_else(pc.equal(pid, ""), pa.scalar(None, pa.string()), pid),
+            "type": pa.array(_colx(LC, 3), type=pa.string()),
+            "proration": pa.array(_colx(LC, 4), type=pa.bool_()),
+            "quantity": pa.array(np.array(_colx(LC, 5), dtype=np.int32)),
+            "amount": pa.array(_colx(LC, 6), type=pa.int64()),
+            "currency": pa.array(_colx(LC, 7), type=pa.string()),
+            "period_start": tcol(LC, 8),
+            "period_end": tcol(LC, 9),
+        }
+    )
     C = bk.charges
     CC = _cols(C, 6)
-    out["charges"] = pa.table({
-        "id": ids("ch_", np.arange(1, len(C) + 1), 9),
-        "invoice_id": ids("in_", np.array(_colx(CC, 0), dtype=np.int64) + 1, 9),
-        "customer_id": ids("cus_", np.array(_colx(CC, 1), dtype=np.int64) + 1, 8),
-        "amount": pa.array(_colx(CC, 2), type=pa.int64()),
-        "currency": pa.array(_colx(CC, 3), type=pa.string()),
-        "status": pa.array(_colx(CC, 4), type=pa.string()),
-        "created": tcol(CC, 5),
-    })
+    out["charges"] = pa.table(
+        {
+            "id": ids("ch_", np.arange(1, len(C) + 1), 9),
+            "invoice_id": ids("in_", np.array(_colx(CC, 0), dtype=np.int64) + 1, 9),
+            "customer_id": ids("cus_", np.array(_colx(CC, 1), dtype=np.int64) + 1, 8),
+            "amount": pa.array(_colx(CC, 2), type=pa.int64()),
+            "currency": pa.array(_colx(CC, 3), type=pa.string()),
+            "status": pa.array(_colx(CC, 4), type=pa.string()),
+            "created": tcol(CC, 5),
+        }
+    )
     R = bk.refunds
     RC = _cols(R, 5)
-    out["refunds"] = pa.table({
-        "id": ids("re_", np.arange(1, len(R) + 1), 9),
-        "charge_id": ids("ch_", np.array(_colx(RC, 0), dtype=np.int64) + 1, 9),
-        "amount": pa.array(_colx(RC, 1), type=pa.int64()),
-        "currency": pa.array(_colx(RC, 2), type=pa.string()),
-        "status": pa.array(_colx(RC, 3), type=pa.string()),
-        "created": tcol(RC, 4),
-    })
+    out["refunds"] = pa.table(
+        {
+            "id": ids("re_", np.arange(1, len(R) + 1), 9),
+            "charge_id": ids("ch_", np.array(_colx(RC, 0), dtype=np.int64) + 1, 9),
+            "amount": pa.array(_colx(RC, 1), type=pa.int64()),
+            "currency": pa.array(_colx(RC, 2), type=pa.string()),
+            "status": pa.array(_colx(RC, 3), type=pa.string()),
+            "created": tcol(RC, 4),
+        }
+    )
     return out

@@ -9,11 +9,25 @@ from __future__ import annotations
 
 import duckdb
 
-CORE = ("workspace_setup_completed", "data_source_connected", "teammate_invited", "report_created",
-        "dashboard_shared", "alert_configured", "api_key_created", "integration_enabled", "export_downloaded")
+CORE = (
+    "workspace_setup_completed",
+    "data_source_connected",
+    "teammate_invited",
+    "report_created",
+    "dashboard_shared",
+    "alert_configured",
+    "api_key_created",
+    "integration_enabled",
+    "export_downloaded",
+)
 
-RANGES = {"overall": (0.05, 0.10), "freemium": (0.02, 0.05), "trial": (0.15, 0.25),
-          "high": (0.25, 0.40), "low": (0.01, 0.03)}
+RANGES = {
+    "overall": (0.05, 0.10),
+    "freemium": (0.02, 0.05),
+    "trial": (0.15, 0.25),
+    "high": (0.25, 0.40),
+    "low": (0.01, 0.03),
+}
 
 
 def account_facts_sql(p: str = "") -> str:
@@ -166,8 +180,10 @@ def compute_rates(con: duckdb.DuckDBPyConnection) -> dict:
                count(*) filter (where not is_trial and converted_at >= signup_at + interval 90 day)
         from _facts
     """).fetchall()[0]
-    out["late_conversion_share"] = {"trial": tr[1] / tr[0] if tr[0] else None,
-                                    "freemium": tr[3] / tr[2] if tr[2] else None}
+    out["late_conversion_share"] = {
+        "trial": tr[1] / tr[0] if tr[0] else None,
+        "freemium": tr[3] / tr[2] if tr[2] else None,
+    }
     out["as_of_date"] = str(con.execute("select max(as_of_date) from _facts").fetchall()[0][0])
     return out
 
@@ -197,7 +213,11 @@ def format_report(rates: dict) -> str:
             cells.append(f"{rate} ({c['num']}/{c['den']}){flag}".rjust(22))
         lines.append(f"  {nm:<12}" + "".join(cells))
     sa = [win["sales_assisted_share"] for win in rates["windows"].values()]
-    lines.append("  sales-assisted share of conversions: " + ", ".join("-" if x is None else f"{100 * x:.1f}%" for x in sa))
+    lines.append(
+        "  sales-assisted share of conversions: " + ", ".join("-" if x is None else f"{100 * x:.1f}%" for x in sa)
+    )
     ls = rates["late_conversion_share"]
-    lines.append(f"  conversions after day 90: trial {100 * (ls['trial'] or 0):.1f}%, freemium {100 * (ls['freemium'] or 0):.1f}%")
+    lines.append(
+        f"  conversions after day 90: trial {100 * (ls['trial'] or 0):.1f}%, freemium {100 * (ls['freemium'] or 0):.1f}%"
+    )
     return "\n".join(lines)

@@ -38,6 +38,7 @@ def generate(cfg: GenConfig) -> dict[str, int]:
     """Write the landing (DuckDB or Parquet) and return rows per table."""
     if cfg.append_day:
         from plg.generate.append import append_day
+
         return append_day(cfg)
     t0 = time.time()
     w = build_world(cfg, _rng(cfg.seed, 1))
@@ -62,8 +63,11 @@ def generate(cfg: GenConfig) -> dict[str, int]:
         eid = ev.pop("next_eid")
         n_events += sink.insert_events(ev)
         el = time.time() - t_ev
-        _log(cfg, f"[plg.generate] events chunk {ci + 1}/{len(chunks)}: accounts {a1}/{w.n}, "
-                  f"{n_events:,} events, {n_events / max(el, 1e-9):,.0f} events/s")
+        _log(
+            cfg,
+            f"[plg.generate] events chunk {ci + 1}/{len(chunks)}: accounts {a1}/{w.n}, "
+            f"{n_events:,} events, {n_events / max(el, 1e-9):,.0f} events/s",
+        )
     rows["events"] = n_events
 
     comp, comp_of_acc, comp_acc, comp_emp = companies_table(w, cfg, _rng(cfg.seed, 3))
@@ -83,17 +87,21 @@ def generate(cfg: GenConfig) -> dict[str, int]:
         rates = compute_rates(sink.con)
     if cfg.landing_format not in (None, "", "native") or cfg.connections > 1:
         from plg.generate.shapes import reshape
+
         if cfg.parquet:
             raise SystemExit("--landing-format / --connections write DuckDB only (use --warehouse)")
         shaped = reshape(sink.con, cfg.landing_format, cfg.connections)
-        print(f"[plg.generate] landing shapes {shaped['shapes'] or 'native'}; "
-              f"stripe schemas {shaped['stripe_schemas']}")
+        print(
+            f"[plg.generate] landing shapes {shaped['shapes'] or 'native'}; stripe schemas {shaped['stripe_schemas']}"
+        )
         sink.con.execute("checkpoint")
     sink.finish()
     total = time.time() - t0
     target = cfg.parquet or cfg.warehouse
-    print(f"[plg.generate] {w.n:,} accounts, {n_events:,} events in {elapsed:.1f}s "
-          f"({n_events / max(elapsed, 1e-9):,.0f} events/s) -> {target}")
+    print(
+        f"[plg.generate] {w.n:,} accounts, {n_events:,} events in {elapsed:.1f}s "
+        f"({n_events / max(elapsed, 1e-9):,.0f} events/s) -> {target}"
+    )
     for k, v in rows.items():
         print(f"  {k:<20} {v:>12,}")
     if rates is not None:

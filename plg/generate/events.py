@@ -7,12 +7,40 @@ import numpy as np
 from plg.generate.config import DAY, GenConfig
 from plg.generate.world import World
 
-EVENT_NAMES = ["signed_up", "workspace_setup_completed", "data_source_connected", "teammate_invited",
-               "report_created", "dashboard_shared", "alert_configured", "api_key_created",
-               "integration_enabled", "export_downloaded", "session_started", "page_viewed",
-               "upgrade_prompt_viewed", "checkout_started", "plan_limit_reached"]
-FEATURES = ["", "setup", "data_sources", "teammates", "reports", "dashboards", "alerts", "api",
-            "integrations", "exports", "", "", "", "", ""]
+EVENT_NAMES = [
+    "signed_up",
+    "workspace_setup_completed",
+    "data_source_connected",
+    "teammate_invited",
+    "report_created",
+    "dashboard_shared",
+    "alert_configured",
+    "api_key_created",
+    "integration_enabled",
+    "export_downloaded",
+    "session_started",
+    "page_viewed",
+    "upgrade_prompt_viewed",
+    "checkout_started",
+    "plan_limit_reached",
+]
+FEATURES = [
+    "",
+    "setup",
+    "data_sources",
+    "teammates",
+    "reports",
+    "dashboards",
+    "alerts",
+    "api",
+    "integrations",
+    "exports",
+    "",
+    "",
+    "",
+    "",
+    "",
+]
 PATHS = ["home", "reports", "dashboards", "settings", "billing", "integrations", "alerts", "pricing"]
 SIGNED_UP, SESSION, PAGE, PROMPT, CHECKOUT, LIMIT = 0, 10, 11, 12, 13, 14
 MILESTONES = (1, 2, 4)
@@ -57,8 +85,9 @@ def _day_events(rng, acc_l, day, start_off, n_ev, core_first: np.ndarray):
     return e_acc, e_day, rel, pos, new_session, np.repeat(core_first, n_ev)
 
 
-def gen_chunk(w: World, cfg: GenConfig, a0: int, a1: int, rng: np.random.Generator,
-              picker: UserPicker) -> dict[str, np.ndarray]:
+def gen_chunk(
+    w: World, cfg: GenConfig, a0: int, a1: int, rng: np.random.Generator, picker: UserPicker
+) -> dict[str, np.ndarray]:
     idx = np.arange(a0, a1)
     n = len(idx)
     end = cfg.end_ts
@@ -75,7 +104,7 @@ def gen_chunk(w: World, cfg: GenConfig, a0: int, a1: int, rng: np.random.Generat
 
     # ---------- phase A: first 14 days --------------------------------------------------
     inactive = rng.random(n) < np.where(trial, cfg.inactive_trial_rate, cfg.inactive_free_rate) * (1.4 - eng)
-    d = np.where(inactive, 0, 1 + rng.binomial(13, np.clip(cfg.first14_day_rate * eng ** 1.2, 0, 1)))
+    d = np.where(inactive, 0, 1 + rng.binomial(13, np.clip(cfg.first14_day_rate * eng**1.2, 0, 1)))
     dkeys = rng.random((n, 14))
     dkeys[:, 0] = -1.0
     dkeys[np.arange(14)[None, :] > maxd[:, None]] = 2.0
@@ -135,14 +164,22 @@ def gen_chunk(w: World, cfg: GenConfig, a0: int, a1: int, rng: np.random.Generat
     r = rng.random(n)
     grace = cfg.trial_grace_days
     t_off = np.where(
-        r < cfg.trial_early_share, 0.5 + rng.random(n) * (tl - 0.6),
-        np.where(r < cfg.trial_early_share + cfg.trial_late_share,
-                 tl + grace + rng.exponential(70, n),
-                 tl + np.minimum(rng.exponential(1.8, n), grace - 0.05)))
+        r < cfg.trial_early_share,
+        0.5 + rng.random(n) * (tl - 0.6),
+        np.where(
+            r < cfg.trial_early_share + cfg.trial_late_share,
+            tl + grace + rng.exponential(70, n),
+            tl + np.minimum(rng.exponential(1.8, n), grace - 0.05),
+        ),
+    )
     r = rng.random(n)
-    f_off = np.where(r < cfg.free_conv_30_share, 0.3 + 29.6 * rng.random(n) ** 1.3,
-                     np.where(r < cfg.free_conv_30_share + cfg.free_conv_90_share, 30 + 60 * rng.random(n),
-                              90 + rng.exponential(120, n)))
+    f_off = np.where(
+        r < cfg.free_conv_30_share,
+        0.3 + 29.6 * rng.random(n) ** 1.3,
+        np.where(
+            r < cfg.free_conv_30_share + cfg.free_conv_90_share, 30 + 60 * rng.random(n), 90 + rng.exponential(120, n)
+        ),
+    )
     late_day = 14 + (rng.random(n) * 46).astype(np.int64)
     f_off = np.where(late_active, np.maximum(f_off, late_day + 1.2), f_off)
     off = np.where(trial, t_off, f_off)
@@ -184,13 +221,16 @@ def gen_chunk(w: World, cfg: GenConfig, a0: int, a1: int, rng: np.random.Generat
     ci = np.nonzero(conv)[0]
     c_owner = s_user[ci]
     x_acc = np.concatenate([ci, ci, ci])
-    x_t = np.concatenate([conv_ts[ci] - rng.integers(120, 1800, len(ci)),
-                          np.maximum(conv_ts[ci] - (rng.random(len(ci)) * 5 * DAY).astype(np.int64) - 3600,
-                                     signup[ci] + 60),
-                          np.maximum(conv_ts[ci] - (rng.random(len(ci)) * 12 * DAY).astype(np.int64) - 7200,
-                                     signup[ci] + 120)])
-    x_code = np.concatenate([np.full(len(ci), CHECKOUT), np.full(len(ci), PROMPT),
-                             np.where(trial[ci], PROMPT, LIMIT)]).astype(np.int8)
+    x_t = np.concatenate(
+        [
+            conv_ts[ci] - rng.integers(120, 1800, len(ci)),
+            np.maximum(conv_ts[ci] - (rng.random(len(ci)) * 5 * DAY).astype(np.int64) - 3600, signup[ci] + 60),
+            np.maximum(conv_ts[ci] - (rng.random(len(ci)) * 12 * DAY).astype(np.int64) - 7200, signup[ci] + 120),
+        ]
+    )
+    x_code = np.concatenate(
+        [np.full(len(ci), CHECKOUT), np.full(len(ci), PROMPT), np.where(trial[ci], PROMPT, LIMIT)]
+    ).astype(np.int8)
     x_user = np.concatenate([c_owner, c_owner, c_owner])
 
     acc_l = np.concatenate([s_acc, A[0], B[0], x_acc])
@@ -203,8 +243,9 @@ def gen_chunk(w: World, cfg: GenConfig, a0: int, a1: int, rng: np.random.Generat
     return {"acc": idx[acc_l], "occ": occ, "code": code, "user": user}
 
 
-def apply_faults(ev: dict[str, np.ndarray], w: World, cfg: GenConfig, rng: np.random.Generator,
-                 eid_base: int) -> dict[str, np.ndarray]:
+def apply_faults(
+    ev: dict[str, np.ndarray], w: World, cfg: GenConfig, rng: np.random.Generator, eid_base: int
+) -> dict[str, np.ndarray]:
     """received_at, event ids and every event-level fault of SOURCES.md."""
     end = cfg.end_ts
     acc, occ, code, user = ev["acc"], ev["occ"], ev["code"], ev["user"]
@@ -252,10 +293,19 @@ def apply_faults(ev: dict[str, np.ndarray], w: World, cfg: GenConfig, rng: np.ra
     didx, d_rec = didx[ok], d_rec[ok]
     allidx = np.concatenate([np.arange(n), didx])
     out = {
-        "eid": eid[allidx], "code": code[allidx], "variant": variant[allidx], "user": user[allidx],
-        "acc": acc_out[allidx], "occ": occ[allidx], "rec": np.concatenate([rec, d_rec]),
-        "pvar": pvar[allidx], "inv": inv[allidx], "path": path[allidx],
-        "null_id": null_id[allidx], "null_name": null_name[allidx], "null_occ": null_occ[allidx],
+        "eid": eid[allidx],
+        "code": code[allidx],
+        "variant": variant[allidx],
+        "user": user[allidx],
+        "acc": acc_out[allidx],
+        "occ": occ[allidx],
+        "rec": np.concatenate([rec, d_rec]),
+        "pvar": pvar[allidx],
+        "inv": inv[allidx],
+        "path": path[allidx],
+        "null_id": null_id[allidx],
+        "null_name": null_name[allidx],
+        "null_occ": null_occ[allidx],
     }
     out["next_eid"] = int(eid_base + len(keep))
     return out

@@ -29,6 +29,7 @@ STRIPE_TABLES = [t for (s, t) in LANDING_TABLES if s == "stripe"]
 def parse_formats(value: str | None) -> dict[str, str]:
     """'fivetran_stripe,segment' -> {'stripe': 'fivetran_stripe', ...}; native for the rest."""
     from plg.landing_shapes import SYSTEM_OF_SHAPE
+
     chosen: dict[str, str] = {}
     for part in (value or "native").replace(" ", "").split(","):
         if not part:
@@ -56,22 +57,22 @@ def split_stripe(con, n: int) -> list[str]:
     h = lambda expr: f"(hash({expr}) % {n}) + 1"  # noqa: E731
     con.execute(f"""
         create or replace temp table _conn_customer as
-        select id, {h('id')} as conn from (select distinct id from {src}.customers where id is not null)""")
+        select id, {h("id")} as conn from (select distinct id from {src}.customers where id is not null)""")
     con.execute(f"""
         create or replace temp table _conn_subscription as
-        select s.id, coalesce(min(c.conn), {h('s.id')}) as conn
+        select s.id, coalesce(min(c.conn), {h("s.id")}) as conn
         from {src}.subscriptions s left join _conn_customer c on s.customer_id = c.id
         where s.id is not null group by s.id""")
     con.execute(f"""
         create or replace temp table _conn_invoice as
-        select i.id, coalesce(min(c.conn), min(s.conn), {h('i.id')}) as conn
+        select i.id, coalesce(min(c.conn), min(s.conn), {h("i.id")}) as conn
         from {src}.invoices i
         left join _conn_customer c on i.customer_id = c.id
         left join _conn_subscription s on i.subscription_id = s.id
         where i.id is not null group by i.id""")
     con.execute(f"""
         create or replace temp table _conn_charge as
-        select ch.id, coalesce(min(i.conn), min(c.conn), {h('ch.id')}) as conn
+        select ch.id, coalesce(min(i.conn), min(c.conn), {h("ch.id")}) as conn
         from {src}.charges ch
         left join _conn_invoice i on ch.invoice_id = i.id
         left join _conn_customer c on ch.customer_id = c.id
@@ -85,14 +86,14 @@ def split_stripe(con, n: int) -> list[str]:
     }
     con.execute(f"""
         create or replace temp table _conn_line as
-        select l.id, coalesce(min(i.conn), min(s.conn), {h('l.id')}) as conn
+        select l.id, coalesce(min(i.conn), min(s.conn), {h("l.id")}) as conn
         from {src}.invoice_line_items l
         left join _conn_invoice i on l.invoice_id = i.id
         left join _conn_subscription s on l.subscription_id = s.id
         where l.id is not null group by l.id""")
     con.execute(f"""
         create or replace temp table _conn_refund as
-        select r.id, coalesce(min(ch.conn), {h('r.id')}) as conn
+        select r.id, coalesce(min(ch.conn), {h("r.id")}) as conn
         from {src}.refunds r left join _conn_charge ch on r.charge_id = ch.id
         where r.id is not null group by r.id""")
     row_conn["invoice_line_items"] = ("_conn_line", "(select conn from _conn_invoice i where i.id = t.invoice_id)")
@@ -122,21 +123,51 @@ SYNCED = "timestamp '2026-11-01 00:00:00'"
 def _fivetran_select(table: str) -> str:
     """SELECT list (in FIVETRAN_STRIPE order) of one Fivetran table from the native table `n`."""
     exprs = {
-        "customer": {"balance": "cast(0 as bigint)", "delinquent": "false", "description": "cast(null as varchar)",
-                     "name": "cast(null as varchar)"},
-        "product": {"created": "cast(null as timestamp)", "description": "cast(null as varchar)",
-                    "is_deleted": "false", "type": "'service'", "updated": "cast(null as timestamp)"},
-        "price": {"billing_scheme": "'per_unit'", "created": "cast(null as timestamp)", "is_deleted": "false",
-                  "nickname": "cast(null as varchar)", "recurring_interval_count": "cast(recurring_interval_count as bigint)",
-                  "recurring_usage_type": "'licensed'", "type": "'recurring'"},
-        "subscription": {"billing_cycle_anchor": "current_period_start", "cancel_at": "cast(null as timestamp)",
-                         "cancel_at_period_end": "false", "metadata": "'{}'"},
-        "invoice": {"amount_remaining": "amount_due - amount_paid", "attempt_count": "cast(1 as bigint)",
-                    "due_date": "cast(null as timestamp)", "is_deleted": "false", "number": "cast(null as varchar)",
-                    "paid": "(status = 'paid')", "status_transitions_paid_at": "paid_at", "subtotal": "total"},
-        "charge": {"amount_refunded": "cast(0 as bigint)", "captured": "(status = 'succeeded')",
-                   "failure_code": "case when status = 'failed' then 'card_declined' end",
-                   "paid": "(status = 'succeeded')", "refunded": "false"},
+        "customer": {
+            "balance": "cast(0 as bigint)",
+            "delinquent": "false",
+            "description": "cast(null as varchar)",
+            "name": "cast(null as varchar)",
+        },
+        "product": {
+            "created": "cast(null as timestamp)",
+            "description": "cast(null as varchar)",
+            "is_deleted": "false",
+            "type": "'service'",
+            "updated": "cast(null as timestamp)",
+        },
+        "price": {
+            "billing_scheme": "'per_unit'",
+            "created": "cast(null as timestamp)",
+            "is_deleted": "false",
+            "nickname": "cast(null as varchar)",
+            "recurring_interval_count": "cast(recurring_interval_count as bigint)",
+            "recurring_usage_type": "'licensed'",
+            "type": "'recurring'",
+        },
+        "subscription": {
+            "billing_cycle_anchor": "current_period_start",
+            "cancel_at": "cast(null as timestamp)",
+            "cancel_at_period_end": "false",
+            "metadata": "'{}'",
+        },
+        "invoice": {
+            "amount_remaining": "amount_due - amount_paid",
+            "attempt_count": "cast(1 as bigint)",
+            "due_date": "cast(null as timestamp)",
+            "is_deleted": "false",
+            "number": "cast(null as varchar)",
+            "paid": "(status = 'paid')",
+            "status_transitions_paid_at": "paid_at",
+            "subtotal": "total",
+        },
+        "charge": {
+            "amount_refunded": "cast(0 as bigint)",
+            "captured": "(status = 'succeeded')",
+            "failure_code": "case when status = 'failed' then 'card_declined' end",
+            "paid": "(status = 'succeeded')",
+            "refunded": "false",
+        },
         "refund": {"reason": "'requested_by_customer'"},
     }[table]
     cols = []
@@ -155,8 +186,15 @@ def _fivetran_select(table: str) -> str:
 
 def to_fivetran_stripe(con, schema: str) -> None:
     """Rewrite one Stripe connection schema from the native tables to the Fivetran Stripe tables."""
-    simple = {"customer": "customers", "product": "products", "price": "prices", "subscription": "subscriptions",
-              "invoice": "invoices", "charge": "charges", "refund": "refunds"}
+    simple = {
+        "customer": "customers",
+        "product": "products",
+        "price": "prices",
+        "subscription": "subscriptions",
+        "invoice": "invoices",
+        "charge": "charges",
+        "refund": "refunds",
+    }
     for ft, native in simple.items():
         con.execute(f"drop table if exists {schema}.{ft}")
         con.execute(f"create table {schema}.{ft} as select {_fivetran_select(ft)} from {schema}.{native}")
@@ -179,7 +217,7 @@ def to_fivetran_stripe(con, schema: str) -> None:
         with l as (
             select n.*,
                    case when lower(trim(n.type)) = 'subscription' and n.subscription_id is not null
-                             and n.price_id is not null then {si.replace('subscription_id', 'n.subscription_id').replace('price_id', 'n.price_id')}
+                             and n.price_id is not null then {si.replace("subscription_id", "n.subscription_id").replace("price_id", "n.price_id")}
                    end as item_id
             from {schema}.invoice_line_items n
         )
@@ -201,11 +239,13 @@ def to_fivetran_stripe(con, schema: str) -> None:
                subscription_item_id, type, unique_id || '_del'
         from {schema}.invoice_line_item
         where unique_id is not null and amount > 0 and hash(unique_id) % 25 = 0""")
-    for ft, cond in (("invoice", "status = 'paid' and hash(id) % 25 = 0"),
-                     ("charge", "status = 'succeeded' and hash(id) % 25 = 0"),
-                     ("customer", "hash(id) % 40 = 0"),
-                     ("subscription", "hash(id) % 40 = 0"),
-                     ("refund", "hash(id) % 10 = 0")):
+    for ft, cond in (
+        ("invoice", "status = 'paid' and hash(id) % 25 = 0"),
+        ("charge", "status = 'succeeded' and hash(id) % 25 = 0"),
+        ("customer", "hash(id) % 40 = 0"),
+        ("subscription", "hash(id) % 40 = 0"),
+        ("refund", "hash(id) % 10 = 0"),
+    ):
         cols = [c for c, _ in FIVETRAN_STRIPE[ft]]
         sel = ", ".join("id || '_del'" if c == "id" else ("true" if c == "_fivetran_deleted" else c) for c in cols)
         con.execute(f"insert into {schema}.{ft} select {sel} from {schema}.{ft} where id is not null and {cond}")
@@ -264,7 +304,9 @@ def split_product(con, n: int) -> list[str]:
         con.execute(f"create schema if not exists {schema}")
         for table in PRODUCT_TABLES:
             con.execute(f"drop table if exists {schema}.{table}")
-            con.execute(f"create table {schema}.{table} as select t.* from {src}.{table} t where {conn_of[table]} = {k}")
+            con.execute(
+                f"create table {schema}.{table} as select t.* from {src}.{table} t where {conn_of[table]} = {k}"
+            )
     for table in PRODUCT_TABLES:
         con.execute(f"drop table if exists {src}.{table}")
     return schemas
@@ -295,7 +337,7 @@ def to_segment(con, schema: str) -> None:
     # that is not JSON cannot pass Segment's API: such calls have no row in their event's table.
     con.execute(f"""
         create or replace temp table _seg_props as
-        select *, {_snake('event')} as event_table,
+        select *, {_snake("event")} as event_table,
                json_extract_string(p, '$.feature') as feature,
                try_cast(json_extract_string(p, '$.invitee_count') as bigint) as invitee_count,
                json_extract_string(p, '$.path') as path, json_extract_string(p, '$.plan') as plan,
@@ -304,8 +346,11 @@ def to_segment(con, schema: str) -> None:
         where nullif(trim(event), '') is not null and (p is null or json_valid(p))""")
     tables = [r[0] for r in con.execute("select distinct event_table from _seg_props order by 1").fetchall()]
     for table in tables:
-        props = [c for c in ("feature", "invitee_count", "path", "plan", "limit", "source")
-                 if con.execute(f'select count("{c}") from _seg_props where event_table = ?', [table]).fetchone()[0]]
+        props = [
+            c
+            for c in ("feature", "invitee_count", "path", "plan", "limit", "source")
+            if con.execute(f'select count("{c}") from _seg_props where event_table = ?', [table]).fetchone()[0]
+        ]
         cols = ", ".join([*track_cols, *[f'"{c}"' for c in props]])
         con.execute(f'drop table if exists {schema}."{table}"')
         con.execute(f'create table {schema}."{table}" as select {cols} from _seg_props where event_table = ?', [table])

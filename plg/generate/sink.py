@@ -64,7 +64,7 @@ def sql_list(values) -> str:
 
 
 def fq(table: str) -> str:
-    for (source, t) in LANDING_TABLES:
+    for source, t in LANDING_TABLES:
         if t == table:
             return f"{SOURCE_SCHEMAS[source]}.{t}"
     raise KeyError(table)
@@ -73,8 +73,7 @@ def fq(table: str) -> str:
 class Sink:
     """A DuckDB database the generator writes into (the warehouse, or a staging file for --parquet)."""
 
-    def __init__(self, warehouse: str | None, parquet: str | None, memory_limit: str = "6GB",
-                 create: bool = True):
+    def __init__(self, warehouse: str | None, parquet: str | None, memory_limit: str = "6GB", create: bool = True):
         self.parquet = parquet
         self.tmpdir = None
         if parquet:
@@ -116,16 +115,19 @@ class Sink:
         # property index: 0..14 base per code; teammate_invited by invitee count; page_viewed by path
         pidx = np.where(code == 3, 15 + (inv - 1), np.where(code == 11, 18 + path, code))
         pidx = np.where(ev["pvar"] == 1, len(props_d) - 1, pidx)
-        tbl = pa.table({
-            "event_id": _prefixed("evt_", ev["eid"], 12, ev["null_id"]),
-            "event_name": pa.DictionaryArray.from_arrays(
-                pa.array(name_idx.astype(np.int32), mask=ev["null_name"]), names_d),
-            "user_id": _prefixed("usr_", ev["user"] + 1, 8, ev["user"] < 0),
-            "account_id": _prefixed("acc_", ev["acc"] + 1, 7, ev["acc"] < 0),
-            "occurred_at": ts(ev["occ"], ev["null_occ"]),
-            "received_at": ts(ev["rec"]),
-            "properties": pa.DictionaryArray.from_arrays(pa.array(pidx.astype(np.int32)), props_d),
-        })
+        tbl = pa.table(
+            {
+                "event_id": _prefixed("evt_", ev["eid"], 12, ev["null_id"]),
+                "event_name": pa.DictionaryArray.from_arrays(
+                    pa.array(name_idx.astype(np.int32), mask=ev["null_name"]), names_d
+                ),
+                "user_id": _prefixed("usr_", ev["user"] + 1, 8, ev["user"] < 0),
+                "account_id": _prefixed("acc_", ev["acc"] + 1, 7, ev["acc"] < 0),
+                "occurred_at": ts(ev["occ"], ev["null_occ"]),
+                "received_at": ts(ev["rec"]),
+                "properties": pa.DictionaryArray.from_arrays(pa.array(pidx.astype(np.int32)), props_d),
+            }
+        )
         self.con.register("_ev", tbl)
         self.con.execute("insert into raw_product.events select * from _ev")
         self.con.unregister("_ev")
@@ -136,7 +138,7 @@ class Sink:
 
     def finish(self) -> None:
         if self.parquet:
-            for (source, t) in LANDING_TABLES:
+            for source, t in LANDING_TABLES:
                 schema = SOURCE_SCHEMAS[source]
                 d = os.path.join(self.parquet, schema)
                 os.makedirs(d, exist_ok=True)

@@ -29,33 +29,43 @@ def take(values: list[str], codes: np.ndarray) -> pa.Array:
 
 def accounts_table(w: World) -> pa.Table:
     owner = np.where(w.u_count > 0, w.u_start, -1)
-    return pa.table({
-        "account_id": ids("acc_", np.arange(1, w.n + 1), 7),
-        "created_at": ts(w.signup),
-        "created_by_user_id": ids("usr_", owner + 1, 8, owner < 0),
-        "signup_channel": take(CHANNELS, w.channel),
-        "is_internal": pa.array(w.internal),
-    })
+    return pa.table(
+        {
+            "account_id": ids("acc_", np.arange(1, w.n + 1), 7),
+            "created_at": ts(w.signup),
+            "created_by_user_id": ids("usr_", owner + 1, 8, owner < 0),
+            "signup_channel": take(CHANNELS, w.channel),
+            "is_internal": pa.array(w.internal),
+        }
+    )
 
 
 def users_table(w: World, cfg: GenConfig, rng: np.random.Generator) -> pa.Table:
     nu = len(w.u_acc)
-    email = pc.binary_join_element_wise(take(FIRST, w.u_first), pa.scalar("."), take(LAST, w.u_last),
-                                        pa.scalar("@"), w.domain.take(pa.array(w.u_acc)), "")
+    email = pc.binary_join_element_wise(
+        take(FIRST, w.u_first),
+        pa.scalar("."),
+        take(LAST, w.u_last),
+        pa.scalar("@"),
+        w.domain.take(pa.array(w.u_acc)),
+        "",
+    )
     # a few rows whose key is null (a second identify call without a user id)
     n_null = max(1, int(round(nu * cfg.null_key_rate)))
     extra = rng.integers(0, nu, n_null)
     allidx = np.concatenate([np.arange(nu), extra])
     null = np.concatenate([np.zeros(nu, dtype=bool), np.ones(n_null, dtype=bool)])
     inviter = w.u_inviter[allidx]
-    return pa.table({
-        "user_id": ids("usr_", allidx + 1, 8, null),
-        "account_id": ids("acc_", w.u_acc[allidx] + 1, 7),
-        "email": email.take(pa.array(allidx)),
-        "role": take(ROLES, w.u_role[allidx]),
-        "invited_by_user_id": ids("usr_", inviter + 1, 8, inviter < 0),
-        "created_at": ts(w.u_created[allidx]),
-    })
+    return pa.table(
+        {
+            "user_id": ids("usr_", allidx + 1, 8, null),
+            "account_id": ids("acc_", w.u_acc[allidx] + 1, 7),
+            "email": email.take(pa.array(allidx)),
+            "role": take(ROLES, w.u_role[allidx]),
+            "invited_by_user_id": ids("usr_", inviter + 1, 8, inviter < 0),
+            "created_at": ts(w.u_created[allidx]),
+        }
+    )
 
 
 def companies_table(w: World, cfg: GenConfig, rng: np.random.Generator) -> tuple[pa.Table, np.ndarray]:
@@ -71,7 +81,7 @@ def companies_table(w: World, cfg: GenConfig, rng: np.random.Generator) -> tuple
     comp_of_acc[acc] = np.arange(len(acc))
     emp = w.emp[src].copy()
     o_emp = np.floor(np.exp(rng.random(n_orphan) * np.log(5000))).astype(np.int64) + 1
-    emp[len(acc):] = o_emp
+    emp[len(acc) :] = o_emp
     upd = w.signup[src] + (rng.random(nc) * 5 * DAY).astype(np.int64) - 2 * DAY
     # versions: the latest carries the truth; older ones differ
     nver = np.where(rng.random(nc) < cfg.company_version_rate, 2 + (rng.random(nc) < 0.3), 1)
@@ -81,8 +91,11 @@ def companies_table(w: World, cfg: GenConfig, rng: np.random.Generator) -> tuple
     v_upd = upd[cidx] - ((nver[cidx] - 1 - vpos) * (10 + rng.random(len(cidx)) * 120) * DAY).astype(np.int64)
     v_emp = emp[cidx].copy()
     old = ~last
-    v_emp[old] = np.where(v_emp[old] > 0, np.maximum(1, (v_emp[old] * rng.uniform(0.6, 1.2, old.sum())).astype(np.int64)),
-                          rng.integers(5, 300, old.sum()))
+    v_emp[old] = np.where(
+        v_emp[old] > 0,
+        np.maximum(1, (v_emp[old] * rng.uniform(0.6, 1.2, old.sum())).astype(np.int64)),
+        rng.integers(5, 300, old.sum()),
+    )
     v_emp[old & (rng.random(len(cidx)) < 0.1)] = -1
     v_ind = w.industry[src][cidx].copy()
     chg = old & (rng.random(len(cidx)) < 0.3)
@@ -91,8 +104,14 @@ def companies_table(w: World, cfg: GenConfig, rng: np.random.Generator) -> tuple
     v_acc[old & (rng.random(len(cidx)) < 0.3)] = -1  # matched to the workspace later
     v_upd = np.minimum(v_upd, end - 1)
     ai, ni, sx = w.extra["ai"][src][cidx], w.extra["ni"][src][cidx], w.extra["suffix"][src][cidx]
-    name = pc.binary_join_element_wise(pc.utf8_capitalize(take(ADJ, ai)), pa.scalar(" "),
-                                       pc.utf8_capitalize(take(NOUN, ni)), pa.scalar(" "), take(SUFFIX, sx), "")
+    name = pc.binary_join_element_wise(
+        pc.utf8_capitalize(take(ADJ, ai)),
+        pa.scalar(" "),
+        pc.utf8_capitalize(take(NOUN, ni)),
+        pa.scalar(" "),
+        take(SUFFIX, sx),
+        "",
+    )
     dom_acc = w.domain.take(pa.array(src[cidx]))
     dom_orphan = pc.binary_join_element_wise(pa.scalar("x"), dom_acc, "")
     is_orph = pa.array(comp_acc[cidx] < 0)
@@ -102,21 +121,24 @@ def companies_table(w: World, cfg: GenConfig, rng: np.random.Generator) -> tuple
     extra = rng.integers(0, len(cidx), n_null)
     allv = np.concatenate([np.arange(len(cidx)), extra])
     null = np.concatenate([np.zeros(len(cidx), dtype=bool), np.ones(n_null, dtype=bool)])
-    tbl = pa.table({
-        "company_id": ids("cmp_", cidx[allv] + 1, 7, null),
-        "account_id": ids("acc_", v_acc[allv] + 1, 7, v_acc[allv] < 0),
-        "name": name.take(pa.array(allv)),
-        "domain": domain.take(pa.array(allv)),
-        "employee_count": pa.array(v_emp[allv].astype(np.int32), mask=v_emp[allv] < 0),
-        "industry": take(INDUSTRIES, v_ind[allv]),
-        "country": take(COUNTRIES, w.country[src][cidx][allv]),
-        "updated_at": ts(v_upd[allv]),
-    })
+    tbl = pa.table(
+        {
+            "company_id": ids("cmp_", cidx[allv] + 1, 7, null),
+            "account_id": ids("acc_", v_acc[allv] + 1, 7, v_acc[allv] < 0),
+            "name": name.take(pa.array(allv)),
+            "domain": domain.take(pa.array(allv)),
+            "employee_count": pa.array(v_emp[allv].astype(np.int32), mask=v_emp[allv] < 0),
+            "industry": take(INDUSTRIES, v_ind[allv]),
+            "country": take(COUNTRIES, w.country[src][cidx][allv]),
+            "updated_at": ts(v_upd[allv]),
+        }
+    )
     return tbl, comp_of_acc, comp_acc, emp
 
 
-def activities_table(w: World, cfg: GenConfig, rng: np.random.Generator, comp_acc: np.ndarray,
-                     comp_emp: np.ndarray) -> pa.Table:
+def activities_table(
+    w: World, cfg: GenConfig, rng: np.random.Generator, comp_acc: np.ndarray, comp_emp: np.ndarray
+) -> pa.Table:
     end = cfg.end_ts
     nc = len(comp_acc)
     has_acc = comp_acc >= 0
@@ -151,13 +173,15 @@ def activities_table(w: World, cfg: GenConfig, rng: np.random.Generator, comp_ac
     null = np.zeros(n, dtype=bool)
     null[rng.random(n) < cfg.null_key_rate] = True
     types = ["demo", "call", "meeting", "email", "nurture_email", "in_app_message"]
-    return pa.table({
-        "activity_id": ids("act_", np.arange(1, n + 1), 8, null),
-        "company_id": ids("cmp_", c + 1, 7),
-        "activity_type": take(types, ty),
-        "owner_type": take(["sales_rep", "automation"], (ty >= 4).astype(np.int64)),
-        "occurred_at": ts(t),
-    })
+    return pa.table(
+        {
+            "activity_id": ids("act_", np.arange(1, n + 1), 8, null),
+            "company_id": ids("cmp_", c + 1, 7),
+            "activity_type": take(types, ty),
+            "owner_type": take(["sales_rep", "automation"], (ty >= 4).astype(np.int64)),
+            "occurred_at": ts(t),
+        }
+    )
 
 
 def _dates(cfg: GenConfig, pad_days: int) -> np.ndarray:
@@ -201,13 +225,15 @@ def gtm_spend_table(w: World, cfg: GenConfig, rng: np.random.Generator) -> pa.Ta
     rows_amt.append(np.round(rng.uniform(50, 500, k), 2))
     rows_cur.append(np.full(k, "XXX"))
     d = np.concatenate(rows_d)
-    return pa.table({
-        "spend_date": pa.array(d.astype("datetime64[D]")),
-        "category": pa.array(np.concatenate(rows_cat).tolist()),
-        "channel": pa.array(np.concatenate(rows_ch).tolist()),
-        "amount": pa.array([str(x) for x in np.concatenate(rows_amt)]).cast(pa.decimal128(18, 6)),
-        "currency": pa.array(np.concatenate(rows_cur).tolist()),
-    })
+    return pa.table(
+        {
+            "spend_date": pa.array(d.astype("datetime64[D]")),
+            "category": pa.array(np.concatenate(rows_cat).tolist()),
+            "channel": pa.array(np.concatenate(rows_ch).tolist()),
+            "amount": pa.array([str(x) for x in np.concatenate(rows_amt)]).cast(pa.decimal128(18, 6)),
+            "currency": pa.array(np.concatenate(rows_cur).tolist()),
+        }
+    )
 
 
 def headcount_table(w: World, cfg: GenConfig, rng: np.random.Generator) -> pa.Table:
@@ -223,11 +249,13 @@ def headcount_table(w: World, cfg: GenConfig, rng: np.random.Generator) -> pa.Ta
         rows_m.append(months.astype("datetime64[D]"))
         rows_d += [dname] * nm
         rows_f.append(fte)
-    return pa.table({
-        "month": pa.array(np.concatenate(rows_m)),
-        "department": pa.array(rows_d),
-        "fte": pa.array([f"{x:.2f}" for x in np.concatenate(rows_f)]).cast(pa.decimal128(18, 6)),
-    })
+    return pa.table(
+        {
+            "month": pa.array(np.concatenate(rows_m)),
+            "department": pa.array(rows_d),
+            "fte": pa.array([f"{x:.2f}" for x in np.concatenate(rows_f)]).cast(pa.decimal128(18, 6)),
+        }
+    )
 
 
 def fx_rates_table(w: World, cfg: GenConfig, rng: np.random.Generator) -> pa.Table:
@@ -241,16 +269,27 @@ def fx_rates_table(w: World, cfg: GenConfig, rng: np.random.Generator) -> pa.Tab
         rows_d.append(days[keep])
         rows_c += [cur] * int(keep.sum())
         rows_r.append(walk[keep])
-    return pa.table({
-        "rate_date": pa.array(np.concatenate(rows_d).astype("datetime64[D]")),
-        "currency": pa.array(rows_c),
-        "usd_per_unit": pa.array([f"{x:.6f}" for x in np.concatenate(rows_r)]).cast(pa.decimal128(18, 6)),
-    })
+    return pa.table(
+        {
+            "rate_date": pa.array(np.concatenate(rows_d).astype("datetime64[D]")),
+            "currency": pa.array(rows_c),
+            "usd_per_unit": pa.array([f"{x:.6f}" for x in np.concatenate(rows_r)]).cast(pa.decimal128(18, 6)),
+        }
+    )
 
 
-COMMENTS = ["Love the dashboards", "Setup was confusing", "Too expensive for us", "Great support team",
-            "Needs more integrations", "Alerts are super useful", "Slow on large reports", "Works well",
-            "Export could be better", "Would recommend to colleagues"]
+COMMENTS = [
+    "Love the dashboards",
+    "Setup was confusing",
+    "Too expensive for us",
+    "Great support team",
+    "Needs more integrations",
+    "Alerts are super useful",
+    "Slow on large reports",
+    "Works well",
+    "Export could be better",
+    "Would recommend to colleagues",
+]
 
 
 def nps_table(w: World, cfg: GenConfig, rng: np.random.Generator) -> pa.Table:
@@ -272,8 +311,9 @@ def nps_table(w: World, cfg: GenConfig, rng: np.random.Generator) -> pa.Table:
     conv = w.conv_ts[w.u_acc[u]] > 0
     r = rng.random(n)
     p_prom = np.where(conv, 0.5, 0.35)
-    score = np.where(r < p_prom, rng.integers(9, 11, n),
-                     np.where(r < p_prom + 0.3, rng.integers(7, 9, n), rng.integers(0, 7, n)))
+    score = np.where(
+        r < p_prom, rng.integers(9, 11, n), np.where(r < p_prom + 0.3, rng.integers(7, 9, n), rng.integers(0, 7, n))
+    )
     bad = rng.random(n) < cfg.nps_out_of_range_rate
     score[bad] = rng.choice(np.array([-1, 11, 42, 100]), bad.sum())
     null_score = rng.random(n) < cfg.nps_null_rate
@@ -281,10 +321,12 @@ def nps_table(w: World, cfg: GenConfig, rng: np.random.Generator) -> pa.Table:
     null_id[:1] = True if n else null_id[:1]
     comment_i = rng.integers(0, len(COMMENTS), n)
     no_comment = rng.random(n) < 0.6
-    return pa.table({
-        "response_id": ids("nps_", np.arange(1, n + 1), 8, null_id),
-        "user_id": ids("usr_", u + 1, 8),
-        "score": pa.array(score.astype(np.int32), mask=null_score),
-        "responded_at": ts(t),
-        "comment": pc.if_else(pa.array(no_comment), pa.scalar(None, pa.string()), take(COMMENTS, comment_i)),
-    })
+    return pa.table(
+        {
+            "response_id": ids("nps_", np.arange(1, n + 1), 8, null_id),
+            "user_id": ids("usr_", u + 1, 8),
+            "score": pa.array(score.astype(np.int32), mask=null_score),
+            "responded_at": ts(t),
+            "comment": pc.if_else(pa.array(no_comment), pa.scalar(None, pa.string()), take(COMMENTS, comment_i)),
+        }
+    )

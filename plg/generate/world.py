@@ -16,20 +16,119 @@ COUNTRIES = ["US", "GB", "DE", "FR", "CA", "NL", "AU", "ES", "IT", "SE", "IN", "
 COUNTRY_P = [0.42, 0.12, 0.09, 0.06, 0.05, 0.04, 0.04, 0.03, 0.03, 0.02, 0.03, 0.02, 0.02, 0.02, 0.01]
 EUR_COUNTRIES = {"DE", "FR", "NL", "ES", "IT", "IE"}
 CURRENCIES = ["usd", "eur", "gbp"]
-INDUSTRIES = ["software", "financial_services", "retail", "healthcare", "manufacturing", "education",
-              "media", "professional_services", "logistics", "nonprofit"]
+INDUSTRIES = [
+    "software",
+    "financial_services",
+    "retail",
+    "healthcare",
+    "manufacturing",
+    "education",
+    "media",
+    "professional_services",
+    "logistics",
+    "nonprofit",
+]
 INDUSTRY_P = [0.28, 0.10, 0.10, 0.08, 0.08, 0.07, 0.07, 0.12, 0.05, 0.05]
-ADJ = ["blue", "bright", "north", "silver", "rapid", "clear", "golden", "green", "prime", "red", "swift",
-       "urban", "quiet", "bold", "true", "next", "open", "high", "deep", "smart"]
-NOUN = ["harbor", "peak", "river", "labs", "works", "forge", "stack", "wave", "field", "stone", "bridge",
-        "cloud", "path", "point", "grid", "leaf", "signal", "spark", "metric", "orbit"]
+ADJ = [
+    "blue",
+    "bright",
+    "north",
+    "silver",
+    "rapid",
+    "clear",
+    "golden",
+    "green",
+    "prime",
+    "red",
+    "swift",
+    "urban",
+    "quiet",
+    "bold",
+    "true",
+    "next",
+    "open",
+    "high",
+    "deep",
+    "smart",
+]
+NOUN = [
+    "harbor",
+    "peak",
+    "river",
+    "labs",
+    "works",
+    "forge",
+    "stack",
+    "wave",
+    "field",
+    "stone",
+    "bridge",
+    "cloud",
+    "path",
+    "point",
+    "grid",
+    "leaf",
+    "signal",
+    "spark",
+    "metric",
+    "orbit",
+]
 SUFFIX = ["Analytics", "Labs", "Group", "Systems", "Co", "Partners", "Digital", "Solutions"]
 TLD = [".com", ".io", ".co", ".net", ".ai"]
-FIRST = ["anna", "ben", "carla", "david", "emma", "felix", "grace", "hugo", "ines", "jack", "kate", "liam",
-         "maya", "noah", "olga", "paul", "quinn", "rosa", "sam", "tara", "umar", "vera", "will", "xena",
-         "yusuf", "zoe", "lena", "marco", "nina", "oscar"]
-LAST = ["smith", "jones", "garcia", "muller", "martin", "brown", "rossi", "dubois", "kim", "nguyen",
-        "patel", "silva", "novak", "jensen", "walsh", "kowalski", "santos", "meyer", "fischer", "lopez"]
+FIRST = [
+    "anna",
+    "ben",
+    "carla",
+    "david",
+    "emma",
+    "felix",
+    "grace",
+    "hugo",
+    "ines",
+    "jack",
+    "kate",
+    "liam",
+    "maya",
+    "noah",
+    "olga",
+    "paul",
+    "quinn",
+    "rosa",
+    "sam",
+    "tara",
+    "umar",
+    "vera",
+    "will",
+    "xena",
+    "yusuf",
+    "zoe",
+    "lena",
+    "marco",
+    "nina",
+    "oscar",
+]
+LAST = [
+    "smith",
+    "jones",
+    "garcia",
+    "muller",
+    "martin",
+    "brown",
+    "rossi",
+    "dubois",
+    "kim",
+    "nguyen",
+    "patel",
+    "silva",
+    "novak",
+    "jensen",
+    "walsh",
+    "kowalski",
+    "santos",
+    "meyer",
+    "fischer",
+    "lopez",
+]
 
 
 def seg_of(emp: np.ndarray) -> np.ndarray:
@@ -122,12 +221,30 @@ def build_world(cfg: GenConfig, rng: np.random.Generator) -> World:
     ni = rng.integers(0, len(NOUN), n)
     ti = rng.choice(len(TLD), size=n, p=[0.6, 0.15, 0.1, 0.1, 0.05])
     domain = pc.binary_join_element_wise(
-        pa.array(ADJ).take(pa.array(ai)), pa.array(NOUN).take(pa.array(ni)),
-        pc.cast(pa.array(np.arange(1, n + 1)), pa.string()), pa.array(TLD).take(pa.array(ti)), "")
+        pa.array(ADJ).take(pa.array(ai)),
+        pa.array(NOUN).take(pa.array(ni)),
+        pc.cast(pa.array(np.arange(1, n + 1)), pa.string()),
+        pa.array(TLD).take(pa.array(ti)),
+        "",
+    )
 
-    w = World(n=n, signup=signup, channel=channel, internal=internal, trial=trial, trial_len=trial_len,
-              eng=eng, n7=n7, has_company=has_company, emp=emp, seg=seg, country=country,
-              industry=industry, currency=currency, domain=domain)
+    w = World(
+        n=n,
+        signup=signup,
+        channel=channel,
+        internal=internal,
+        trial=trial,
+        trial_len=trial_len,
+        eng=eng,
+        n7=n7,
+        has_company=has_company,
+        emp=emp,
+        seg=seg,
+        country=country,
+        industry=industry,
+        currency=currency,
+        domain=domain,
+    )
     w.extra.update(ai=ai, ni=ni, suffix=rng.integers(0, len(SUFFIX), n))
 
     # users: owner + n7 teammates (< 7 days) + later teammates

@@ -11,8 +11,11 @@ from plg.report import ReportError, write_report
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Render the self-contained HTML KPI report from the public marts.")
-    parser.add_argument("--warehouse", default="warehouse/plg_marts.duckdb",
-                        help="the readers' file (plg.publish) or the build's working file")
+    parser.add_argument(
+        "--warehouse",
+        default="warehouse/plg_marts.duckdb",
+        help="the readers' file (plg.publish) or the build's working file",
+    )
     parser.add_argument("--out", default="reports/plg_report.html")
     parser.add_argument("--schema", default=None, help="schema of the marts (default: marts, else analytics_marts)")
     args = parser.parse_args(argv)

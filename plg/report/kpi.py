@@ -33,24 +33,32 @@ def maturity_flags(months: Sequence[dt.date], window_days: int, as_of: dt.date |
     return [not is_mature(m, window_days, as_of) for m in months]
 
 
-def headline(rows: Sequence[dict[str, Any]], column: str, window_days: int, as_of: dt.date | None,
-             month_key: str = "month_start") -> dict[str, Any] | None:
+def headline(
+    rows: Sequence[dict[str, Any]], column: str, window_days: int, as_of: dt.date | None, month_key: str = "month_start"
+) -> dict[str, Any] | None:
     """The headline figure of ``column``: the latest month mature for ``window_days`` with a value, and
     the previous mature month with a value (for the month-on-month change). None when no month is
     mature. Returns {month, value, previous_month, previous_value}."""
-    mature = [r for r in sorted(rows, key=lambda r: r[month_key])
-              if r.get(column) is not None and is_mature(r[month_key], window_days, as_of)]
+    mature = [
+        r
+        for r in sorted(rows, key=lambda r: r[month_key])
+        if r.get(column) is not None and is_mature(r[month_key], window_days, as_of)
+    ]
     if not mature:
         return None
     cur = mature[-1]
     prev = mature[-2] if len(mature) > 1 else None
-    return {"month": cur[month_key], "value": float(cur[column]),
-            "previous_month": prev[month_key] if prev else None,
-            "previous_value": float(prev[column]) if prev else None}
+    return {
+        "month": cur[month_key],
+        "value": float(cur[column]),
+        "previous_month": prev[month_key] if prev else None,
+        "previous_value": float(prev[column]) if prev else None,
+    }
 
 
-def trailing_nrr(rows: Sequence[dict[str, Any]], as_of: dt.date | None, months: int = 12,
-                 column: str = "net_revenue_retention_rate") -> dict[str, Any] | None:
+def trailing_nrr(
+    rows: Sequence[dict[str, Any]], as_of: dt.date | None, months: int = 12, column: str = "net_revenue_retention_rate"
+) -> dict[str, Any] | None:
     """Trailing-12-month NRR: the product of the monthly constant-currency retention factors
     (previous MRR + expansion − contraction − churn) / previous MRR of the last ``months`` complete
     months ending at the latest complete month. None unless all those months have a factor (a gap

@@ -12,17 +12,30 @@ from collections.abc import Callable, Sequence
 from html import escape
 from itertools import count
 
-PALETTE = ["#2563eb", "#db2777", "#16a34a", "#ea580c", "#7c3aed", "#0891b2", "#ca8a04", "#4b5563",
-           "#dc2626", "#0d9488", "#9333ea", "#65a30d"]
+PALETTE = [
+    "#2563eb",
+    "#db2777",
+    "#16a34a",
+    "#ea580c",
+    "#7c3aed",
+    "#0891b2",
+    "#ca8a04",
+    "#4b5563",
+    "#dc2626",
+    "#0d9488",
+    "#9333ea",
+    "#65a30d",
+]
 Fmt = Callable[[float | None], str]
 _ids = count(1)
 FADED = 'opacity="0.35"'
 DASHED = ' stroke-dasharray="4 3" opacity="0.55"'
 OPACITY_70 = ' opacity="0.7"'
-OPACITY_45 = ' opacity="0.45"'   # unique ids for <pattern>/<linearGradient> within one page
+OPACITY_45 = ' opacity="0.45"'  # unique ids for <pattern>/<linearGradient> within one page
 
 
 # ---------------------------------------------------------------- numbers
+
 
 def is_integral(v: float | int | None) -> bool:
     return v is not None and not isinstance(v, bool) and float(v).is_integer()
@@ -117,19 +130,25 @@ def value_label(kind: str, v: float | None) -> str:
 
 # ---------------------------------------------------------------- svg helpers
 
+
 def _svg_open(width: int, height: int, label: str) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-            f'role="img" aria-label="{escape(label)}" preserveAspectRatio="xMidYMid meet">')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
+        f'role="img" aria-label="{escape(label)}" preserveAspectRatio="xMidYMid meet">'
+    )
 
 
-def _y_axis(out: list[str], ticks: Sequence[float], y: Callable[[float], float], left: float, right_x: float,
-            kind: str) -> None:
+def _y_axis(
+    out: list[str], ticks: Sequence[float], y: Callable[[float], float], left: float, right_x: float, kind: str
+) -> None:
     step = tick_step(ticks)
     for t in ticks:
         cls = "grid zero" if t == 0 and ticks[0] < 0 else "grid"
         out.append(f'<line x1="{left}" x2="{right_x}" y1="{y(t):.1f}" y2="{y(t):.1f}" class="{cls}"/>')
-        out.append(f'<text x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end" class="axis">'
-                   f'{escape(tick_label(kind, t, step))}</text>')
+        out.append(
+            f'<text x="{left - 6}" y="{y(t) + 4:.1f}" text-anchor="end" class="axis">'
+            f"{escape(tick_label(kind, t, step))}</text>"
+        )
 
 
 def _legend(out: list[str], items: Sequence[tuple[str, str, str]], x: float, y: float, width: float) -> None:
@@ -140,14 +159,20 @@ def _legend(out: list[str], items: Sequence[tuple[str, str, str]], x: float, y: 
         if cx + w > x + width and cx > x:
             cx, cy = x, cy + 16
         if style == "line":
-            out.append(f'<line x1="{cx:.1f}" x2="{cx + 16:.1f}" y1="{cy - 4:.1f}" y2="{cy - 4:.1f}" stroke="{color}" '
-                       f'stroke-width="2"/>')
+            out.append(
+                f'<line x1="{cx:.1f}" x2="{cx + 16:.1f}" y1="{cy - 4:.1f}" y2="{cy - 4:.1f}" stroke="{color}" '
+                f'stroke-width="2"/>'
+            )
         elif style == "dash":
-            out.append(f'<line x1="{cx:.1f}" x2="{cx + 16:.1f}" y1="{cy - 4:.1f}" y2="{cy - 4:.1f}" stroke="{color}" '
-                       f'stroke-width="2" stroke-dasharray="4 3" opacity="0.6"/>')
+            out.append(
+                f'<line x1="{cx:.1f}" x2="{cx + 16:.1f}" y1="{cy - 4:.1f}" y2="{cy - 4:.1f}" stroke="{color}" '
+                f'stroke-width="2" stroke-dasharray="4 3" opacity="0.6"/>'
+            )
         else:
-            out.append(f'<rect x="{cx:.1f}" y="{cy - 10:.1f}" width="12" height="12" fill="{color}" '
-                       f'{FADED if style == "faded" else ""}/>')
+            out.append(
+                f'<rect x="{cx:.1f}" y="{cy - 10:.1f}" width="12" height="12" fill="{color}" '
+                f"{FADED if style == 'faded' else ''}/>"
+            )
         out.append(f'<text x="{cx + 20:.1f}" y="{cy:.1f}" class="legend">{escape(name)}</text>')
         cx += w
 
@@ -161,6 +186,7 @@ def _x_labels(out: list[str], labels: Sequence[str], x: Callable[[int], float], 
 
 
 # ---------------------------------------------------------------- charts
+
 
 def line_chart(
     series: Sequence[tuple[str, Sequence[float | None], Sequence[bool] | None]],
@@ -221,10 +247,12 @@ def line_chart(
                     continue
                 pts = " ".join(f"{x(i):.1f},{y(ys[i]):.1f}" for i in idx)  # type: ignore[arg-type]
                 last = idx[-1]
-                out.append(f'<polyline points="{pts}" fill="none" stroke="{color}" stroke-width="2"'
-                           f'{DASHED if faded else ""} class="mark{" immature" if faded else ""}"><title>{escape(name)} '
-                           f'to {escape(x_labels[last])}: {escape(value_label(kind, ys[last]))}'
-                           f'{" (" + faded_name + ")" if faded else ""}</title></polyline>')
+                out.append(
+                    f'<polyline points="{pts}" fill="none" stroke="{color}" stroke-width="2"'
+                    f'{DASHED if faded else ""} class="mark{" immature" if faded else ""}"><title>{escape(name)} '
+                    f"to {escape(x_labels[last])}: {escape(value_label(kind, ys[last]))}"
+                    f"{' (' + faded_name + ')' if faded else ''}</title></polyline>"
+                )
             out.append("</g>")
             continue
         prev: tuple[int, float] | None = None
@@ -235,21 +263,27 @@ def line_chart(
             if prev is not None:
                 j, pv = prev
                 dashed = fl[i] or fl[j]
-                out.append(f'<line x1="{x(j):.1f}" y1="{y(pv):.1f}" x2="{x(i):.1f}" y2="{y(v):.1f}" stroke="{color}" '
-                           f'stroke-width="2"{DASHED if dashed else ""}/>')
+                out.append(
+                    f'<line x1="{x(j):.1f}" y1="{y(pv):.1f}" x2="{x(i):.1f}" y2="{y(v):.1f}" stroke="{color}" '
+                    f'stroke-width="2"{DASHED if dashed else ""}/>'
+                )
             prev = (i, v)
         for i, v in enumerate(ys):
             if v is None:
                 continue
             faded = fl[i]
             fill = "#fff" if faded else color
-            out.append(f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="{fill}" '
-                       f'stroke="{color}" class="mark{" immature" if faded else ""}"{OPACITY_70 if faded else ""}>'
-                       f'<title>{escape(name)} {escape(x_labels[i])}: {escape(value_label(kind, v))}'
-                       f'{" (" + faded_name + ")" if faded else ""}</title></circle>')
+            out.append(
+                f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="3" fill="{fill}" '
+                f'stroke="{color}" class="mark{" immature" if faded else ""}"{OPACITY_70 if faded else ""}>'
+                f"<title>{escape(name)} {escape(x_labels[i])}: {escape(value_label(kind, v))}"
+                f"{' (' + faded_name + ')' if faded else ''}</title></circle>"
+            )
         out.append("</g>")
     if legend:
-        items = [(name, (colors or PALETTE)[k % len(colors or PALETTE)], "line") for k, (name, _, _) in enumerate(series)]
+        items = [
+            (name, (colors or PALETTE)[k % len(colors or PALETTE)], "line") for k, (name, _, _) in enumerate(series)
+        ]
         if any_faded:
             items.append((faded_name, "#64748b", "dash"))
         _legend(out, items, left, 14, width - left - right)
@@ -281,8 +315,10 @@ def band_bars(
     for g, (gname, bars, lo, hi, status) in enumerate(groups):
         gx = left + g * gw
         if lo is not None and hi is not None:
-            out.append(f'<rect x="{gx + 6:.1f}" y="{y(hi):.1f}" width="{gw - 12:.1f}" height="{max(y(lo) - y(hi), 1):.1f}" '
-                       f'class="band"><title>{escape(gname)} benchmark {pct(lo, 0)}–{pct(hi, 0)}</title></rect>')
+            out.append(
+                f'<rect x="{gx + 6:.1f}" y="{y(hi):.1f}" width="{gw - 12:.1f}" height="{max(y(lo) - y(hi), 1):.1f}" '
+                f'class="band"><title>{escape(gname)} benchmark {pct(lo, 0)}–{pct(hi, 0)}</title></rect>'
+            )
         bw = (gw - 30) / max(len(bars), 1)
         for b, (bname, v) in enumerate(bars):
             if bname not in bar_names:
@@ -290,15 +326,23 @@ def band_bars(
             if v is None:
                 continue
             bx = gx + 15 + b * bw
-            out.append(f'<rect x="{bx:.1f}" y="{y(v):.1f}" width="{bw - 4:.1f}" height="{max(y(0) - y(v), 0.5):.1f}" '
-                       f'fill="{PALETTE[b % len(PALETTE)]}" class="mark"><title>{escape(gname)} {escape(bname)}: '
-                       f'{pct(v)}</title></rect>')
-            out.append(f'<text x="{bx + (bw - 4) / 2:.1f}" y="{y(v) - 3:.1f}" text-anchor="middle" class="value">'
-                       f'{pct(v)}</text>')
-        out.append(f'<text x="{gx + gw / 2:.1f}" y="{height - 24}" text-anchor="middle" class="axis strong">'
-                   f'{escape(gname)}</text>')
-        out.append(f'<text x="{gx + gw / 2:.1f}" y="{height - 8}" text-anchor="middle" class="axis status-{escape(status)}">'
-                   f'{escape(status)}</text>')
+            out.append(
+                f'<rect x="{bx:.1f}" y="{y(v):.1f}" width="{bw - 4:.1f}" height="{max(y(0) - y(v), 0.5):.1f}" '
+                f'fill="{PALETTE[b % len(PALETTE)]}" class="mark"><title>{escape(gname)} {escape(bname)}: '
+                f"{pct(v)}</title></rect>"
+            )
+            out.append(
+                f'<text x="{bx + (bw - 4) / 2:.1f}" y="{y(v) - 3:.1f}" text-anchor="middle" class="value">'
+                f"{pct(v)}</text>"
+            )
+        out.append(
+            f'<text x="{gx + gw / 2:.1f}" y="{height - 24}" text-anchor="middle" class="axis strong">'
+            f"{escape(gname)}</text>"
+        )
+        out.append(
+            f'<text x="{gx + gw / 2:.1f}" y="{height - 8}" text-anchor="middle" class="axis status-{escape(status)}">'
+            f"{escape(status)}</text>"
+        )
     items = [(f"converted within {n}", PALETTE[i % len(PALETTE)], "box") for i, n in enumerate(bar_names)]
     items.append(("benchmark band", "#bbf7d0", "box"))
     _legend(out, items, left, 16, pw)
@@ -346,17 +390,23 @@ def stacked_movements(
                 up += v
             else:
                 down -= v
-            out.append(f'<rect x="{left + bw * i + bw * 0.15:.1f}" y="{y(b):.1f}" width="{bw * 0.7:.1f}" '
-                       f'height="{max(y(a) - y(b), 0.5):.1f}" fill="{color}" class="mark seg"'
-                       f'{OPACITY_45 if fl[i] else ""}><title>{escape(m)} {escape(name)}: '
-                       f'{"−" if sign < 0 else "+"}{money(v)}</title></rect>')
+            out.append(
+                f'<rect x="{left + bw * i + bw * 0.15:.1f}" y="{y(b):.1f}" width="{bw * 0.7:.1f}" '
+                f'height="{max(y(a) - y(b), 0.5):.1f}" fill="{color}" class="mark seg"'
+                f"{OPACITY_45 if fl[i] else ''}><title>{escape(m)} {escape(name)}: "
+                f"{'−' if sign < 0 else '+'}{money(v)}</title></rect>"
+            )
     pts = [(xc(i), y(v), i, v) for i, v in enumerate(net) if v is not None]
     if len(pts) > 1:
-        out.append(f'<polyline points="{" ".join(f"{px:.1f},{py:.1f}" for px, py, _, _ in pts)}" fill="none" '
-                   f'stroke="#0f172a" stroke-width="1.5"/>')
+        out.append(
+            f'<polyline points="{" ".join(f"{px:.1f},{py:.1f}" for px, py, _, _ in pts)}" fill="none" '
+            f'stroke="#0f172a" stroke-width="1.5"/>'
+        )
     for px, py, i, v in pts:
-        out.append(f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="#0f172a" class="mark net"><title>{escape(months[i])} '
-                   f'net new MRR: {money(v)}</title></circle>')
+        out.append(
+            f'<circle cx="{px:.1f}" cy="{py:.1f}" r="3" fill="#0f172a" class="mark net"><title>{escape(months[i])} '
+            f"net new MRR: {money(v)}</title></circle>"
+        )
     _x_labels(out, months, xc, height - 10, 12)
     items = [(name, color, "box") for name, color, _, _ in components] + [("net new MRR", "#0f172a", "line")]
     _legend(out, items, left, 16, pw)
@@ -364,7 +414,9 @@ def stacked_movements(
     return "".join(out)
 
 
-def waterfall(steps: Sequence[tuple[str, float, str]], label: str, width: int = 1000, height: int = 320) -> tuple[str, float]:
+def waterfall(
+    steps: Sequence[tuple[str, float, str]], label: str, width: int = 1000, height: int = 320
+) -> tuple[str, float]:
     """steps: (label, value, kind) with kind 'total' (a level) or 'delta' (a change from the running level).
     The value axis is scaled to the running levels (not from $0 when that would make the movements
     slivers); total bars then start at the axis floor, which is drawn with a break mark.
@@ -400,28 +452,39 @@ def waterfall(steps: Sequence[tuple[str, float, str]], label: str, width: int = 
         x0 = left + i * bw + 8
         a = lo if a is None else a
         top_y, h = y(max(a, b)), max(abs(y(a) - y(b)), 1.0)
-        out.append(f'<rect x="{x0:.1f}" y="{top_y:.1f}" width="{bw - 16:.1f}" height="{h:.1f}" fill="{color}" class="mark">'
-                   f'<title>{escape(name)}: {money(v)}</title></rect>')
+        out.append(
+            f'<rect x="{x0:.1f}" y="{top_y:.1f}" width="{bw - 16:.1f}" height="{h:.1f}" fill="{color}" class="mark">'
+            f"<title>{escape(name)}: {money(v)}</title></rect>"
+        )
         if kind == "total" and lo > 0:  # the bar is cut: a zig-zag at its foot
             zx, zy = x0, y(lo) - 6
-            out.append(f'<polyline points="{zx:.1f},{zy:.1f} {zx + (bw - 16) / 4:.1f},{zy - 4:.1f} '
-                       f'{zx + (bw - 16) / 2:.1f},{zy:.1f} {zx + 3 * (bw - 16) / 4:.1f},{zy - 4:.1f} '
-                       f'{zx + bw - 16:.1f},{zy:.1f}" fill="none" stroke="#fff" stroke-width="2.5"/>')
+            out.append(
+                f'<polyline points="{zx:.1f},{zy:.1f} {zx + (bw - 16) / 4:.1f},{zy - 4:.1f} '
+                f"{zx + (bw - 16) / 2:.1f},{zy:.1f} {zx + 3 * (bw - 16) / 4:.1f},{zy - 4:.1f} "
+                f'{zx + bw - 16:.1f},{zy:.1f}" fill="none" stroke="#fff" stroke-width="2.5"/>'
+            )
         sign = "+" if kind == "delta" and v > 0 else ""
-        out.append(f'<text x="{x0 + (bw - 16) / 2:.1f}" y="{top_y - 4:.1f}" text-anchor="middle" class="value">'
-                   f'{sign}{money(v)}</text>')
+        out.append(
+            f'<text x="{x0 + (bw - 16) / 2:.1f}" y="{top_y - 4:.1f}" text-anchor="middle" class="value">'
+            f"{sign}{money(v)}</text>"
+        )
         words = name.split(" ") if len(name) * 6 > bw else [name]
         for li, word in enumerate(words):
-            out.append(f'<text x="{x0 + (bw - 16) / 2:.1f}" y="{height - 24 + 12 * li}" text-anchor="middle" '
-                       f'class="axis">{escape(word)}</text>')
+            out.append(
+                f'<text x="{x0 + (bw - 16) / 2:.1f}" y="{height - 24 + 12 * li}" text-anchor="middle" '
+                f'class="axis">{escape(word)}</text>'
+            )
         if i + 1 < len(spans):
-            out.append(f'<line x1="{x0 + bw - 16:.1f}" x2="{x0 + bw:.1f}" y1="{y(b):.1f}" y2="{y(b):.1f}" class="connector"/>')
+            out.append(
+                f'<line x1="{x0 + bw - 16:.1f}" x2="{x0 + bw:.1f}" y1="{y(b):.1f}" y2="{y(b):.1f}" class="connector"/>'
+            )
     out.append("</svg>")
     return "".join(out), lo
 
 
-def funnel(steps: Sequence[tuple[str, int, float | None, float | None]], label: str, width: int = 1000,
-           height: int = 200) -> str:
+def funnel(
+    steps: Sequence[tuple[str, int, float | None, float | None]], label: str, width: int = 1000, height: int = 200
+) -> str:
     """steps: (name, accounts, step rate, rate from signup); horizontal bars scaled to the first step.
     Labels sit in fixed columns wide enough for their text (nothing is clipped)."""
     name_w = max(7.2 * max((len(s[0]) for s in steps), default=8) + 16, 110)
@@ -435,11 +498,17 @@ def funnel(steps: Sequence[tuple[str, int, float | None, float | None]], label: 
     for i, (name, n, _, _) in enumerate(steps):
         yy = top + i * row_h
         w = max(pw * (n or 0) / first, 1.0)
-        out.append(f'<text x="{left - 8:.1f}" y="{yy + row_h / 2 + 4:.1f}" text-anchor="end" class="axis strong">'
-                   f'{escape(name)}</text>')
-        out.append(f'<rect x="{left + (pw - w) / 2:.1f}" y="{yy + 4:.1f}" width="{w:.1f}" height="{row_h - 8:.1f}" '
-                   f'fill="{PALETTE[i % len(PALETTE)]}" class="mark"><title>{escape(name)}: {integer(n)} accounts</title></rect>')
-        out.append(f'<text x="{left + pw + 10:.1f}" y="{yy + row_h / 2 + 4:.1f}" class="value">{escape(info[i])}</text>')
+        out.append(
+            f'<text x="{left - 8:.1f}" y="{yy + row_h / 2 + 4:.1f}" text-anchor="end" class="axis strong">'
+            f"{escape(name)}</text>"
+        )
+        out.append(
+            f'<rect x="{left + (pw - w) / 2:.1f}" y="{yy + 4:.1f}" width="{w:.1f}" height="{row_h - 8:.1f}" '
+            f'fill="{PALETTE[i % len(PALETTE)]}" class="mark"><title>{escape(name)}: {integer(n)} accounts</title></rect>'
+        )
+        out.append(
+            f'<text x="{left + pw + 10:.1f}" y="{yy + row_h / 2 + 4:.1f}" class="value">{escape(info[i])}</text>'
+        )
     out.append("</svg>")
     return "".join(out)
 
@@ -473,51 +542,75 @@ def heatmap(
     cw = (width - left - right) / max(len(cols), 1)
     vals = [v for r in values for v in r if v is not None]
     vlo, vhi = (min(vals), max(vals)) if vals else (0.0, 1.0)
-    out = [_svg_open(width, height, label),
-           f'<defs><pattern id="{pid}" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
-           f'<line x1="0" y1="0" x2="0" y2="6" stroke="#94a3b8" stroke-width="2"/></pattern></defs>']
+    out = [
+        _svg_open(width, height, label),
+        f'<defs><pattern id="{pid}" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
+        f'<line x1="0" y1="0" x2="0" y2="6" stroke="#94a3b8" stroke-width="2"/></pattern></defs>',
+    ]
     if col_title:
         out.append(f'<text x="{left}" y="12" class="axis strong">{escape(col_title)}</text>')
     for j, c in enumerate(cols):
-        out.append(f'<text x="{left + cw * (j + 0.5):.1f}" y="{top - 6}" text-anchor="middle" class="axis">{escape(c)}</text>')
+        out.append(
+            f'<text x="{left + cw * (j + 0.5):.1f}" y="{top - 6}" text-anchor="middle" class="axis">{escape(c)}</text>'
+        )
     show_text = cw >= 44
     for i, r in enumerate(rows):
         yy = top + i * cell_h
-        out.append(f'<text x="{left - 6}" y="{yy + cell_h / 2 + 4:.1f}" text-anchor="end" class="axis">{escape(r)}</text>')
+        out.append(
+            f'<text x="{left - 6}" y="{yy + cell_h / 2 + 4:.1f}" text-anchor="end" class="axis">{escape(r)}</text>'
+        )
         for j, v in enumerate(values[i]):
             if v is None:
                 continue
             if centre is not None:
                 span = max(abs(vhi - centre), abs(centre - vlo)) or 1.0
                 t = (v - centre) / span
-                fill = _blend(t) if t >= 0 else "#" + "".join(
-                    f"{round(c1 + (c2 - c1) * min(-t, 1)):02x}" for c1, c2 in zip((248, 250, 252), (185, 28, 28), strict=False))
+                fill = (
+                    _blend(t)
+                    if t >= 0
+                    else "#"
+                    + "".join(
+                        f"{round(c1 + (c2 - c1) * min(-t, 1)):02x}"
+                        for c1, c2 in zip((248, 250, 252), (185, 28, 28), strict=False)
+                    )
+                )
                 dark = abs(t) > 0.55
             else:
                 t = (v - vlo) / (vhi - vlo) if vhi > vlo else 0.5
                 fill, dark = _blend(t), t > 0.55
             inc = flags[i][j]
             x0 = left + cw * j
-            out.append(f'<rect x="{x0 + 1:.1f}" y="{yy + 1:.1f}" width="{cw - 2:.1f}" height="{cell_h - 2}" fill="{fill}" '
-                       f'class="mark cell{" incomplete" if inc else ""}"><title>{escape(r)} · {escape(cols[j])}: '
-                       f'{escape(value_label(kind, v))}{" (" + faded_name + ")" if inc else ""}</title></rect>')
+            out.append(
+                f'<rect x="{x0 + 1:.1f}" y="{yy + 1:.1f}" width="{cw - 2:.1f}" height="{cell_h - 2}" fill="{fill}" '
+                f'class="mark cell{" incomplete" if inc else ""}"><title>{escape(r)} · {escape(cols[j])}: '
+                f"{escape(value_label(kind, v))}{' (' + faded_name + ')' if inc else ''}</title></rect>"
+            )
             if inc:
-                out.append(f'<rect x="{x0 + 1:.1f}" y="{yy + 1:.1f}" width="{cw - 2:.1f}" height="{cell_h - 2}" '
-                           f'fill="url(#{pid})" opacity="0.6" pointer-events="none"/>')
+                out.append(
+                    f'<rect x="{x0 + 1:.1f}" y="{yy + 1:.1f}" width="{cw - 2:.1f}" height="{cell_h - 2}" '
+                    f'fill="url(#{pid})" opacity="0.6" pointer-events="none"/>'
+                )
             if show_text:
                 txt = pct(v, 0 if kind == "pct" and cw < 56 else 1) if kind == "pct" else value_label(kind, v)
-                out.append(f'<text x="{x0 + cw / 2:.1f}" y="{yy + cell_h / 2 + 4:.1f}" text-anchor="middle" '
-                           f'class="cellv{" light" if dark else ""}">{escape(txt)}</text>')
+                out.append(
+                    f'<text x="{x0 + cw / 2:.1f}" y="{yy + cell_h / 2 + 4:.1f}" text-anchor="middle" '
+                    f'class="cellv{" light" if dark else ""}">{escape(txt)}</text>'
+                )
     # legend: scale ends and the hatch
     lx = width - right - 262 - 6.5 * len(faded_name) - 6.5 * len(value_label(kind, vhi))
     out.append(f'<text x="{lx}" y="12" class="legend">{escape(value_label(kind, vlo))}</text>')
     for k in range(10):
-        out.append(f'<rect x="{lx + 52 + k * 12}" y="3" width="12" height="11" fill="{_blend(k / 9)}"/>' if centre is None
-                   else f'<rect x="{lx + 52 + k * 12}" y="3" width="12" height="11" fill="'
-                        f'{_blend((k - 4.5) / 4.5) if k >= 5 else "#" + "".join(f"{round(c1 + (c2 - c1) * (4.5 - k) / 4.5):02x}" for c1, c2 in zip((248, 250, 252), (185, 28, 28), strict=False))}"/>')
+        out.append(
+            f'<rect x="{lx + 52 + k * 12}" y="3" width="12" height="11" fill="{_blend(k / 9)}"/>'
+            if centre is None
+            else f'<rect x="{lx + 52 + k * 12}" y="3" width="12" height="11" fill="'
+            f'{_blend((k - 4.5) / 4.5) if k >= 5 else "#" + "".join(f"{round(c1 + (c2 - c1) * (4.5 - k) / 4.5):02x}" for c1, c2 in zip((248, 250, 252), (185, 28, 28), strict=False))}"/>'
+        )
     hx = lx + 178 + 6.5 * len(value_label(kind, vhi)) + 20
     out.append(f'<text x="{lx + 178}" y="12" class="legend">{escape(value_label(kind, vhi))}</text>')
-    out.append(f'<rect x="{hx:.1f}" y="3" width="14" height="11" fill="url(#{pid})" stroke="#94a3b8"/>'
-               f'<text x="{hx + 18:.1f}" y="12" class="legend">{escape(faded_name)}</text>')
+    out.append(
+        f'<rect x="{hx:.1f}" y="3" width="14" height="11" fill="url(#{pid})" stroke="#94a3b8"/>'
+        f'<text x="{hx + 18:.1f}" y="12" class="legend">{escape(faded_name)}</text>'
+    )
     out.append("</svg>")
     return "".join(out)

@@ -22,9 +22,17 @@ from typing import Any
 
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-dev-shm-usage", "--hide-scrollbars", "--mute-audio",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--hide-scrollbars",
+    "--mute-audio",
 ]
 
 # Evaluated in the page: one entry per [data-chart] element (size, marks drawn, text).
@@ -82,7 +90,8 @@ class Chromium:
         self.proc = subprocess.Popen(
             ["/bin/bash", "-c", f'exec "$@" 3<&{to_chrome_r} 4>&{from_chrome_w}', "chromium", *cmd],
             pass_fds=(to_chrome_r, from_chrome_w),
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         os.close(to_chrome_r)
         os.close(from_chrome_w)
@@ -155,8 +164,13 @@ class Chromium:
         shutil.rmtree(self.user_data_dir, ignore_errors=True)
 
 
-def inspect_page(html_path: Path, screenshot: Path | None = None, executable: str | None = None,
-                 width: int = 1280, part_height: int = 0) -> dict[str, Any]:
+def inspect_page(
+    html_path: Path,
+    screenshot: Path | None = None,
+    executable: str | None = None,
+    width: int = 1280,
+    part_height: int = 0,
+) -> dict[str, Any]:
     """Load the page; return {charts, console_errors, requests, screenshot, parts}. ``part_height`` > 0:
     also save the page in slices of that height (<screenshot stem>_part<N>.png), easier to look at."""
     exe = executable or find_chromium()
@@ -168,29 +182,43 @@ def inspect_page(html_path: Path, screenshot: Path | None = None, executable: st
         session = browser.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
         for domain in ("Runtime", "Log", "Page", "Network"):
             browser.send(f"{domain}.enable", session=session)
-        browser.send("Emulation.setDeviceMetricsOverride",
-                     {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": False}, session=session)
+        browser.send(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": False},
+            session=session,
+        )
         browser.send("Page.navigate", {"url": Path(html_path).resolve().as_uri()}, session=session)
         browser.wait_event("Page.loadEventFired", session)
         result = browser.send("Runtime.evaluate", {"expression": INSPECT_JS, "returnByValue": True}, session=session)
         charts = json.loads(result["result"]["value"])
         shot, parts = None, []
         if screenshot is not None:
-            height = browser.send("Runtime.evaluate", {
-                "expression": "Math.ceil(document.documentElement.scrollHeight)", "returnByValue": True,
-            }, session=session)["result"]["value"]
-            browser.send("Emulation.setDeviceMetricsOverride",
-                         {"width": width, "height": int(height), "deviceScaleFactor": 1, "mobile": False},
-                         session=session)
-            png = browser.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True},
-                               session=session)["data"]
+            height = browser.send(
+                "Runtime.evaluate",
+                {
+                    "expression": "Math.ceil(document.documentElement.scrollHeight)",
+                    "returnByValue": True,
+                },
+                session=session,
+            )["result"]["value"]
+            browser.send(
+                "Emulation.setDeviceMetricsOverride",
+                {"width": width, "height": int(height), "deviceScaleFactor": 1, "mobile": False},
+                session=session,
+            )
+            png = browser.send(
+                "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True}, session=session
+            )["data"]
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             screenshot.write_bytes(base64.b64decode(png))
             shot = screenshot.resolve()
             for i, top in enumerate(range(0, int(height), part_height) if part_height > 0 else []):
                 clip = {"x": 0, "y": top, "width": width, "height": min(part_height, int(height) - top), "scale": 1}
-                data = browser.send("Page.captureScreenshot", {"format": "png", "clip": clip,
-                                                               "captureBeyondViewport": True}, session=session)["data"]
+                data = browser.send(
+                    "Page.captureScreenshot",
+                    {"format": "png", "clip": clip, "captureBeyondViewport": True},
+                    session=session,
+                )["data"]
                 part = screenshot.with_name(f"{screenshot.stem}_part{i + 1}.png")
                 part.write_bytes(base64.b64decode(data))
                 parts.append(part.resolve())
@@ -218,7 +246,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     res = inspect_page(Path(args.html), Path(args.screenshot) if args.screenshot else None, part_height=args.parts)
     for c in res["charts"]:
-        print(f"{c['chart']:<36} {c['kind']:<6} {c['width']:>6.0f}x{c['height']:<5.0f} marks={c['marks']} rows={c['rows']}")
+        print(
+            f"{c['chart']:<36} {c['kind']:<6} {c['width']:>6.0f}x{c['height']:<5.0f} marks={c['marks']} rows={c['rows']}"
+        )
     print(f"console errors: {len(res['console_errors'])}")
     for e in res["console_errors"]:
         print("  " + e)

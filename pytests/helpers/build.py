@@ -22,13 +22,22 @@ DbtBuildError = DbtError  # dbt build failed; the message carries the tail of it
 def build_env(warehouse: Path) -> dict[str, str]:
     """dbt's environment for a build into `warehouse` (its own spill dir next to it, 3GB by default)."""
     warehouse = Path(warehouse)
-    return dbt_env(warehouse=warehouse, temp_dir=warehouse.parent / f"{warehouse.stem}_tmp",
-                   memory_limit=os.environ.get("PLG_DUCKDB_MEMORY_LIMIT", "3GB"))
+    return dbt_env(
+        warehouse=warehouse,
+        temp_dir=warehouse.parent / f"{warehouse.stem}_tmp",
+        memory_limit=os.environ.get("PLG_DUCKDB_MEMORY_LIMIT", "3GB"),
+    )
 
 
-def build_project(warehouse: str | Path, *, select: str | None = None, vars: dict | None = None,
-                  full_refresh: bool = False, extra_args: list[str] | None = None,
-                  timeout: int = 3600) -> subprocess.CompletedProcess:
+def build_project(
+    warehouse: str | Path,
+    *,
+    select: str | None = None,
+    vars: dict | None = None,
+    full_refresh: bool = False,
+    extra_args: list[str] | None = None,
+    timeout: int = 3600,
+) -> subprocess.CompletedProcess:
     """Run `dbt build` of the project into `warehouse` (a DuckDB file); raise DbtBuildError with the
     tail of dbt's output and log when it fails. extra_args are appended to the dbt command line
     (e.g. ["--exclude-resource-type", "unit_test"])."""
@@ -44,8 +53,9 @@ def build_project(warehouse: str | Path, *, select: str | None = None, vars: dic
     if full_refresh:
         args.append("--full-refresh")
     args += list(extra_args or [])
-    return run_dbt(args, env=build_env(warehouse), target_path=target, log_path=logs, vars=vars, timeout=timeout,
-                   check=True)
+    return run_dbt(
+        args, env=build_env(warehouse), target_path=target, log_path=logs, vars=vars, timeout=timeout, check=True
+    )
 
 
 def relation_schema(schema: str) -> str:
@@ -67,8 +77,10 @@ def read_relation(warehouse: str | Path, schema: str, name: str) -> pd.DataFrame
 def relation_exists(warehouse: str | Path, schema: str, name: str) -> bool:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
-        n = con.execute("select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
-                        [relation_schema(schema), name]).fetchone()[0]
+        n = con.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?",
+            [relation_schema(schema), name],
+        ).fetchone()[0]
         return n > 0
     finally:
         con.close()

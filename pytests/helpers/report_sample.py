@@ -38,8 +38,9 @@ def _month_end(m: dt.date) -> dt.date:
     return _month(m, 1) - dt.timedelta(days=1)
 
 
-def cohort_rows(rnd: random.Random, as_of: dt.date, with_km: bool = True, months: int = 8,
-                max_offset: int = 90) -> list[tuple]:
+def cohort_rows(
+    rnd: random.Random, as_of: dt.date, with_km: bool = True, months: int = 8, max_offset: int = 90
+) -> list[tuple]:
     """Monthly signup cohorts of simulated accounts up to the as-of month: signup day, conversion day
     (or none); each account observed until the end of the as-of day (as_of + 1 day)."""
     end = as_of + dt.timedelta(days=1)
@@ -76,8 +77,14 @@ def cohort_rows(rnd: random.Random, as_of: dt.date, with_km: bool = True, months
     return out
 
 
-def build_sample(path: Path, schema: str = "analytics_marts", seed: int = 7, accounts: int = 400,
-                 with_km: bool = True, with_new_marts: bool = True) -> None:
+def build_sample(
+    path: Path,
+    schema: str = "analytics_marts",
+    seed: int = 7,
+    accounts: int = 400,
+    with_km: bool = True,
+    with_new_marts: bool = True,
+) -> None:
     """with_km: fct_cohort_conversion carries km_cumulative_conversion_rate and is_complete; with_new_marts:
     rpt_revenue_retention_cohorts and rpt_data_quality exist (both off = an older build)."""
     rnd = random.Random(seed)
@@ -96,20 +103,51 @@ def build_sample(path: Path, schema: str = "analytics_marts", seed: int = 7, acc
         seg = "Unknown" if emp is None else ("SMB" if emp < 50 else "Mid-Market" if emp < 500 else "Enterprise")
         icp = rnd.randrange(0, 101)
         tier = "high" if icp >= 70 else "low" if icp < 40 else "medium"
-        dim.append((f"a{i}", signup, dt.date(signup.year, signup.month, 1), rnd.choice(["organic", "paid_search", "referral"]),
-                    free_model, rnd.choice([14, 21, 30]) if free_model == "trial" else None, emp, seg, icp, tier,
-                    rnd.choice(["software", "retail"]), rnd.choice(["US", "DE", "FR"])))
+        dim.append(
+            (
+                f"a{i}",
+                signup,
+                dt.date(signup.year, signup.month, 1),
+                rnd.choice(["organic", "paid_search", "referral"]),
+                free_model,
+                rnd.choice([14, 21, 30]) if free_model == "trial" else None,
+                emp,
+                seg,
+                icp,
+                tier,
+                rnd.choice(["software", "retail"]),
+                rnd.choice(["US", "DE", "FR"]),
+            )
+        )
         hours = rnd.uniform(0.1, 300) if rnd.random() < 0.6 else None
-        act.append((f"a{i}", signup + dt.timedelta(hours=hours) if hours else None, hours,
-                    hours is not None and hours < 14 * 24, hours is not None and hours < 1))
+        act.append(
+            (
+                f"a{i}",
+                signup + dt.timedelta(hours=hours) if hours else None,
+                hours,
+                hours is not None and hours < 14 * 24,
+                hours is not None and hours < 1,
+            )
+        )
         converted = rnd.random() < 0.12
         days = rnd.randrange(0, 90) if converted else None
         pes = rnd.uniform(0, 100)
         mrr = rnd.choice([29.0, 99.0, 299.0]) if converted else None
-        conv.append((f"a{i}", converted, signup + dt.timedelta(days=days) if converted else None, days,
-                     (rnd.choice(["self_serve", "sales_assisted"]) if converted else None), mrr,
-                     mrr * 12 if mrr else None, pes, "high" if pes >= 50 else "low" if pes < 20 else "medium",
-                     rnd.random(), rnd.randrange(0, 5)))
+        conv.append(
+            (
+                f"a{i}",
+                converted,
+                signup + dt.timedelta(days=days) if converted else None,
+                days,
+                (rnd.choice(["self_serve", "sales_assisted"]) if converted else None),
+                mrr,
+                mrr * 12 if mrr else None,
+                pes,
+                "high" if pes >= 50 else "low" if pes < 20 else "medium",
+                rnd.random(),
+                rnd.randrange(0, 5),
+            )
+        )
     con.execute(f"""create or replace table {s}.dim_accounts (account_id varchar, signup_at timestamp,
         signup_cohort_month date, signup_channel varchar, free_model varchar, trial_length_days integer,
         employee_count integer, firmographic_segment varchar, icp_fit_score integer, icp_tier varchar,
@@ -131,9 +169,11 @@ def build_sample(path: Path, schema: str = "analytics_marts", seed: int = 7, acc
 
     # cohort conversion curves, from simulated accounts: the simple share (over accounts at least d+1 days
     # old), the Kaplan-Meier estimate and is_complete (METRICS.md "Cohorts"); the latest cohorts are young
-    con.execute(f"""create or replace table {s}.fct_cohort_conversion (cohort_grain varchar, cohort_start date,
+    con.execute(
+        f"""create or replace table {s}.fct_cohort_conversion (cohort_grain varchar, cohort_start date,
         day_offset integer, accounts_at_risk integer, conversions integer, cumulative_conversion_rate double"""
-                + (", km_cumulative_conversion_rate double, is_complete boolean)" if with_km else ")"))
+        + (", km_cumulative_conversion_rate double, is_complete boolean)" if with_km else ")")
+    )
     rows = cohort_rows(rnd, AS_OF, with_km)
     con.executemany(f"insert into {s}.fct_cohort_conversion values ({','.join(['?'] * len(rows[0]))})", rows)
 
@@ -153,7 +193,9 @@ def build_sample(path: Path, schema: str = "analytics_marts", seed: int = 7, acc
                 step = rnd.random()
                 mrr = prev * (1.5 if step < 0.1 else 0.7 if step < 0.15 else 1.0)
                 movement = "expansion" if mrr > prev else "contraction" if mrr < prev else "unchanged"
-            mrr_rows.append((f"a{i}", month, mrr, prev if k != first else 0.0, mrr - (prev if k != first else 0.0), 0.0, movement))
+            mrr_rows.append(
+                (f"a{i}", month, mrr, prev if k != first else 0.0, mrr - (prev if k != first else 0.0), 0.0, movement)
+            )
             prev = mrr
     con.execute(f"""create or replace table {s}.fct_mrr (account_id varchar, month_start date, mrr_usd double,
         previous_mrr_usd double, mrr_change_usd double, fx_adjustment_usd double, movement varchar)""")
@@ -166,8 +208,20 @@ def build_sample(path: Path, schema: str = "analytics_marts", seed: int = 7, acc
             accounts_n = rnd.randrange(100, 400)
             conversions = int(accounts_n * rnd.uniform(lo * 0.5, hi * 1.3) * (w / 60))
             rate = conversions / accounts_n
-            dash.append((row, w, accounts_n, conversions, rate, rate * 0.7, 0.3, lo, hi,
-                         "below" if rate < lo else "above" if rate > hi else "within"))
+            dash.append(
+                (
+                    row,
+                    w,
+                    accounts_n,
+                    conversions,
+                    rate,
+                    rate * 0.7,
+                    0.3,
+                    lo,
+                    hi,
+                    "below" if rate < lo else "above" if rate > hi else "within",
+                )
+            )
     con.execute(f"""create or replace table {s}.rpt_conversion_dashboard (segment_row varchar, window_days integer,
         accounts integer, conversions integer, conversion_rate double, self_serve_conversion_rate double,
         sales_assisted_share double, benchmark_low_rate double, benchmark_high_rate double, benchmark_status varchar)""")
@@ -183,9 +237,12 @@ def build_sample(path: Path, schema: str = "analytics_marts", seed: int = 7, acc
     con.executemany(f"insert into {s}.rpt_funnel values (?,?,?,?,?)", funnel)
 
     seg = []
-    for dim_name, values in (("firmographic_segment", ["SMB", "Mid-Market", "Enterprise", "Unknown"]),
-                             ("icp_tier", ["high", "medium", "low"]), ("signup_channel", ["organic", "paid_search"]),
-                             ("free_model", ["trial", "freemium"])):
+    for dim_name, values in (
+        ("firmographic_segment", ["SMB", "Mid-Market", "Enterprise", "Unknown"]),
+        ("icp_tier", ["high", "medium", "low"]),
+        ("signup_channel", ["organic", "paid_search"]),
+        ("free_model", ["trial", "freemium"]),
+    ):
         for v in values:
             a, r, acv = rnd.randrange(50, 500), rnd.uniform(0.01, 0.2), rnd.uniform(300, 5000)
             seg.append((dim_name, v, a, r, acv, a * r * acv, rnd.choice(["high", "medium", "low"])))
@@ -196,12 +253,34 @@ def build_sample(path: Path, schema: str = "analytics_marts", seed: int = 7, acc
     kpis = []
     for k in range(n_months):
         mrr = 1000 + 400 * k + rnd.uniform(-100, 100)
-        kpis.append((_month(start, k), rnd.randrange(20, 40), rnd.uniform(0.03, 0.12), rnd.uniform(0.1, 0.3),
-                     rnd.uniform(0.3, 0.6), rnd.uniform(5, 60), mrr, mrr * 12, rnd.randrange(10, 60),
-                     rnd.uniform(50, 400), rnd.uniform(0, 100), rnd.uniform(0, 50), rnd.uniform(0, 80), rnd.uniform(0, 30),
-                     rnd.uniform(-5, 5), rnd.uniform(0, 0.05), rnd.uniform(0, 0.05), rnd.uniform(0.95, 1.1),
-                     rnd.uniform(50, 120), rnd.uniform(1000, 9000), rnd.uniform(200, 900), rnd.uniform(3, 20),
-                     rnd.uniform(-20, 60), rnd.uniform(1000, 5000)))
+        kpis.append(
+            (
+                _month(start, k),
+                rnd.randrange(20, 40),
+                rnd.uniform(0.03, 0.12),
+                rnd.uniform(0.1, 0.3),
+                rnd.uniform(0.3, 0.6),
+                rnd.uniform(5, 60),
+                mrr,
+                mrr * 12,
+                rnd.randrange(10, 60),
+                rnd.uniform(50, 400),
+                rnd.uniform(0, 100),
+                rnd.uniform(0, 50),
+                rnd.uniform(0, 80),
+                rnd.uniform(0, 30),
+                rnd.uniform(-5, 5),
+                rnd.uniform(0, 0.05),
+                rnd.uniform(0, 0.05),
+                rnd.uniform(0.95, 1.1),
+                rnd.uniform(50, 120),
+                rnd.uniform(1000, 9000),
+                rnd.uniform(200, 900),
+                rnd.uniform(3, 20),
+                rnd.uniform(-20, 60),
+                rnd.uniform(1000, 5000),
+            )
+        )
     con.execute(f"""create or replace table {s}.rpt_kpis_monthly (month_start date, new_signups integer,
         conversion_rate_30d double, trial_conversion_rate double, product_adoption_rate double,
         median_activation_hours double, mrr_usd double, arr_usd double, paying_accounts integer, new_mrr_usd double,
@@ -247,18 +326,21 @@ def build_sample(path: Path, schema: str = "analytics_marts", seed: int = 7, acc
         con.executemany(f"insert into {s}.rpt_revenue_retention_cohorts values (?,?,?,?,?,?,?,?,?)", ret)
         dq = []
         for rel, src, table, rule, quarantined in (
-                ("raw_product.events", "product", "events", "future_occurred_at", True),
-                ("raw_product.events", "product", "events", "invalid_properties", False),
-                ("raw_stripe.invoices", "stripe", "invoices", "negative_amount", True),
-                ("raw_crm.accounts", "crm", "accounts", "duplicate_key", True)):
+            ("raw_product.events", "product", "events", "future_occurred_at", True),
+            ("raw_product.events", "product", "events", "invalid_properties", False),
+            ("raw_stripe.invoices", "stripe", "invoices", "negative_amount", True),
+            ("raw_crm.accounts", "crm", "accounts", "duplicate_key", True),
+        ):
             for day in range(3):
                 dq.append((rel, src, table, rule, AS_OF - dt.timedelta(days=day), rnd.randrange(1, 40), quarantined))
         con.execute(f"""create or replace table {s}.rpt_data_quality (source_relation varchar, source_name varchar,
             table_name varchar, rule varchar, received_date date, rows bigint, is_quarantined boolean)""")
         con.executemany(f"insert into {s}.rpt_data_quality values (?,?,?,?,?,?,?)", dq)
     con.execute("create schema if not exists analytics_intermediate")
-    con.execute("create or replace table analytics_intermediate.int_clock as "
-                "select date '2026-06-15' as as_of_date, timestamp '2026-06-16 00:00:00' as as_of_end_at")
+    con.execute(
+        "create or replace table analytics_intermediate.int_clock as "
+        "select date '2026-06-15' as as_of_date, timestamp '2026-06-16 00:00:00' as as_of_end_at"
+    )
     assert AS_OF == dt.date(2026, 6, 15)
     con.close()
 
@@ -280,17 +362,27 @@ if __name__ == "__main__":
 NEW_MARTS = ("rpt_revenue_retention_cohorts", "rpt_data_quality", "rpt_cac_by_channel")
 
 
-def copy_new_marts(working: Path, readers: Path, tables: tuple[str, ...] = NEW_MARTS,
-                   src_schema: str = "analytics_marts") -> list[str]:
+def copy_new_marts(
+    working: Path, readers: Path, tables: tuple[str, ...] = NEW_MARTS, src_schema: str = "analytics_marts"
+) -> list[str]:
     """Test/demo fixture: copy the marts a newer plg.publish writes (NEW_MARTS) from the working file into
     a readers' file that lacks them. Returns the tables copied."""
     con = duckdb.connect(str(readers))
     try:
         con.execute(f"attach '{working}' as w (read_only)")
-        have = {r[0] for r in con.execute("select table_name from information_schema.tables "
-                                          "where table_catalog = 'w' and table_schema = ?", [src_schema]).fetchall()}
-        present = {r[0] for r in con.execute("select table_name from information_schema.tables "
-                                             "where table_schema = 'marts'").fetchall()}
+        have = {
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables where table_catalog = 'w' and table_schema = ?",
+                [src_schema],
+            ).fetchall()
+        }
+        present = {
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts'"
+            ).fetchall()
+        }
         done = [t for t in tables if t in have and t not in present]
         for t in done:
             con.execute(f"create table marts.{t} as select * from w.{src_schema}.{t}")
@@ -330,7 +422,9 @@ def add_km_columns(readers: Path, schema: str = "marts") -> None:
                    youngest + (d + 1) * interval 1 day <= timestamp '{as_of}' + interval 1 day as is_complete,
                    at_risk
             from per""")
-        con.execute(f"alter table {s}.fct_cohort_conversion add column if not exists km_cumulative_conversion_rate double")
+        con.execute(
+            f"alter table {s}.fct_cohort_conversion add column if not exists km_cumulative_conversion_rate double"
+        )
         con.execute(f"alter table {s}.fct_cohort_conversion add column if not exists is_complete boolean")
         con.execute(f"""update {s}.fct_cohort_conversion as f set km_cumulative_conversion_rate = km.km,
                         is_complete = km.is_complete
