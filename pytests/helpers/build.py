@@ -13,7 +13,17 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from plg.dbt_runner import DbtError, dbt_env, run_dbt
+from plg.dbt_runner import PROJECT_DIR, DbtError, dbt_env, run_dbt
+
+__all__ = [
+    "PROJECT_DIR",
+    "DbtBuildError",
+    "build_env",
+    "build_project",
+    "read_relation",
+    "relation_exists",
+    "relation_schema",
+]
 
 SHORT_SCHEMAS = ("staging", "intermediate", "marts", "reference")
 DbtBuildError = DbtError  # dbt build failed; the message carries the tail of its output and log
