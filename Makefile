@@ -98,6 +98,8 @@ test-dbt: install
 	PLG_DUCKDB_PATH=$(TEST_WAREHOUSE) $(DBT) docs generate --target-path target/test --quiet
 
 lint: install
+	$(VENV)/bin/ruff check plg pytests
+	$(VENV)/bin/ruff format --check plg pytests
 	PLG_DUCKDB_PATH=$(TEST_WAREHOUSE) $(VENV)/bin/sqlfluff lint models macros analyses tests
 
 pytest: install
