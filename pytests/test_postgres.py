@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from plg import postgres as pgh
-from plg.dbt_runner import dbt_env, read_run_results, run_dbt, run_results_summary, start_dbt
+from plg.dbt_runner import PROJECT_DIR, dbt_env, read_run_results, run_dbt, run_results_summary, start_dbt
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -68,7 +68,7 @@ def landing(work) -> Path:
     path = work / "landing.duckdb"
     res = subprocess.run(
         [sys.executable, "-m", "plg.generate", "--accounts", ACCOUNTS, "--seed", SEED, "--warehouse", str(path)],
-        cwd=pgh.PROJECT_DIR,
+        cwd=PROJECT_DIR,
         capture_output=True,
         text=True,
         timeout=1800,
