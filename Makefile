@@ -101,6 +101,9 @@ lint: install
 	$(VENV)/bin/ruff check plg pytests
 	$(VENV)/bin/ruff format --check plg pytests
 	PLG_DUCKDB_PATH=$(TEST_WAREHOUSE) $(VENV)/bin/sqlfluff lint models macros analyses tests
+	@# the macros' output: sqlfluff over the models test-dbt compiled (the dbt templater skips macros/*.sql)
+	@if [ -f target/test/manifest.json ]; then $(PY) -m plg.checks.compiled_lint --target-path target/test; \
+	else echo "lint: no target/test (make test-dbt): the compiled-macro lint is skipped"; fi
 
 pytest: install
 	PLG_TEST_WAREHOUSE=$(TEST_WAREHOUSE) $(PY) -m pytest -q --durations=30 pytests

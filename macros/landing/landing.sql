@@ -76,6 +76,8 @@
         {%- for name, expression in columns %}
         {%- if qualify and name in key_columns %}
         {{ dbt.concat(["'" ~ schema ~ ":'", expression]) }} as {{ name }},
+        {%- elif expression == name %}
+        {{ name }},
         {%- else %}
         {{ expression }} as {{ name }},
         {%- endif %}

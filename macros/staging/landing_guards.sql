@@ -138,12 +138,14 @@
     Rows with a null key part are never duplicates (each is quarantined by its null_<key> rule).
 -#}
 {% macro dedupe_ranks(keys, order_by) -%}
+    {#- the directions are all explicit or all implicit, as in the caller's order_by (asc is the default) -#}
+    {%- set asc = ' asc' if (' asc' in order_by or ' desc' in order_by) else '' -%}
     first_value(version_hash) over (
         partition by {{ keys | join(', ') }}
         order by
-            case when quarantine_rule is null then 0 else 1 end,
+            case when quarantine_rule is null then 0 else 1 end{{ asc }},
             {{ order_by }},
-            version_hash
+            version_hash{{ asc }}
     ) as kept_version_hash,
     row_number() over (
         partition by {{ keys | join(', ') }}, version_hash
