@@ -19,7 +19,7 @@ accounts as (
         account_id,
         signup_at,
         created_by_user_id
-    from {{ ref('int_accounts_pathed') }}
+    from {{ ref('int_accounts_scoped') }}
 
 ),
 

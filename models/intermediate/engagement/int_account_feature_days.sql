@@ -2,7 +2,7 @@
     Compact core-event aggregate: one row per account x day since signup x core feature, over ALL staged
     events at/after the account's signup (as-of independent: day_number does not depend on the clock, so
     the as-of filter is applied downstream on first_known_at < as_of_end_at). Every account of staging
-    (internal ones too: downstream models keep only the accounts of int_accounts_pathed).
+    (internal ones too: downstream models keep only the accounts of int_accounts_scoped).
 
     Incremental (delete+insert on the key): the keys touched by staged events received from
     max(last_received_at) of this table - var lookback_days on (same convention as stg_product__events)

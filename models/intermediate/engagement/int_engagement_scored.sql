@@ -32,7 +32,7 @@ accounts as (
         signup_at,
         free_model,
         trial_end_at
-    from {{ ref('int_accounts_pathed') }}
+    from {{ ref('int_accounts_scoped') }}
 
 ),
 

@@ -19,7 +19,7 @@ accounts as (
     select
         account_id,
         signup_at
-    from {{ ref('int_accounts_pathed') }}
+    from {{ ref('int_accounts_scoped') }}
 
 ),
 

@@ -43,7 +43,7 @@ final as (
         cast({{ seconds_between('activation.signup_at', 'activation.activated_at') }} / 3600.0 as {{ type_double() }})
             as activation_hours,
         case
-            when activation.activated_at < {{ dbt.dateadd('day', window_days, 'activation.signup_at') }} then true
+            when {{ is_within_days('activation.activated_at', 'activation.signup_at', window_days) }} then true
             when {{ dbt.dateadd('day', window_days, 'activation.signup_at') }} <= clock.as_of_end_at then false
         end as is_activated_14d,
         coalesce(activation.activated_at <= first_sessions.first_session_ended_at, false) as activated_in_first_session,

@@ -33,9 +33,17 @@ accounts as (
     select
         account_id,
         free_model,
-        signup_channel,
+        signup_channel
+    from {{ ref('int_accounts_scoped') }}
+
+),
+
+first_mrr as (
+
+    select
+        account_id,
         first_mrr_usd
-    from {{ ref('int_accounts_pathed') }}
+    from {{ ref('int_conversions_valued') }}
 
 ),
 
@@ -54,7 +62,7 @@ base as (
     select
         windowed.account_id,
         windowed.is_converted,
-        case when windowed.is_converted then accounts.first_mrr_usd * 12 end as acv_usd,
+        case when windowed.is_converted then first_mrr.first_mrr_usd * 12 end as acv_usd,
         segments.firmographic_segment,
         segments.icp_tier,
         coalesce(accounts.signup_channel, 'unknown') as signup_channel,
@@ -62,6 +70,8 @@ base as (
     from windowed
     inner join accounts
         on windowed.account_id = accounts.account_id
+    left join first_mrr
+        on windowed.account_id = first_mrr.account_id
     left join segments
         on windowed.account_id = segments.account_id
 

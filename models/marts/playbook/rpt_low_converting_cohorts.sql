@@ -28,7 +28,7 @@ accounts as (
         account_id,
         signup_at,
         signup_cohort_month
-    from {{ ref('int_accounts_pathed') }}
+    from {{ ref('int_accounts_scoped') }}
 
 ),
 
@@ -81,7 +81,7 @@ cells as (
         sum(case when windowed.is_in_plc_denominator and windowed.is_converted then 1 else 0 end) as conversions,
         count(*) as signups,
         sum(case
-            when activation.activated_at < {{ dbt.dateadd('day', activation_days, 'accounts.signup_at') }} then 1 else 0
+            when {{ is_within_days('activation.activated_at', 'accounts.signup_at', activation_days) }} then 1 else 0
         end) as activated
     from accounts
     inner join mature_months

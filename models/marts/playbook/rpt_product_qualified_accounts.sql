@@ -15,9 +15,15 @@ accounts as (
     select
         account_id,
         signup_at,
-        free_model,
-        converted_at
-    from {{ ref('int_accounts_pathed') }}
+        free_model
+    from {{ ref('int_accounts_scoped') }}
+
+),
+
+conversions as (
+
+    select account_id
+    from {{ ref('int_accounts_converted') }}
 
 ),
 
@@ -58,8 +64,10 @@ qualified as (
         on accounts.account_id = engagement.account_id
     left join segments
         on accounts.account_id = segments.account_id
+    left join conversions
+        on accounts.account_id = conversions.account_id
     where
-        accounts.converted_at is null
+        conversions.account_id is null
         and (
             engagement.engagement_tier = 'high'
             or engagement.feature_adoption_30d >= {{ min_adoption }}

@@ -27,9 +27,17 @@ accounts as (
 
     select
         account_id,
-        signup_at,
+        signup_at
+    from {{ ref('int_accounts_scoped') }}
+
+),
+
+conversions as (
+
+    select
+        account_id,
         converted_at
-    from {{ ref('int_accounts_pathed') }}
+    from {{ ref('int_accounts_converted') }}
 
 ),
 
@@ -86,12 +94,14 @@ eligible as (
         on windowed.account_id = segments.account_id
     inner join touches
         on windowed.account_id = touches.account_id
+    left join conversions
+        on windowed.account_id = conversions.account_id
     where
         segments.employee_count >= {{ min_employees }}
         and engagement.feature_adoption_30d >= {{ min_adoption }}
         and (
-            accounts.converted_at is null
-            or accounts.converted_at >= {{ dbt.dateadd('day', from_day, 'accounts.signup_at') }}
+            conversions.converted_at is null
+            or conversions.converted_at >= {{ dbt.dateadd('day', from_day, 'accounts.signup_at') }}
         )
         and touches.assist_group is not null
 

@@ -19,10 +19,18 @@ accounts as (
         account_id,
         free_model,
         trial_end_at,
-        trial_length_days,
-        converted_at
-    from {{ ref('int_accounts_pathed') }}
+        trial_length_days
+    from {{ ref('int_accounts_scoped') }}
     where free_model = 'trial'
+
+),
+
+conversions as (
+
+    select
+        account_id,
+        converted_at
+    from {{ ref('int_accounts_converted') }}
 
 ),
 
@@ -42,10 +50,12 @@ matured as (
         accounts.trial_length_days,
         segments.firmographic_segment,
         case
-            when accounts.converted_at < {{ dbt.dateadd('day', grace_days, 'accounts.trial_end_at') }} then 1 else 0
+            when conversions.converted_at < {{ dbt.dateadd('day', grace_days, 'accounts.trial_end_at') }} then 1 else 0
         end as is_converted
     from accounts
     cross join clock
+    left join conversions
+        on accounts.account_id = conversions.account_id
     left join segments
         on accounts.account_id = segments.account_id
     where {{ dbt.dateadd('day', grace_days, 'accounts.trial_end_at') }} <= clock.as_of_end_at
