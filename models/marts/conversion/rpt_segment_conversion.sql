@@ -33,8 +33,10 @@ accounts as (
     select
         account_id,
         free_model,
-        signup_channel
-    from {{ ref('int_accounts_scoped') }}
+        signup_channel,
+        firmographic_segment,
+        icp_tier
+    from {{ ref('dim_accounts') }}
 
 ),
 
@@ -47,24 +49,14 @@ first_mrr as (
 
 ),
 
-segments as (
-
-    select
-        account_id,
-        firmographic_segment,
-        icp_tier
-    from {{ ref('int_accounts_segmented') }}
-
-),
-
 base as (
 
     select
         windowed.account_id,
         windowed.is_converted,
         case when windowed.is_converted then first_mrr.first_mrr_usd * 12 end as acv_usd,
-        segments.firmographic_segment,
-        segments.icp_tier,
+        accounts.firmographic_segment,
+        accounts.icp_tier,
         coalesce(accounts.signup_channel, 'unknown') as signup_channel,
         accounts.free_model
     from windowed
@@ -72,8 +64,6 @@ base as (
         on windowed.account_id = accounts.account_id
     left join first_mrr
         on windowed.account_id = first_mrr.account_id
-    left join segments
-        on windowed.account_id = segments.account_id
 
 ),
 

@@ -15,8 +15,10 @@ accounts as (
     select
         account_id,
         signup_at,
-        free_model
-    from {{ ref('int_accounts_scoped') }}
+        free_model,
+        employee_count,
+        firmographic_segment
+    from {{ ref('dim_accounts') }}
 
 ),
 
@@ -38,16 +40,6 @@ engagement as (
 
 ),
 
-segments as (
-
-    select
-        account_id,
-        employee_count,
-        firmographic_segment
-    from {{ ref('int_accounts_segmented') }}
-
-),
-
 qualified as (
 
     select
@@ -57,13 +49,11 @@ qualified as (
         engagement.pes_14d,
         engagement.engagement_tier,
         engagement.feature_adoption_30d,
-        segments.employee_count,
-        segments.firmographic_segment
+        accounts.employee_count,
+        accounts.firmographic_segment
     from accounts
     inner join engagement
         on accounts.account_id = engagement.account_id
-    left join segments
-        on accounts.account_id = segments.account_id
     left join conversions
         on accounts.account_id = conversions.account_id
     where

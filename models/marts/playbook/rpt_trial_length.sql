@@ -19,8 +19,9 @@ accounts as (
         account_id,
         free_model,
         trial_end_at,
-        trial_length_days
-    from {{ ref('int_accounts_scoped') }}
+        trial_length_days,
+        firmographic_segment
+    from {{ ref('dim_accounts') }}
     where free_model = 'trial'
 
 ),
@@ -34,21 +35,12 @@ conversions as (
 
 ),
 
-segments as (
-
-    select
-        account_id,
-        firmographic_segment
-    from {{ ref('int_accounts_segmented') }}
-
-),
-
 matured as (
 
     select
         accounts.account_id,
         accounts.trial_length_days,
-        segments.firmographic_segment,
+        accounts.firmographic_segment,
         case
             when conversions.converted_at < {{ dbt.dateadd('day', grace_days, 'accounts.trial_end_at') }} then 1 else 0
         end as is_converted
@@ -56,8 +48,6 @@ matured as (
     cross join clock
     left join conversions
         on accounts.account_id = conversions.account_id
-    left join segments
-        on accounts.account_id = segments.account_id
     where {{ dbt.dateadd('day', grace_days, 'accounts.trial_end_at') }} <= clock.as_of_end_at
 
 ),
