@@ -26,12 +26,13 @@ landed_dates as (
 bounds as (
 
     select
-        cast({{ dbt.date_trunc('month', 'min(landed_dates.first_date)') }} as date) as first_month_start,
+        cast({{ dbt.date_trunc('month', 'coalesce(min(landed_dates.first_date), max(clock.as_of_date))') }} as date)
+            as first_month_start,
         cast({{ dbt.date_trunc('month', 'max(clock.as_of_date)') }} as date) as as_of_month_start,
         max(clock.as_of_date) as as_of_date
     from clock
     left join landed_dates
-        on landed_dates.first_date <= clock.as_of_date
+        on clock.as_of_date >= landed_dates.first_date
 
 ),
 
@@ -45,7 +46,7 @@ month_numbers as (
 months as (
 
     select
-        cast({{ dbt.dateadd('month', 'month_numbers.month_number', 'coalesce(bounds.first_month_start, bounds.as_of_month_start)') }} as date)
+        cast({{ dbt.dateadd('month', 'month_numbers.month_number', 'bounds.first_month_start') }} as date)
             as month_start,
         bounds.as_of_month_start,
         bounds.as_of_date
@@ -53,7 +54,7 @@ months as (
     cross join bounds
     where
         month_numbers.month_number
-        <= {{ dbt.datediff('coalesce(bounds.first_month_start, bounds.as_of_month_start)', 'bounds.as_of_month_start', 'month') }}
+        <= {{ dbt.datediff('bounds.first_month_start', 'bounds.as_of_month_start', 'month') }}
 
 ),
 
