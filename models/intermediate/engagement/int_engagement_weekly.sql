@@ -25,43 +25,28 @@ accounts as (
 feature_days as (
 
     select
-        feature_days.account_id,
-        feature_days.day_number,
-        feature_days.feature_name
-    from {{ ref('int_account_feature_days') }} as feature_days
-    cross join clock
-    -- as-of filter: the key had an event that occurred and was received before the end of the as-of day
-    where feature_days.first_known_at < clock.as_of_end_at
+        account_id,
+        day_number,
+        feature_name
+    from {{ ref('int_account_days_known') }}
+    where key_type = 'feature'
 
 ),
 
 user_days as (
 
     select
-        user_days.account_id,
-        user_days.day_number,
-        user_days.user_id
-    from {{ ref('int_account_user_days') }} as user_days
-    cross join clock
-    where user_days.first_known_at < clock.as_of_end_at
-
-),
-
-catalogue as (
-
-    select
-        event_name,
-        feature_name,
-        is_core
-    from {{ ref('event_catalogue') }}
+        account_id,
+        day_number,
+        user_id
+    from {{ ref('int_account_days_known') }}
+    where key_type = 'user'
 
 ),
 
 core_feature_total as (
 
-    select count(distinct coalesce(feature_name, event_name)) as core_features_total
-    from catalogue
-    where is_core
+    select {{ core_features_total() }} as core_features_total
 
 ),
 
