@@ -1,15 +1,5 @@
-{#-
-    Engagement of each account over its first days (METRICS.md "Engagement", "KPIs"):
-    - PES over the first var engagement_window_days days: weights (vars pes_weight_*) x breadth (distinct core
-      features / all core features of the seed), frequency (distinct days since signup with a core event / window),
-      team (min(distinct users with a core event, var pes_team_cap) / cap); tier from vars engagement_tier_*.
-      For an account younger than the window the score covers the days elapsed so far (is_pes_window_complete false).
-    - feature_adoption_30d: distinct core features / all core features within var feature_adoption_window_days.
-    - first core event (for "active within W").
-    - product adoption: a core event in [evaluation_end_at, evaluation_end_at + product_adoption_window_days days),
-      evaluation_end_at = trial_end_at (trial) or signup_at + product_adoption_window_days days (freemium);
-      mature when that interval has fully elapsed by as_of_end_at.
--#}
+{#- PES, feature adoption and product adoption per spine account (definitions: YAML and METRICS.md). An account
+    younger than a window is scored on the days elapsed so far (is_pes_window_complete says so). -#}
 {%- set engagement_days = positive_int_var('engagement_window_days') %}
 {%- set adoption_days = positive_int_var('feature_adoption_window_days') %}
 {%- set product_adoption_days = positive_int_var('product_adoption_window_days') %}

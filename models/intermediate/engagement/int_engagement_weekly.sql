@@ -1,10 +1,5 @@
-{#-
-    Weekly engagement per account (METRICS.md "weekly engagement"): one row per account x week since
-    signup (week n = days 7n..7n+6 since signup), from week 0 to the week holding the end of the as-of day,
-    zero-filled. Same components as PES: breadth (core features / all core features), frequency (active
-    days / 7), team (min(users, pes_team_cap) / cap), weighted by the PES weights.
-    week_start = the date of signup_at + 7n days; is_complete_week when the week has fully elapsed.
--#}
+{#- Zero-filled up to the week holding the as-of end, so a week without activity is a row (a retention curve
+    needs its zeros). -#}
 with
 
 clock as (

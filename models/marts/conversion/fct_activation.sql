@@ -1,9 +1,4 @@
-{#-
-    Activation per account (METRICS.md "Activation"). is_activated_14d: true when activated within
-    var activation_window_days of signup; false when not and the window has elapsed; null while the window
-    is still open (right-censored). activated_in_first_session: activated at or before the end of the
-    account's first session (false when never activated).
--#}
+{#- is_activated_14d is null while the window is open (right-censored), never false. -#}
 {%- set window_days = positive_int_var('activation_window_days') %}
 
 with

@@ -1,10 +1,4 @@
-{#-
-    Product-qualified accounts (METRICS.md "Playbook outputs"): accounts not converted by the end of the
-    as-of day whose engagement tier is `high` or whose feature adoption in their first
-    var feature_adoption_window_days days is >= var pqa_min_feature_adoption_rate. recommended_action
-    'sales_assist' when employee_count >= var pqa_sales_assist_min_employees, else 'in_app_upgrade'
-    (unknown employee count included). Accounts younger than the windows qualify on what they did so far.
--#}
+{#- No maturity requirement: a young account qualifies on what it did so far (METRICS.md fixed readings). -#}
 {%- set min_adoption = rate_var('pqa_min_feature_adoption_rate') %}
 {%- set min_employees = non_negative_var('pqa_sales_assist_min_employees') %}
 

@@ -1,8 +1,4 @@
-{#-
-    Trial conversion (trial + grace) by trial length x firmographic segment (METRICS.md "Trial conversion rate"):
-    trials = trial accounts whose trial_end + var trial_grace_days has passed by as_of_end_at;
-    trial_conversion_rate = those converted before trial_end + grace / trials.
--#}
+{#- Trials mature only once trial_end + grace has passed (a younger trial is left out, not counted as lost). -#}
 {%- set grace_days = non_negative_int_var('trial_grace_days') %}
 
 with
