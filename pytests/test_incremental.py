@@ -650,7 +650,7 @@ def _built_model_tables(scenario: Scenario) -> dict[str, int]:
         out = {}
         for schema, table in [
             ("analytics_staging", "stg_product__events"),
-            ("analytics_intermediate", "int_account_feature_days"),
+            ("analytics_intermediate", "int_account_days_aggregated"),
             ("analytics_marts", "fct_activation"),
             ("analytics_intermediate", "int_incremental_runs_recorded"),
         ]:

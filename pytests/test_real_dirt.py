@@ -316,7 +316,7 @@ def test_a_currency_without_fx_rate_fails_naming_currency_and_first_date(landing
     finally:
         con.close()
     assert first_spend is not None
-    rebuilt = _dbt(dirty, ["run", "--select", "int_fx_rates_daily", "int_mrr_account_currency_monthly"])
+    rebuilt = _dbt(dirty, ["run", "--select", "int_fx_rates_daily", "int_mrr_account_monthly"])
     assert rebuilt.returncode == 0, rebuilt.stdout[-3000:]
     res = _dbt(dirty, ["test", "--select", "assert_fx_rate_for_every_converted_amount"])
     assert res.returncode != 0

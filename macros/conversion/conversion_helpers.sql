@@ -111,3 +111,36 @@
 {% macro spark__type_double() -%}
     double
 {%- endmacro %}
+
+{#- "within W days of start": start <= at < start + W days (METRICS.md "Clock"); false when at is null.
+    The one definition of converted / active / activated within a window. -#}
+{% macro is_within_days(at, start_at, days) -%}
+    coalesce({{ at }} >= {{ start_at }} and {{ at }} < {{ dbt.dateadd('day', days, start_at) }}, false)
+{%- endmacro %}
+
+{#- mature for a window of W days: start + W days <= the end of the as-of day -#}
+{% macro is_mature_for(start_at, days, as_of_end_at) -%}
+    ({{ dbt.dateadd('day', days, start_at) }} <= {{ as_of_end_at }})
+{%- endmacro %}
+
+{#- attribution of a conversion (METRICS.md "attribution"): sales_assisted when a sales_rep touch of the
+    workspace's company falls in [signup_at, converted_at] (first_sales_touch_at: the earliest one at/after
+    signup, int_touches_attributed), else self_serve; null when not converted or without a CRM. -#}
+{% macro conversion_attribution(converted_at, first_sales_touch_at) -%}
+    {%- if system_enabled('crm') -%}
+    case
+        when {{ converted_at }} is null then null
+        when {{ first_sales_touch_at }} <= {{ converted_at }} then 'sales_assisted'
+        else 'self_serve'
+    end
+    {%- else -%}
+    cast(null as {{ dbt.type_string() }})
+    {%- endif -%}
+{%- endmacro %}
+
+{#- the dashboard's `overall` denominator for a window of W days (METRICS.md "Product-led conversion rate"):
+    mature for W, and a trial or a freemium account active (a core event) within W -#}
+{% macro is_in_plc_denominator(signup_at, free_model, first_core_event_at, days, as_of_end_at) -%}
+    ({{ is_mature_for(signup_at, days, as_of_end_at) }}
+    and ({{ free_model }} = 'trial' or {{ is_within_days(first_core_event_at, signup_at, days) }}))
+{%- endmacro %}

@@ -1,6 +1,6 @@
 {#-
-    Spark (dbt-spark 1.11): the incremental strategy `delete+insert` (used by int_account_feature_days and
-    int_account_user_days: unique_key + delete+insert on DuckDB/PostgreSQL) is not one of dbt-spark's
+    Spark (dbt-spark 1.11): the incremental strategy `delete+insert` (used by int_account_days_aggregated:
+    unique_key + delete+insert on DuckDB/PostgreSQL) is not one of dbt-spark's
     strategies (append, merge, insert_overwrite, microbatch), and `merge` needs Delta/Iceberg/Hudi while the
     project writes plain Parquet. dbt-spark's incremental materialization validates and renders its
     strategy with two global macros; these root-project overrides (they win over dbt-spark's, and are never

@@ -1,6 +1,6 @@
 {#-
     Helpers of the engagement area (METRICS.md "Engagement"): the incremental rescan window of the compact
-    core-event aggregates (int_account_feature_days, int_account_user_days) and the PES formula
+    core-event aggregate (int_account_days_aggregated), the core-feature count and the PES formula
     (int_engagement_scored, int_engagement_weekly).
 -#}
 
@@ -53,4 +53,13 @@ group by bound.rescan_from_at
     coalesce({{ safe_rate(weights[0] ~ ' * ' ~ core_features_used, core_features_total) }}, 0)
     + {{ safe_rate(weights[1] ~ ' * ' ~ active_days, window_days) }}
     + {{ safe_rate(weights[2] ~ ' * (' ~ pes_capped_users(active_users) ~ ')', team_cap) }}
+{%- endmacro %}
+
+{#- all core features of the seed event_catalogue (a scalar subquery: the breadth denominator) -#}
+{% macro core_features_total() -%}
+    (
+        select count(distinct coalesce(core_catalogue.feature_name, core_catalogue.event_name))
+        from {{ ref('event_catalogue') }} as core_catalogue
+        where core_catalogue.is_core
+    )
 {%- endmacro %}

@@ -1,6 +1,6 @@
 {#-
     A date spine never truncates silently (issue 12): the spine column's last value must be the as-of
-    date truncated to the spine's datepart (int_clock). date_spine_between() generates at most
+    date truncated to the spine's datepart (int_clock). the spine models (int_months_spined, int_fx_rates_daily) generate at most
     max_intervals steps from the first date of the data; a date far in the past (a signup in 1900)
     would otherwise cut the spine's END, and every later month or day would be missing.
     The failing row says what happened and what to fix.
@@ -36,7 +36,7 @@ final as (
         spine.first_date,
         spine.last_date,
         clock.expected_last_date,
-        cast('the {{ datepart }} spine stops before the as-of {{ datepart }}: its range (from first_date) exceeds the bound of date_spine_between; fix or quarantine the implausible date in the landing' as {{ dbt.type_string() }}) as problem
+        cast('the {{ datepart }} spine stops before the as-of {{ datepart }}: its range (from first_date) exceeds the bound of the spine model; fix or quarantine the implausible date in the landing' as {{ dbt.type_string() }}) as problem
     from spine
     cross join clock
     where spine.last_date is null or spine.last_date <> clock.expected_last_date

@@ -27,7 +27,7 @@ accounts as (
     select
         account_id,
         signup_cohort_month
-    from {{ ref('int_accounts_pathed') }}
+    from {{ ref('int_accounts_scoped') }}
 
 ),
 

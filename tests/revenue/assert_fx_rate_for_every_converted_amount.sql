@@ -30,10 +30,22 @@ mrr_without_rate as (
 
     select
         'mrr' as used_for,
-        currency_code,
-        measure_date as converted_date
-    from {{ ref('int_mrr_account_currency_monthly') }}
-    where currency_code <> 'USD' and usd_per_unit is null and local_mrr_amount is not null
+        lines.currency_code,
+        months.measure_date as converted_date
+    from {{ ref('int_invoice_lines_normalised') }} as lines
+    inner join {{ ref('int_months_spined') }} as months
+        on
+            lines.period_start_date <= months.measure_date
+            and lines.period_end_date > months.measure_date
+    left join fx_rates
+        on
+            lines.currency_code = fx_rates.currency_code
+            and months.measure_date = fx_rates.rate_date
+    where
+        lines.is_mrr_eligible
+        and lines.account_id is not null
+        and lines.currency_code <> 'USD'
+        and fx_rates.rate_date is null
 
 ),
 

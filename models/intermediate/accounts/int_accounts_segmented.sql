@@ -1,10 +1,6 @@
 {#-
-    The account's company, firmographic segment and ICP fit (METRICS.md "Segments").
-    company: the CRM company whose latest version names the workspace (several: the most recently updated,
-    tie: highest company_id). segment: seed firmographic_segments (min_employees <= n < max_employees,
-    max null = no upper bound); null employee_count (or no company) -> the seed's row without bounds ('Unknown').
-    ICP fit score: sum of the points of the seed icp_fit_rules that match (employee_band = segment name,
-    industry, country, signup_channel; case-insensitive), clamped to 0-100; tier from vars icp_tier_*.
+    Segments read the spine and the matched company only (no billing, no touches). A missing company or
+    employee count falls to the seed's unbounded row, so every account has a segment.
 -#}
 {%- set icp = icp_tier_thresholds() %}
 
@@ -15,21 +11,19 @@ accounts as (
     select
         account_id,
         signup_channel
-    from {{ ref('int_accounts_pathed') }}
+    from {{ ref('int_accounts_scoped') }}
 
 ),
 
 companies as (
 
     select
-        company_id,
         account_id,
+        company_id,
         employee_count,
         industry,
-        country_code,
-        updated_at
-    from {{ optional_ref('stg_crm__companies') }}
-    where account_id is not null
+        country_code
+    from {{ ref('int_account_companies_matched') }}
 
 ),
 
@@ -55,36 +49,18 @@ icp_rules as (
 
 ),
 
-ranked_companies as (
-
-    select
-        company_id,
-        account_id,
-        employee_count,
-        industry,
-        country_code,
-        row_number() over (
-            partition by account_id
-            order by updated_at desc, company_id desc
-        ) as company_rank
-    from companies
-
-),
-
 account_companies as (
 
     select
         accounts.account_id,
         accounts.signup_channel,
-        ranked_companies.company_id,
-        ranked_companies.employee_count,
-        ranked_companies.industry,
-        ranked_companies.country_code
+        companies.company_id,
+        companies.employee_count,
+        companies.industry,
+        companies.country_code
     from accounts
-    left join ranked_companies
-        on
-            accounts.account_id = ranked_companies.account_id
-            and ranked_companies.company_rank = 1
+    left join companies
+        on accounts.account_id = companies.account_id
 
 ),
 

@@ -1,8 +1,4 @@
-{#-
-    Teammates joined in the first week: users of the workspace created within
-    var teammate_window_days of signup (signup_at <= created_at < signup_at + W days), other than its creator,
-    and created before the end of the as-of day. METRICS.md "Playbook outputs" (team invites).
--#}
+{#- Teammates are users, not events: read from staged users so an invited user who never acted still counts. -#}
 {%- set window_days = positive_int_var('teammate_window_days') %}
 
 with
@@ -19,7 +15,7 @@ accounts as (
         account_id,
         signup_at,
         created_by_user_id
-    from {{ ref('int_accounts_pathed') }}
+    from {{ ref('int_accounts_scoped') }}
 
 ),
 

@@ -1,11 +1,6 @@
 {#-
-    CRM touches of the account's company relative to its signup and conversion (METRICS.md "attribution",
-    "sales assist"). Only activities before the end of the as-of day count.
-    - attribution: converted accounts only; 'sales_assisted' when a sales_rep activity (any type) falls in
-      [signup_at, converted_at] (both inclusive), else 'self_serve'. Automation touches never count.
-    - sales-assist window: [signup_at + sales_assist_from_day days, signup_at + sales_assist_window_days days).
-      assist_group 'sales_demo' = a sales_rep demo in that window; 'automation_only' = at least one automation
-      touch and no sales_rep touch of any type in that window; null otherwise.
+    Touch facts only (no conversion parent): the earliest sales_rep touch after signup, from which
+    conversion_attribution() decides the attribution where the conversion is known, and the sales-assist group.
 -#}
 {%- set from_day = positive_int_var('sales_assist_from_day') %}
 {%- set to_day = positive_int_var('sales_assist_window_days') %}
@@ -25,9 +20,8 @@ accounts as (
 
     select
         account_id,
-        signup_at,
-        converted_at
-    from {{ ref('int_accounts_pathed') }}
+        signup_at
+    from {{ ref('int_accounts_scoped') }}
 
 ),
 
@@ -36,8 +30,7 @@ account_companies as (
     select
         account_id,
         company_id
-    from {{ ref('int_accounts_segmented') }}
-    where company_id is not null
+    from {{ ref('int_account_companies_matched') }}
 
 ),
 
@@ -58,7 +51,6 @@ account_touches as (
     select
         accounts.account_id,
         accounts.signup_at,
-        accounts.converted_at,
         activities.activity_type,
         activities.owner_type,
         activities.occurred_at
@@ -80,10 +72,7 @@ flagged as (
         account_id,
         sum(case when owner_type = 'sales_rep' then 1 else 0 end) as sales_rep_touches,
         sum(case when owner_type = 'automation' then 1 else 0 end) as automation_touches,
-        max(case
-            when owner_type = 'sales_rep' and converted_at is not null and occurred_at <= converted_at then 1
-            else 0
-        end) as sales_touch_to_conversion,
+        min(case when owner_type = 'sales_rep' then occurred_at end) as first_sales_touch_at,
         max(case
             when
                 owner_type = 'sales_rep' and activity_type = 'demo'
@@ -119,15 +108,7 @@ final as (
         accounts.account_id,
         coalesce(flagged.sales_rep_touches, 0) as sales_rep_touches,
         coalesce(flagged.automation_touches, 0) as automation_touches,
-        coalesce(flagged.sales_touch_to_conversion, 0) = 1 as has_sales_touch_to_conversion,
-        case
-            when accounts.converted_at is null then null
-            {%- if not system_enabled('crm') %}
-            when true then null  {#- no CRM (using_crm false): sales assistance cannot be known #}
-            {%- endif %}
-            when coalesce(flagged.sales_touch_to_conversion, 0) = 1 then 'sales_assisted'
-            else 'self_serve'
-        end as attribution,
+        flagged.first_sales_touch_at,
         case
             when coalesce(flagged.sales_demo_in_assist_window, 0) = 1 then 'sales_demo'
             when

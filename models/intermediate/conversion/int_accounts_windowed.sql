@@ -1,12 +1,5 @@
-{#-
-    One row per account x conversion window W (the dashboard's var conversion_windows plus
-    segment_window_days, funnel_window_days and sales_assist_window_days), with the flags every window
-    mart reads (METRICS.md "Clock", "Product-led conversion rate"):
-    - is_mature: signup_at + W days <= as_of_end_at;
-    - is_active: a core event within W days (signup_at <= at < signup_at + W days);
-    - is_converted: converted_at within W days of signup (signup_at <= converted_at < signup_at + W days);
-    - is_in_plc_denominator: mature and (trial, or freemium and active) = the dashboard's `overall` denominator.
--#}
+{#- Account x window flags for the window marts. The flags themselves are the macros is_within_days /
+    is_mature_for / conversion_attribution, shared with int_signup_cohorts_monthly and fct_conversions. -#}
 {%- set windows = all_conversion_windows() %}
 
 with
@@ -22,9 +15,17 @@ accounts as (
     select
         account_id,
         signup_at,
-        free_model,
+        free_model
+    from {{ ref('int_accounts_scoped') }}
+
+),
+
+conversions as (
+
+    select
+        account_id,
         converted_at
-    from {{ ref('int_accounts_pathed') }}
+    from {{ ref('int_accounts_converted') }}
 
 ),
 
@@ -42,7 +43,7 @@ touches as (
 
     select
         account_id,
-        attribution
+        first_sales_touch_at
     from {{ ref('int_touches_attributed') }}
 
 ),
@@ -64,20 +65,21 @@ flagged as (
         windows.window_days,
         accounts.free_model,
         engagement.engagement_tier,
-        touches.attribution,
-        {{ dbt.dateadd('day', 'windows.window_days', 'accounts.signup_at') }} <= clock.as_of_end_at as is_mature,
-        coalesce(
-            engagement.first_core_event_at < {{ dbt.dateadd('day', 'windows.window_days', 'accounts.signup_at') }},
-            false
-        ) as is_active,
-        coalesce(
-            accounts.converted_at >= accounts.signup_at
-            and accounts.converted_at < {{ dbt.dateadd('day', 'windows.window_days', 'accounts.signup_at') }},
-            false
-        ) as is_converted
+        {{ conversion_attribution('conversions.converted_at', 'touches.first_sales_touch_at') }} as attribution,
+        {{ is_mature_for('accounts.signup_at', 'windows.window_days', 'clock.as_of_end_at') }} as is_mature,
+        {{ is_within_days('engagement.first_core_event_at', 'accounts.signup_at', 'windows.window_days') }}
+            as is_active,
+        {{ is_within_days('conversions.converted_at', 'accounts.signup_at', 'windows.window_days') }}
+            as is_converted,
+        {{ is_in_plc_denominator(
+            'accounts.signup_at', 'accounts.free_model', 'engagement.first_core_event_at', 'windows.window_days',
+            'clock.as_of_end_at'
+        ) }} as is_in_plc_denominator
     from accounts
     cross join windows
     cross join clock
+    left join conversions
+        on accounts.account_id = conversions.account_id
     left join engagement
         on accounts.account_id = engagement.account_id
     left join touches
@@ -95,7 +97,7 @@ final as (
         is_mature,
         is_active,
         is_converted,
-        is_mature and (free_model = 'trial' or is_active) as is_in_plc_denominator,
+        is_in_plc_denominator,
         is_converted and attribution = 'self_serve' as is_self_serve_conversion,
         is_converted and attribution = 'sales_assisted' as is_sales_assisted_conversion
     from flagged

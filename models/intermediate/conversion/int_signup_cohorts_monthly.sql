@@ -1,16 +1,7 @@
 {#-
-    KPI inputs by signup cohort month (METRICS.md "KPIs"), read by rpt_kpis_monthly:
-    - new_signups: non-internal accounts signed up in the month (before the end of the as-of day);
-    - conversion_rate_30d: the dashboard's `overall` definition for W = 30 (first of var conversion_windows if 30
-      is absent): converted within W / (mature for W and (trial or freemium active within W));
-    - trial_conversion_rate: trials converted before trial_end + var trial_grace_days / trials whose
-      trial_end + grace has passed by as_of_end_at;
-    - product_adoption_rate: accounts with a core event in the product_adoption_window_days after the evaluation
-      period / accounts mature for it;
-    - median_activation_hours: median hours from signup to activation over the cohort's activated accounts.
-    Rates are null when their denominator is 0. Each rate's additive numerator and denominator are columns too
-    (conversions_30d / conversion_accounts_30d, trial_conversions / trial_accounts, adopted_accounts /
-    adoption_accounts), so a coarser period's rate is the ratio of their sums (the semantic layer).
+    KPI inputs by signup cohort month. The 30-day flags come from the same macros as int_accounts_windowed
+    (is_in_plc_denominator, is_within_days) rather than from that model, which keeps the scorecard shallow.
+    Each rate's additive numerator and denominator are columns too, so a coarser period is a ratio of sums.
 -#}
 {%- set windows = conversion_windows() %}
 {%- set w30 = 30 if 30 in windows else windows[0] %}
@@ -31,20 +22,17 @@ accounts as (
         signup_at,
         signup_cohort_month,
         free_model,
-        trial_end_at,
-        converted_at
-    from {{ ref('int_accounts_pathed') }}
+        trial_end_at
+    from {{ ref('int_accounts_scoped') }}
 
 ),
 
-windowed as (
+conversions as (
 
     select
         account_id,
-        is_in_plc_denominator,
-        is_converted
-    from {{ ref('int_accounts_windowed') }}
-    where window_days = {{ w30 }}
+        converted_at
+    from {{ ref('int_accounts_converted') }}
 
 ),
 
@@ -52,6 +40,7 @@ engagement as (
 
     select
         account_id,
+        first_core_event_at,
         has_product_adoption,
         is_product_adoption_mature
     from {{ ref('int_engagement_scored') }}
@@ -72,8 +61,10 @@ per_account as (
     select
         accounts.account_id,
         accounts.signup_cohort_month,
-        case when windowed.is_in_plc_denominator then 1 else 0 end as in_conversion_denominator,
-        case when windowed.is_in_plc_denominator and windowed.is_converted then 1 else 0 end as converted_30d,
+        {{ is_in_plc_denominator(
+            'accounts.signup_at', 'accounts.free_model', 'engagement.first_core_event_at', w30, 'clock.as_of_end_at'
+        ) }} as is_in_conversion_denominator,
+        {{ is_within_days('conversions.converted_at', 'accounts.signup_at', w30) }} as is_converted_30d,
         case
             when
                 accounts.free_model = 'trial'
@@ -85,7 +76,7 @@ per_account as (
             when
                 accounts.free_model = 'trial'
                 and {{ dbt.dateadd('day', grace_days, 'accounts.trial_end_at') }} <= clock.as_of_end_at
-                and accounts.converted_at < {{ dbt.dateadd('day', grace_days, 'accounts.trial_end_at') }}
+                and conversions.converted_at < {{ dbt.dateadd('day', grace_days, 'accounts.trial_end_at') }}
                 then 1
             else 0
         end as trial_converted,
@@ -96,12 +87,28 @@ per_account as (
         {{ seconds_between('accounts.signup_at', 'activation.activated_at') }} / 3600.0 as activation_hours
     from accounts
     cross join clock
-    left join windowed
-        on accounts.account_id = windowed.account_id
+    left join conversions
+        on accounts.account_id = conversions.account_id
     left join engagement
         on accounts.account_id = engagement.account_id
     left join activation
         on accounts.account_id = activation.account_id
+
+),
+
+counted as (
+
+    select
+        account_id,
+        signup_cohort_month,
+        case when is_in_conversion_denominator then 1 else 0 end as in_conversion_denominator,
+        case when is_in_conversion_denominator and is_converted_30d then 1 else 0 end as converted_30d,
+        in_trial_denominator,
+        trial_converted,
+        in_adoption_denominator,
+        adopted,
+        activation_hours
+    from per_account
 
 ),
 
@@ -120,7 +127,7 @@ final as (
         sum(in_trial_denominator) as trial_accounts,
         sum(adopted) as adopted_accounts,
         sum(in_adoption_denominator) as adoption_accounts
-    from per_account
+    from counted
     group by signup_cohort_month
 
 )

@@ -1,12 +1,7 @@
 {#-
-    Activation per account (METRICS.md "Activation"): the first time each milestone of the seed
-    activation_milestones was reached (repeats ignored, any order); activated_at = the latest of those
-    first times once every milestone is reached (null otherwise). Scoped events only (after signup,
-    before the end of the as-of day).
-    Read from the compact aggregate int_account_feature_days (no event scan): a milestone event maps to its
-    core feature through the seed event_catalogue (each milestone must be a core event with a feature of its
-    own, as in the seed), and its first reach = the earliest first_occurred_at over the account's
-    feature-days known before the end of the as-of day (first_known_at < as_of_end_at).
+    Read from the known feature-days (int_account_days_known: no event scan): a milestone event maps to its core
+    feature through the seed event_catalogue, so each milestone must be a core event with a feature of its own
+    (true of the seed; a seed test checks it).
 -#}
 
 with
@@ -16,24 +11,18 @@ accounts as (
     select
         account_id,
         signup_at
-    from {{ ref('int_accounts_pathed') }}
+    from {{ ref('int_accounts_scoped') }}
 
 ),
 
-clock as (
-
-    select as_of_end_at from {{ ref('int_clock') }}
-
-),
-
-feature_days as (
+known_feature_days as (
 
     select
         account_id,
         feature_name,
-        first_occurred_at,
-        first_known_at
-    from {{ ref('int_account_feature_days') }}
+        first_occurred_at
+    from {{ ref('int_account_days_known') }}
+    where key_type = 'feature'
 
 ),
 
@@ -62,18 +51,6 @@ milestone_features as (
     from milestones
     inner join catalogue
         on milestones.event_name = catalogue.event_name
-
-),
-
-known_feature_days as (
-
-    select
-        feature_days.account_id,
-        feature_days.feature_name,
-        feature_days.first_occurred_at
-    from feature_days
-    cross join clock
-    where feature_days.first_known_at < clock.as_of_end_at
 
 ),
 

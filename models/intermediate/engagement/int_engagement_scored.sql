@@ -1,15 +1,5 @@
-{#-
-    Engagement of each account over its first days (METRICS.md "Engagement", "KPIs"):
-    - PES over the first var engagement_window_days days: weights (vars pes_weight_*) x breadth (distinct core
-      features / all core features of the seed), frequency (distinct days since signup with a core event / window),
-      team (min(distinct users with a core event, var pes_team_cap) / cap); tier from vars engagement_tier_*.
-      For an account younger than the window the score covers the days elapsed so far (is_pes_window_complete false).
-    - feature_adoption_30d: distinct core features / all core features within var feature_adoption_window_days.
-    - first core event (for "active within W").
-    - product adoption: a core event in [evaluation_end_at, evaluation_end_at + product_adoption_window_days days),
-      evaluation_end_at = trial_end_at (trial) or signup_at + product_adoption_window_days days (freemium);
-      mature when that interval has fully elapsed by as_of_end_at.
--#}
+{#- PES, feature adoption and product adoption per spine account (definitions: YAML and METRICS.md). An account
+    younger than a window is scored on the days elapsed so far (is_pes_window_complete says so). -#}
 {%- set engagement_days = positive_int_var('engagement_window_days') %}
 {%- set adoption_days = positive_int_var('feature_adoption_window_days') %}
 {%- set product_adoption_days = positive_int_var('product_adoption_window_days') %}
@@ -32,52 +22,37 @@ accounts as (
         signup_at,
         free_model,
         trial_end_at
-    from {{ ref('int_accounts_pathed') }}
+    from {{ ref('int_accounts_scoped') }}
 
 ),
 
 feature_days as (
 
     select
-        feature_days.account_id,
-        feature_days.day_number,
-        feature_days.feature_name,
-        feature_days.first_occurred_at,
-        feature_days.last_occurred_at
-    from {{ ref('int_account_feature_days') }} as feature_days
-    cross join clock
-    -- as-of filter: the key had an event that occurred and was received before the end of the as-of day
-    where feature_days.first_known_at < clock.as_of_end_at
+        account_id,
+        day_number,
+        feature_name,
+        first_occurred_at,
+        last_occurred_at
+    from {{ ref('int_account_days_known') }}
+    where key_type = 'feature'
 
 ),
 
 user_days as (
 
     select
-        user_days.account_id,
-        user_days.day_number,
-        user_days.user_id
-    from {{ ref('int_account_user_days') }} as user_days
-    cross join clock
-    where user_days.first_known_at < clock.as_of_end_at
-
-),
-
-catalogue as (
-
-    select
-        event_name,
-        feature_name,
-        is_core
-    from {{ ref('event_catalogue') }}
+        account_id,
+        day_number,
+        user_id
+    from {{ ref('int_account_days_known') }}
+    where key_type = 'user'
 
 ),
 
 core_feature_total as (
 
-    select count(distinct coalesce(feature_name, event_name)) as core_features_total
-    from catalogue
-    where is_core
+    select {{ core_features_total() }} as core_features_total
 
 ),
 

@@ -1,10 +1,5 @@
-{#-
-    Weekly engagement per account (METRICS.md "weekly engagement"): one row per account x week since
-    signup (week n = days 7n..7n+6 since signup), from week 0 to the week holding the end of the as-of day,
-    zero-filled. Same components as PES: breadth (core features / all core features), frequency (active
-    days / 7), team (min(users, pes_team_cap) / cap), weighted by the PES weights.
-    week_start = the date of signup_at + 7n days; is_complete_week when the week has fully elapsed.
--#}
+{#- Zero-filled up to the week holding the as-of end, so a week without activity is a row (a retention curve
+    needs its zeros). -#}
 with
 
 clock as (
@@ -18,50 +13,35 @@ accounts as (
     select
         account_id,
         signup_at
-    from {{ ref('int_accounts_pathed') }}
+    from {{ ref('int_accounts_scoped') }}
 
 ),
 
 feature_days as (
 
     select
-        feature_days.account_id,
-        feature_days.day_number,
-        feature_days.feature_name
-    from {{ ref('int_account_feature_days') }} as feature_days
-    cross join clock
-    -- as-of filter: the key had an event that occurred and was received before the end of the as-of day
-    where feature_days.first_known_at < clock.as_of_end_at
+        account_id,
+        day_number,
+        feature_name
+    from {{ ref('int_account_days_known') }}
+    where key_type = 'feature'
 
 ),
 
 user_days as (
 
     select
-        user_days.account_id,
-        user_days.day_number,
-        user_days.user_id
-    from {{ ref('int_account_user_days') }} as user_days
-    cross join clock
-    where user_days.first_known_at < clock.as_of_end_at
-
-),
-
-catalogue as (
-
-    select
-        event_name,
-        feature_name,
-        is_core
-    from {{ ref('event_catalogue') }}
+        account_id,
+        day_number,
+        user_id
+    from {{ ref('int_account_days_known') }}
+    where key_type = 'user'
 
 ),
 
 core_feature_total as (
 
-    select count(distinct coalesce(feature_name, event_name)) as core_features_total
-    from catalogue
-    where is_core
+    select {{ core_features_total() }} as core_features_total
 
 ),
 

@@ -2,7 +2,7 @@
 {#-
     Events of non-internal accounts inside the clock: occurred at/after the account's signup, occurred and
     received before the end of the as-of day. Event grain: a view, read only by the compact aggregates
-    (int_account_feature_days, int_account_user_days) and the activation / first-session models.
+    (int_account_days_aggregated) and the first-session model.
     is_core / feature_name from the seed event_catalogue (unknown events: not core).
 -#}
 
@@ -19,7 +19,7 @@ accounts as (
     select
         account_id,
         signup_at
-    from {{ ref('int_accounts_pathed') }}
+    from {{ ref('int_accounts_scoped') }}
 
 ),
 

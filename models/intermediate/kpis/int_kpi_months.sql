@@ -1,71 +1,61 @@
-{#-
-    The month series of the KPI scorecard: from the first signup month of a (non-internal) workspace
-    or the first MRR month, whichever is earlier, to the as-of month.
--#}
+{#- The scorecard's months: the one month series (int_months_spined) from the earlier of the first signup
+    month and the first month an MRR-eligible line starts. -#}
 with
 
-clock as (
+months as (
 
     select
-        as_of_date,
-        as_of_end_at
-    from {{ ref('int_clock') }}
+        month_start,
+        is_as_of_month,
+        measure_date
+    from {{ ref('int_months_spined') }}
 
 ),
 
 accounts as (
 
+    select signup_at from {{ ref('int_accounts_scoped') }}
+
+),
+
+lines as (
+
+    select period_start_date
+    from {{ ref('int_invoice_lines_normalised') }}
+    where is_mrr_eligible and account_id is not null
+
+),
+
+as_of_month as (
+
     select
-        signup_at,
-        is_internal
-    from {{ ref('stg_product__accounts') }}
-
-),
-
-mrr_months as (
-
-    select month_start
-    from {{ ref('int_mrr_months') }}
-
-),
-
-first_signup as (
-
-    select min(accounts.signup_at) as first_signup_at
-    from accounts
-    cross join clock
-    where
-        accounts.signup_at < clock.as_of_end_at
-        and (accounts.is_internal is null or not accounts.is_internal)
+        month_start,
+        measure_date as as_of_date
+    from months
+    where is_as_of_month
 
 ),
 
 candidates as (
 
-    select cast({{ dbt.date_trunc('month', 'first_signup_at') }} as date) as month_start
-    from first_signup
+    select cast({{ dbt.date_trunc('month', 'min(signup_at)') }} as date) as month_start
+    from accounts
     union all
-    select min(month_start) as month_start
-    from mrr_months
+    select cast({{ dbt.date_trunc('month', 'min(lines.period_start_date)') }} as date) as month_start
+    from lines
+    inner join as_of_month
+        on lines.period_start_date <= as_of_month.as_of_date
     union all
-    select cast({{ dbt.date_trunc('month', 'as_of_date') }} as date) as month_start
-    from clock
-
-),
-
-bounds as (
-
-    select
-        min(candidates.month_start) as first_month_start,
-        max(cast({{ dbt.date_trunc('month', 'clock.as_of_date') }} as date)) as as_of_month_start
-    from candidates
-    cross join clock
+    select month_start
+    from as_of_month
 
 ),
 
 final as (
 
-    {{ date_spine_between('month', 'bounds', 'first_month_start', 'as_of_month_start', 'month_start', 1000) }}
+    select months.month_start
+    from months
+    where months.month_start >= (select min(candidates.month_start) from candidates)
 
 )
 

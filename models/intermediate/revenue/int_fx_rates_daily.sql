@@ -70,9 +70,20 @@ bounds as (
 
 ),
 
+day_numbers as (
+
+    select cast(generated_number - 1 as {{ dbt.type_int() }}) as day_number
+    from ({{ dbt.generate_series(100000) }}) as series
+
+),
+
 day_spine as (
 
-    {{ date_spine_between('day', 'bounds', 'first_rate_date', 'as_of_date', 'rate_date', 100000) }}
+    -- at most 100,000 days: date_spine_reaches_as_of fails the build rather than truncating
+    select cast({{ dbt.dateadd('day', 'day_numbers.day_number', 'bounds.first_rate_date') }} as date) as rate_date
+    from day_numbers
+    cross join bounds
+    where day_numbers.day_number <= {{ dbt.datediff('bounds.first_rate_date', 'bounds.as_of_date', 'day') }}
 
 ),
 

@@ -16,7 +16,8 @@ invoices as (
         account_id,
         subscription_id,
         status,
-        currency_code
+        currency_code,
+        created_at
     from {{ ref('int_invoices_enriched') }}
 
 ),
@@ -71,6 +72,7 @@ joined as (
         line_items.line_type,
         line_items.is_proration,
         invoices.status as invoice_status,
+        invoices.created_at as invoice_created_at,
         prices.recurring_interval,
         coalesce(prices.recurring_interval_count, 1) as interval_count,
         cast(coalesce(line_items.period_start_at, invoice_periods.period_start_at) as date) as period_start_date,
@@ -104,7 +106,8 @@ normalised as (
         period_end_date,
         line_type,
         is_proration,
-        invoice_status
+        invoice_status,
+        invoice_created_at
     from joined
 
 ),
@@ -121,6 +124,7 @@ final as (
         monthly_amount,
         period_start_date,
         period_end_date,
+        invoice_created_at,
         coalesce(
             line_type = 'subscription'
             and not coalesce(is_proration, false)

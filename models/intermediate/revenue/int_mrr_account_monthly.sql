@@ -1,38 +1,118 @@
 {#-
-    Dense account x month MRR with its movement vs the previous month, from the account's first
-    month with MRR > 0 to the as-of month (months with 0 MRR included: fct_mrr keeps only the
-    months with MRR > 0 and the churn months).
-
-    Constant currency: MRR is tracked per account x currency. For an account with MRR in both
-    months, per currency: movement = (local MRR - previous local MRR) x this month's rate and
-    fx adjustment = previous local MRR x (this month's rate - last month's rate); both are summed
-    over the account's currencies (an account billed in two currencies in one month is judged per
-    currency, then summed). For new, reactivation and churn the whole USD change is the movement
-    and the fx adjustment is 0. Hence previous_mrr_usd + movement_amount_usd + fx_adjustment_usd
-    = mrr_usd for every row, and mrr_change_usd = mrr_usd - previous_mrr_usd (movement + fx).
-    A constant-currency change within +-var('mrr_change_epsilon', 1e-6) USD is float noise: unchanged.
-    Movement order: new (first MRR ever) -> reactivation (from 0 after an earlier MRR) -> churn
-    (to 0) -> expansion (constant-currency change > 0) -> contraction (< 0) -> unchanged.
+    Dense account x month MRR with its movement vs the previous month, from the account's first month with
+    MRR > 0 to the as-of month (months with 0 MRR included: fct_mrr keeps the months with MRR > 0 and the
+    churn months). One model for the measure (which lines count on each month's measure day) and the movement
+    (constant currency), so that the marts are one step from the invoice lines.
+    - Superseding: when several counted invoices of one subscription cover the same day (a plan swap or a
+      monthly->annual switch), only the lines of the latest-created of those invoices count.
+    - No carry-forward: a subscription whose renewal invoice is still draft (or uncollectible or void) on the
+      measure day has no counted invoice covering that day, so it has no MRR that month.
+    - Constant currency: per account x currency, movement = (local - previous local) x this month's rate and
+      fx adjustment = previous local x (this month's rate - last month's rate), summed over the account's
+      currencies; new, reactivation and churn take the whole USD change and no fx adjustment. A change within
+      +-var('mrr_change_epsilon') USD is float noise: unchanged.
 -#}
 with
+
+eligible_lines as (
+
+    select
+        line_item_id,
+        invoice_id,
+        account_id,
+        subscription_id,
+        currency_code,
+        monthly_amount,
+        period_start_date,
+        period_end_date,
+        invoice_created_at
+    from {{ ref('int_invoice_lines_normalised') }}
+    where account_id is not null and is_mrr_eligible
+
+),
+
+accounts as (
+
+    -- workspaces known to the product (internal ones are already excluded upstream)
+    select account_id
+    from {{ ref('stg_product__accounts') }}
+
+),
+
+measure_days as (
+
+    select
+        month_start,
+        measure_date
+    from {{ ref('int_months_spined') }}
+
+),
+
+lines as (
+
+    select
+        eligible_lines.line_item_id,
+        eligible_lines.invoice_id,
+        eligible_lines.account_id,
+        coalesce(eligible_lines.subscription_id, eligible_lines.invoice_id) as subscription_key,
+        eligible_lines.currency_code,
+        eligible_lines.monthly_amount,
+        eligible_lines.period_start_date,
+        eligible_lines.period_end_date,
+        eligible_lines.invoice_created_at
+    from eligible_lines
+    inner join accounts
+        on eligible_lines.account_id = accounts.account_id
+
+),
+
+covering_lines as (
+
+    -- the counted lines whose period covers the month's measure day
+    select
+        measure_days.month_start,
+        measure_days.measure_date,
+        lines.invoice_id,
+        lines.account_id,
+        lines.subscription_key,
+        lines.currency_code,
+        lines.monthly_amount,
+        lines.invoice_created_at
+    from lines
+    inner join measure_days
+        on
+            lines.period_start_date <= measure_days.measure_date
+            and lines.period_end_date > measure_days.measure_date
+
+),
+
+ranked_lines as (
+
+    select
+        month_start,
+        measure_date,
+        account_id,
+        currency_code,
+        monthly_amount,
+        dense_rank() over (
+            partition by account_id, subscription_key, month_start
+            order by invoice_created_at desc, invoice_id desc
+        ) as invoice_recency_rank
+    from covering_lines
+
+),
 
 account_currency_months as (
 
     select
         account_id,
         month_start,
+        measure_date,
         currency_code,
-        local_mrr_amount
-    from {{ ref('int_mrr_account_currency_monthly') }}
-
-),
-
-months as (
-
-    select
-        month_start,
-        measure_date
-    from {{ ref('int_mrr_months') }}
+        sum(monthly_amount) as local_mrr_amount
+    from ranked_lines
+    where invoice_recency_rank = 1
+    group by account_id, month_start, measure_date, currency_code
 
 ),
 
@@ -74,13 +154,13 @@ grid as (
     select
         account_currencies.account_id,
         account_currencies.currency_code,
-        months.month_start,
-        months.measure_date
+        measure_days.month_start,
+        measure_days.measure_date
     from account_currencies
     inner join account_first_months
         on account_currencies.account_id = account_first_months.account_id
-    inner join months
-        on account_first_months.first_mrr_month_start <= months.month_start
+    inner join measure_days
+        on account_first_months.first_mrr_month_start <= measure_days.month_start
 
 ),
 

@@ -1,9 +1,4 @@
-{#-
-    Activation per account (METRICS.md "Activation"). is_activated_14d: true when activated within
-    var activation_window_days of signup; false when not and the window has elapsed; null while the window
-    is still open (right-censored). activated_in_first_session: activated at or before the end of the
-    account's first session (false when never activated).
--#}
+{#- is_activated_14d is null while the window is open (right-censored), never false. -#}
 {%- set window_days = positive_int_var('activation_window_days') %}
 
 with
@@ -43,7 +38,7 @@ final as (
         cast({{ seconds_between('activation.signup_at', 'activation.activated_at') }} / 3600.0 as {{ type_double() }})
             as activation_hours,
         case
-            when activation.activated_at < {{ dbt.dateadd('day', window_days, 'activation.signup_at') }} then true
+            when {{ is_within_days('activation.activated_at', 'activation.signup_at', window_days) }} then true
             when {{ dbt.dateadd('day', window_days, 'activation.signup_at') }} <= clock.as_of_end_at then false
         end as is_activated_14d,
         coalesce(activation.activated_at <= first_sessions.first_session_ended_at, false) as activated_in_first_session,

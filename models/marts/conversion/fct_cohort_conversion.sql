@@ -29,9 +29,17 @@ accounts as (
         account_id,
         signup_at,
         signup_cohort_month,
-        signup_cohort_week,
+        signup_cohort_week
+    from {{ ref('int_accounts_scoped') }}
+
+),
+
+conversions as (
+
+    select
+        account_id,
         converted_at
-    from {{ ref('int_accounts_pathed') }}
+    from {{ ref('int_accounts_converted') }}
 
 ),
 
@@ -56,11 +64,13 @@ account_days as (
         accounts.signup_cohort_week,
         {{ day_number_since('accounts.signup_at', 'clock.as_of_end_at') }} as age_days,
         case
-            when accounts.converted_at >= accounts.signup_at
-                then {{ day_number_since('accounts.signup_at', 'accounts.converted_at') }}
+            when conversions.converted_at >= accounts.signup_at
+                then {{ day_number_since('accounts.signup_at', 'conversions.converted_at') }}
         end as conversion_day_number
     from accounts
     cross join clock
+    left join conversions
+        on accounts.account_id = conversions.account_id
 
 ),
 

@@ -1,5 +1,3 @@
-{#- Every non-internal account, converted or not, with its conversion, first MRR and early engagement. -#}
-
 with
 
 accounts as (
@@ -7,11 +5,27 @@ accounts as (
     select
         account_id,
         signup_at,
-        free_model,
+        free_model
+    from {{ ref('int_accounts_scoped') }}
+
+),
+
+conversions as (
+
+    select
+        account_id,
         converted_at,
-        days_to_convert,
+        days_to_convert
+    from {{ ref('int_accounts_converted') }}
+
+),
+
+first_mrr as (
+
+    select
+        account_id,
         first_mrr_usd
-    from {{ ref('int_accounts_pathed') }}
+    from {{ ref('int_conversions_valued') }}
 
 ),
 
@@ -19,7 +33,7 @@ touches as (
 
     select
         account_id,
-        attribution
+        first_sales_touch_at
     from {{ ref('int_touches_attributed') }}
 
 ),
@@ -48,12 +62,15 @@ final as (
 
     select
         cast(accounts.account_id as {{ dbt.type_string() }}) as account_id,
-        accounts.converted_at is not null as is_converted,
-        cast(accounts.converted_at as {{ dbt.type_timestamp() }}) as converted_at,
-        cast(accounts.days_to_convert as integer) as days_to_convert,
-        cast(touches.attribution as {{ dbt.type_string() }}) as attribution,
-        cast(accounts.first_mrr_usd as {{ type_double() }}) as first_mrr_usd,
-        cast(accounts.first_mrr_usd * 12 as {{ type_double() }}) as acv_usd,
+        conversions.converted_at is not null as is_converted,
+        cast(conversions.converted_at as {{ dbt.type_timestamp() }}) as converted_at,
+        cast(conversions.days_to_convert as integer) as days_to_convert,
+        cast(
+            {{ conversion_attribution('conversions.converted_at', 'touches.first_sales_touch_at') }}
+            as {{ dbt.type_string() }}
+        ) as attribution,
+        cast(first_mrr.first_mrr_usd as {{ type_double() }}) as first_mrr_usd,
+        cast(first_mrr.first_mrr_usd * 12 as {{ type_double() }}) as acv_usd,
         cast(engagement.pes_14d as {{ type_double() }}) as pes_14d,
         cast(engagement.engagement_tier as {{ dbt.type_string() }}) as engagement_tier,
         cast(engagement.feature_adoption_30d as {{ type_double() }}) as feature_adoption_30d,
@@ -61,6 +78,10 @@ final as (
         cast(accounts.signup_at as {{ dbt.type_timestamp() }}) as signup_at,
         cast(accounts.free_model as {{ dbt.type_string() }}) as free_model
     from accounts
+    left join conversions
+        on accounts.account_id = conversions.account_id
+    left join first_mrr
+        on accounts.account_id = first_mrr.account_id
     left join touches
         on accounts.account_id = touches.account_id
     left join engagement

@@ -1,4 +1,4 @@
-{#- Weekly engagement per account x week since signup (see int_engagement_weekly). -#}
+{#- A typed, contracted copy of int_engagement_weekly. -#}
 
 with
 

@@ -36,18 +36,18 @@ flags as (
     select
         windowed.account_id,
         case
-            when activation.activated_at < {{ dbt.dateadd('day', window_days, 'activation.signup_at') }} then 1 else 0
+            when {{ is_within_days('activation.activated_at', 'activation.signup_at', window_days) }} then 1 else 0
         end as step_2,
         case
             when
-                activation.activated_at < {{ dbt.dateadd('day', window_days, 'activation.signup_at') }}
+                {{ is_within_days('activation.activated_at', 'activation.signup_at', window_days) }}
                 and windowed.engagement_tier in ('medium', 'high')
                 then 1
             else 0
         end as step_3,
         case
             when
-                activation.activated_at < {{ dbt.dateadd('day', window_days, 'activation.signup_at') }}
+                {{ is_within_days('activation.activated_at', 'activation.signup_at', window_days) }}
                 and windowed.engagement_tier in ('medium', 'high')
                 and windowed.is_converted
                 then 1

@@ -34,18 +34,18 @@ accounts as (
         account_id,
         free_model,
         signup_channel,
-        first_mrr_usd
-    from {{ ref('int_accounts_pathed') }}
+        firmographic_segment,
+        icp_tier
+    from {{ ref('dim_accounts') }}
 
 ),
 
-segments as (
+first_mrr as (
 
     select
         account_id,
-        firmographic_segment,
-        icp_tier
-    from {{ ref('int_accounts_segmented') }}
+        first_mrr_usd
+    from {{ ref('int_conversions_valued') }}
 
 ),
 
@@ -54,16 +54,16 @@ base as (
     select
         windowed.account_id,
         windowed.is_converted,
-        case when windowed.is_converted then accounts.first_mrr_usd * 12 end as acv_usd,
-        segments.firmographic_segment,
-        segments.icp_tier,
+        case when windowed.is_converted then first_mrr.first_mrr_usd * 12 end as acv_usd,
+        accounts.firmographic_segment,
+        accounts.icp_tier,
         coalesce(accounts.signup_channel, 'unknown') as signup_channel,
         accounts.free_model
     from windowed
     inner join accounts
         on windowed.account_id = accounts.account_id
-    left join segments
-        on windowed.account_id = segments.account_id
+    left join first_mrr
+        on windowed.account_id = first_mrr.account_id
 
 ),
 

@@ -14,7 +14,7 @@ accounts as (
         trial_start_at,
         trial_end_at,
         trial_length_days
-    from {{ ref('int_accounts_pathed') }}
+    from {{ ref('int_accounts_scoped') }}
 
 ),
 

@@ -27,8 +27,9 @@ accounts as (
     select
         account_id,
         signup_at,
-        signup_cohort_month
-    from {{ ref('int_accounts_pathed') }}
+        signup_cohort_month,
+        firmographic_segment
+    from {{ ref('dim_accounts') }}
 
 ),
 
@@ -40,15 +41,6 @@ windowed as (
         is_converted
     from {{ ref('int_accounts_windowed') }}
     where window_days = {{ window_days }}
-
-),
-
-segments as (
-
-    select
-        account_id,
-        firmographic_segment
-    from {{ ref('int_accounts_segmented') }}
 
 ),
 
@@ -76,23 +68,21 @@ cells as (
 
     select
         accounts.signup_cohort_month as cohort_month,
-        segments.firmographic_segment,
+        accounts.firmographic_segment,
         sum(case when windowed.is_in_plc_denominator then 1 else 0 end) as accounts,
         sum(case when windowed.is_in_plc_denominator and windowed.is_converted then 1 else 0 end) as conversions,
         count(*) as signups,
         sum(case
-            when activation.activated_at < {{ dbt.dateadd('day', activation_days, 'accounts.signup_at') }} then 1 else 0
+            when {{ is_within_days('activation.activated_at', 'accounts.signup_at', activation_days) }} then 1 else 0
         end) as activated
     from accounts
     inner join mature_months
         on accounts.signup_cohort_month = mature_months.signup_cohort_month
     inner join windowed
         on accounts.account_id = windowed.account_id
-    left join segments
-        on accounts.account_id = segments.account_id
     left join activation
         on accounts.account_id = activation.account_id
-    group by accounts.signup_cohort_month, segments.firmographic_segment
+    group by accounts.signup_cohort_month, accounts.firmographic_segment
 
 ),
 

@@ -1,10 +1,4 @@
-{#-
-    Product-qualified accounts (METRICS.md "Playbook outputs"): accounts not converted by the end of the
-    as-of day whose engagement tier is `high` or whose feature adoption in their first
-    var feature_adoption_window_days days is >= var pqa_min_feature_adoption_rate. recommended_action
-    'sales_assist' when employee_count >= var pqa_sales_assist_min_employees, else 'in_app_upgrade'
-    (unknown employee count included). Accounts younger than the windows qualify on what they did so far.
--#}
+{#- No maturity requirement: a young account qualifies on what it did so far (METRICS.md fixed readings). -#}
 {%- set min_adoption = rate_var('pqa_min_feature_adoption_rate') %}
 {%- set min_employees = non_negative_var('pqa_sales_assist_min_employees') %}
 
@@ -16,8 +10,16 @@ accounts as (
         account_id,
         signup_at,
         free_model,
-        converted_at
-    from {{ ref('int_accounts_pathed') }}
+        employee_count,
+        firmographic_segment
+    from {{ ref('dim_accounts') }}
+
+),
+
+conversions as (
+
+    select account_id
+    from {{ ref('int_accounts_converted') }}
 
 ),
 
@@ -32,16 +34,6 @@ engagement as (
 
 ),
 
-segments as (
-
-    select
-        account_id,
-        employee_count,
-        firmographic_segment
-    from {{ ref('int_accounts_segmented') }}
-
-),
-
 qualified as (
 
     select
@@ -51,15 +43,15 @@ qualified as (
         engagement.pes_14d,
         engagement.engagement_tier,
         engagement.feature_adoption_30d,
-        segments.employee_count,
-        segments.firmographic_segment
+        accounts.employee_count,
+        accounts.firmographic_segment
     from accounts
     inner join engagement
         on accounts.account_id = engagement.account_id
-    left join segments
-        on accounts.account_id = segments.account_id
+    left join conversions
+        on accounts.account_id = conversions.account_id
     where
-        accounts.converted_at is null
+        conversions.account_id is null
         and (
             engagement.engagement_tier = 'high'
             or engagement.feature_adoption_30d >= {{ min_adoption }}

@@ -13,13 +13,9 @@
 
 with
 
-windowed as (
+clock as (
 
-    select
-        account_id,
-        is_converted
-    from {{ ref('int_accounts_windowed') }}
-    where window_days = {{ window_days }} and is_mature
+    select as_of_end_at from {{ ref('int_clock') }}
 
 ),
 
@@ -27,9 +23,17 @@ accounts as (
 
     select
         account_id,
-        signup_at,
+        signup_at
+    from {{ ref('int_accounts_scoped') }}
+
+),
+
+conversions as (
+
+    select
+        account_id,
         converted_at
-    from {{ ref('int_accounts_pathed') }}
+    from {{ ref('int_accounts_converted') }}
 
 ),
 
@@ -76,22 +80,24 @@ eligible as (
 
     select
         touches.assist_group,
-        windowed.is_converted
-    from windowed
-    inner join accounts
-        on windowed.account_id = accounts.account_id
+        {{ is_within_days('conversions.converted_at', 'accounts.signup_at', window_days) }} as is_converted
+    from accounts
+    cross join clock
     inner join engagement
-        on windowed.account_id = engagement.account_id
+        on accounts.account_id = engagement.account_id
     inner join segments
-        on windowed.account_id = segments.account_id
+        on accounts.account_id = segments.account_id
     inner join touches
-        on windowed.account_id = touches.account_id
+        on accounts.account_id = touches.account_id
+    left join conversions
+        on accounts.account_id = conversions.account_id
     where
-        segments.employee_count >= {{ min_employees }}
+        {{ is_mature_for('accounts.signup_at', window_days, 'clock.as_of_end_at') }}
+        and segments.employee_count >= {{ min_employees }}
         and engagement.feature_adoption_30d >= {{ min_adoption }}
         and (
-            accounts.converted_at is null
-            or accounts.converted_at >= {{ dbt.dateadd('day', from_day, 'accounts.signup_at') }}
+            conversions.converted_at is null
+            or conversions.converted_at >= {{ dbt.dateadd('day', from_day, 'accounts.signup_at') }}
         )
         and touches.assist_group is not null
 

@@ -1,8 +1,4 @@
-{#-
-    W-day conversion (W = var segment_window_days) by teammates joined in the first var teammate_window_days days
-    (bands 0, 1-2, 3+; see int_teammates_counted). accounts = the dashboard's `overall` denominator for W
-    (mature, trial or freemium active within W). Always 3 rows (rate null when a band is empty); sort by band_order.
--#}
+{#- Always 3 rows (an empty band keeps its row with a null rate). -#}
 {%- set window_days = positive_int_var('segment_window_days') %}
 
 with

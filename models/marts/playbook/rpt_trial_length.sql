@@ -1,8 +1,4 @@
-{#-
-    Trial conversion (trial + grace) by trial length x firmographic segment (METRICS.md "Trial conversion rate"):
-    trials = trial accounts whose trial_end + var trial_grace_days has passed by as_of_end_at;
-    trial_conversion_rate = those converted before trial_end + grace / trials.
--#}
+{#- Trials mature only once trial_end + grace has passed (a younger trial is left out, not counted as lost). -#}
 {%- set grace_days = non_negative_int_var('trial_grace_days') %}
 
 with
@@ -20,18 +16,18 @@ accounts as (
         free_model,
         trial_end_at,
         trial_length_days,
-        converted_at
-    from {{ ref('int_accounts_pathed') }}
+        firmographic_segment
+    from {{ ref('dim_accounts') }}
     where free_model = 'trial'
 
 ),
 
-segments as (
+conversions as (
 
     select
         account_id,
-        firmographic_segment
-    from {{ ref('int_accounts_segmented') }}
+        converted_at
+    from {{ ref('int_accounts_converted') }}
 
 ),
 
@@ -40,14 +36,14 @@ matured as (
     select
         accounts.account_id,
         accounts.trial_length_days,
-        segments.firmographic_segment,
+        accounts.firmographic_segment,
         case
-            when accounts.converted_at < {{ dbt.dateadd('day', grace_days, 'accounts.trial_end_at') }} then 1 else 0
+            when conversions.converted_at < {{ dbt.dateadd('day', grace_days, 'accounts.trial_end_at') }} then 1 else 0
         end as is_converted
     from accounts
     cross join clock
-    left join segments
-        on accounts.account_id = segments.account_id
+    left join conversions
+        on accounts.account_id = conversions.account_id
     where {{ dbt.dateadd('day', grace_days, 'accounts.trial_end_at') }} <= clock.as_of_end_at
 
 ),

@@ -1,11 +1,8 @@
 {#-
-    The KPI scorecard: one row per month from the first signup (or MRR) month to the as-of month.
-    Signup-cohort metrics come from int_signup_cohorts_monthly (the month is the signup cohort),
-    revenue metrics from the MRR movements (the month is the MRR month), CAC from GTM spend,
-    NPS from survey responses, revenue per employee from headcount. Every rate whose denominator
-    is 0 or missing is null. Every rate also has its additive numerator and denominator as columns
-    (conversions_30d / conversion_accounts_30d, churned_accounts / previous_paying_accounts, ...), which the
-    semantic layer sums over a quarter or a year before dividing.
+    The KPI scorecard. The month-level revenue sums are computed here from the account-month MRR rows
+    (no intermediate between them: the scorecard stays one step from int_mrr_account_monthly). Every rate
+    also has its additive numerator and denominator as columns, which the semantic layer sums over a
+    quarter or a year before dividing.
 -#}
 {#- without a finance source (using_finance false) spend is unknown: null, not 0 (so CAC and payback are null) -#}
 {%- set spend_usd = 'coalesce(gtm_spend.gtm_spend_usd, 0)' if system_enabled('finance')
@@ -37,6 +34,58 @@ cohorts as (
 
 ),
 
+mrr as (
+
+    select
+        month_start,
+        mrr_usd,
+        movement_amount_usd,
+        fx_adjustment_usd,
+        movement
+    from {{ ref('int_mrr_account_monthly') }}
+    where movement <> 'inactive'
+
+),
+
+revenue_months as (
+
+    select
+        month_start,
+        sum(mrr_usd) as mrr_usd,
+        sum(case when mrr_usd > 0 then 1 else 0 end) as paying_accounts,
+        sum(case when movement = 'new' then movement_amount_usd else 0 end) as new_mrr_usd,
+        sum(case when movement = 'reactivation' then movement_amount_usd else 0 end) as reactivation_mrr_usd,
+        sum(case when movement = 'expansion' then movement_amount_usd else 0 end) as expansion_mrr_usd,
+        sum(case when movement = 'contraction' then -movement_amount_usd else 0 end) as contraction_mrr_usd,
+        sum(case when movement = 'churn' then -movement_amount_usd else 0 end) as churned_mrr_usd,
+        sum(fx_adjustment_usd) as fx_adjustment_mrr_usd,
+        sum(case when movement = 'churn' then 1 else 0 end) as churned_accounts,
+        sum(case when movement = 'new' then 1 else 0 end) as new_paying_accounts
+    from mrr
+    group by month_start
+
+),
+
+revenue_dense as (
+
+    select
+        months.month_start,
+        coalesce(revenue_months.mrr_usd, 0) as mrr_usd,
+        coalesce(revenue_months.paying_accounts, 0) as paying_accounts,
+        coalesce(revenue_months.new_mrr_usd, 0) as new_mrr_usd,
+        coalesce(revenue_months.reactivation_mrr_usd, 0) as reactivation_mrr_usd,
+        coalesce(revenue_months.expansion_mrr_usd, 0) as expansion_mrr_usd,
+        coalesce(revenue_months.contraction_mrr_usd, 0) as contraction_mrr_usd,
+        coalesce(revenue_months.churned_mrr_usd, 0) as churned_mrr_usd,
+        coalesce(revenue_months.fx_adjustment_mrr_usd, 0) as fx_adjustment_mrr_usd,
+        coalesce(revenue_months.churned_accounts, 0) as churned_accounts,
+        coalesce(revenue_months.new_paying_accounts, 0) as new_paying_accounts
+    from months
+    left join revenue_months
+        on months.month_start = revenue_months.month_start
+
+),
+
 revenue as (
 
     select
@@ -51,9 +100,9 @@ revenue as (
         fx_adjustment_mrr_usd,
         churned_accounts,
         new_paying_accounts,
-        previous_mrr_usd,
-        previous_paying_accounts
-    from {{ ref('int_kpis_revenue_monthly') }}
+        coalesce(lag(mrr_usd) over (order by month_start), 0) as previous_mrr_usd,
+        coalesce(lag(paying_accounts) over (order by month_start), 0) as previous_paying_accounts
+    from revenue_dense
 
 ),
 
@@ -108,10 +157,7 @@ joined as (
         revenue.churned_mrr_usd,
         revenue.reactivation_mrr_usd,
         revenue.fx_adjustment_mrr_usd,
-        case
-            when revenue.previous_paying_accounts > 0
-                then 1.0 * revenue.churned_accounts / revenue.previous_paying_accounts
-        end as logo_churn_rate,
+        {{ safe_rate('revenue.churned_accounts', 'revenue.previous_paying_accounts') }} as logo_churn_rate,
         case
             when revenue.previous_mrr_usd > 0
                 then (revenue.churned_mrr_usd + revenue.contraction_mrr_usd) / revenue.previous_mrr_usd

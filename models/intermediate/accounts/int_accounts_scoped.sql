@@ -1,16 +1,13 @@
 {#-
-    One row per non-internal account signed up before the end of the as-of day: its path
-    (signup, free model, trial, conversion, first MRR). METRICS.md "The account's path".
-    Nothing dated after as_of_end_at is used (subscriptions created later, invoices paid later).
+    The account spine. The internal-workspace filter of the project is written here and nowhere else:
+    every other model reaches the accounts through this one. No billing parent: the free model and the
+    trial come from the first subscription (created before the as-of end), not from invoices.
 -#}
 with
 
 clock as (
 
-    select
-        as_of_date,
-        as_of_end_at
-    from {{ ref('int_clock') }}
+    select as_of_end_at from {{ ref('int_clock') }}
 
 ),
 
@@ -45,40 +42,6 @@ subscriptions as (
         trial_start_at,
         trial_end_at
     from {{ ref('stg_stripe__subscriptions') }}
-
-),
-
-invoices as (
-
-    select
-        invoice_id,
-        account_id,
-        status,
-        amount_paid,
-        paid_at,
-        is_fully_refunded
-    from {{ ref('int_invoices_enriched') }}
-
-),
-
-invoice_lines as (
-
-    select
-        invoice_id,
-        currency_code,
-        monthly_amount,
-        is_mrr_eligible
-    from {{ ref('int_invoice_lines_normalised') }}
-
-),
-
-fx_rates as (
-
-    select
-        rate_date,
-        currency_code,
-        usd_per_unit
-    from {{ ref('int_fx_rates_daily') }}
 
 ),
 
@@ -129,56 +92,6 @@ first_subscriptions as (
 
 ),
 
-qualifying_invoices as (
-
-    select
-        invoices.invoice_id,
-        invoices.account_id,
-        invoices.paid_at,
-        row_number() over (
-            partition by invoices.account_id
-            order by invoices.paid_at, invoices.invoice_id
-        ) as conversion_rank
-    from invoices
-    cross join clock
-    where
-        invoices.account_id is not null
-        and invoices.status = 'paid'
-        and invoices.amount_paid > 0
-        and not coalesce(invoices.is_fully_refunded, false)
-        and invoices.paid_at is not null
-        and invoices.paid_at < clock.as_of_end_at
-
-),
-
-conversion_invoices as (
-
-    select
-        invoice_id,
-        account_id,
-        paid_at
-    from qualifying_invoices
-    where conversion_rank = 1
-
-),
-
-first_mrr as (
-
-    select
-        conversion_invoices.account_id,
-        sum(invoice_lines.monthly_amount * fx_rates.usd_per_unit) as first_mrr_usd
-    from conversion_invoices
-    inner join invoice_lines
-        on conversion_invoices.invoice_id = invoice_lines.invoice_id
-    left join fx_rates
-        on
-            invoice_lines.currency_code = fx_rates.currency_code
-            and cast(conversion_invoices.paid_at as date) = fx_rates.rate_date
-    where invoice_lines.is_mrr_eligible
-    group by conversion_invoices.account_id
-
-),
-
 final as (
 
     select
@@ -203,21 +116,10 @@ final as (
         case
             when first_subscriptions.trial_start_at is not null and first_subscriptions.trial_end_at is not null
                 then {{ day_number_since('first_subscriptions.trial_start_at', 'first_subscriptions.trial_end_at') }}
-        end as trial_length_days,
-        conversion_invoices.invoice_id as conversion_invoice_id,
-        conversion_invoices.paid_at as converted_at,
-        case
-            when conversion_invoices.paid_at is not null
-                then {{ day_number_since('scoped_accounts.signup_at', 'conversion_invoices.paid_at') }}
-        end as days_to_convert,
-        first_mrr.first_mrr_usd
+        end as trial_length_days
     from scoped_accounts
     left join first_subscriptions
         on scoped_accounts.account_id = first_subscriptions.account_id
-    left join conversion_invoices
-        on scoped_accounts.account_id = conversion_invoices.account_id
-    left join first_mrr
-        on scoped_accounts.account_id = first_mrr.account_id
 
 )
 

@@ -1,16 +1,18 @@
 {#-
-    Compact core-event aggregate: one row per account x day since signup x user (non-null users with a
-    core event), over ALL staged events at/after the account's signup (as-of independent; downstream
-    models filter first_known_at < as_of_end_at). Feeds the team component of PES (14 days and weekly).
+    The one core-event aggregate: account x day since signup x core feature x user (null user: events without
+    one), over ALL staged events at/after the account's signup. As-of independent (day_number does not depend on
+    the clock): consumers roll it up to feature-days or user-days first and keep a key when its earliest
+    first_known_at is before the as-of end, so a key counts exactly as an event-level filter would.
 
-    Incremental (delete+insert on the key), same scheme as int_account_feature_days: the keys touched by
-    staged events received from max(last_received_at) - var lookback_days on are recomputed from all
-    their staged events. A change of the seed event_catalogue or of an account's signup_at needs
+    Incremental (delete+insert on account x day): the account-days touched by staged events received from
+    max(last_received_at) - var lookback_days on are recomputed from ALL their staged events, so a key's figures
+    are always complete and never double counted (a re-delivered event is staged once). The bound is read first
+    and inlined as a literal. A change of the seed event_catalogue or of an account's signup_at needs
     --full-refresh.
 -#}
 {{ config(
     materialized='incremental',
-    unique_key=['account_id', 'day_number', 'user_id'],
+    unique_key=['account_id', 'day_number'],
     incremental_strategy='delete+insert',
     on_schema_change='fail'
 ) }}
@@ -34,7 +36,9 @@ accounts as (
 
 catalogue as (
 
-    select lower(trim(event_name)) as event_name
+    select
+        lower(trim(event_name)) as event_name,
+        coalesce(feature_name, lower(trim(event_name))) as feature_name
     from {{ ref('event_catalogue') }}
     where is_core
 
@@ -49,7 +53,7 @@ events as (
         occurred_at,
         received_at
     from {{ ref('stg_product__events') }}
-    where received_at is not null and user_id is not null
+    where received_at is not null
 
 ),
 
@@ -58,13 +62,11 @@ recent_events as (
 
     select
         account_id,
-        user_id,
         event_name,
         occurred_at
     from {{ ref('stg_product__events') }}
     where
         received_at is not null
-        and user_id is not null
         and received_at >= cast('{{ rescan_from_at }}' as {{ dbt.type_timestamp() }})
 
 ),
@@ -73,8 +75,7 @@ touched_keys as (
 
     select distinct
         recent_events.account_id,
-        {{ day_number_since('accounts.signup_at', 'recent_events.occurred_at') }} as day_number,
-        recent_events.user_id
+        {{ day_number_since('accounts.signup_at', 'recent_events.occurred_at') }} as day_number
     from recent_events
     inner join accounts
         on recent_events.account_id = accounts.account_id
@@ -96,6 +97,7 @@ core_events_all as (
     select
         events.account_id,
         {{ day_number_since('accounts.signup_at', 'events.occurred_at') }} as day_number,
+        catalogue.feature_name,
         events.user_id,
         events.occurred_at,
         events.received_at
@@ -119,6 +121,7 @@ core_events as (
     select
         core_events_all.account_id,
         core_events_all.day_number,
+        core_events_all.feature_name,
         core_events_all.user_id,
         core_events_all.occurred_at,
         core_events_all.received_at
@@ -127,7 +130,6 @@ core_events as (
         on
             core_events_all.account_id = touched_keys.account_id
             and core_events_all.day_number = touched_keys.day_number
-            and core_events_all.user_id = touched_keys.user_id
 
 ),
 {% else %}
@@ -136,6 +138,7 @@ core_events as (
     select
         events.account_id,
         {{ day_number_since('accounts.signup_at', 'events.occurred_at') }} as day_number,
+        catalogue.feature_name,
         events.user_id,
         events.occurred_at,
         events.received_at
@@ -154,13 +157,15 @@ final as (
     select
         account_id,
         day_number,
+        feature_name,
         user_id,
         count(*) as event_count,
         min(occurred_at) as first_occurred_at,
+        max(occurred_at) as last_occurred_at,
         min(case when received_at > occurred_at then received_at else occurred_at end) as first_known_at,
         max(received_at) as last_received_at
     from core_events
-    group by account_id, day_number, user_id
+    group by account_id, day_number, feature_name, user_id
 
 )
 
