@@ -132,7 +132,7 @@ def test_fivetran_landing_has_its_own_faults(builds):
     for table in ["customer", "product", "price", "subscription", "subscription_item", "invoice",
                   "invoice_line_item", "charge", "refund"]:
         deleted += int(_q(ft, f"select count(*) as n from raw_stripe.{table} where _fivetran_deleted")["n"].iloc[0])
-    listed = int(_q(ft, "select count(*) as n from analytics_landing.landing_stripe_fivetran_stripe__deleted_rows")["n"].iloc[0])
+    listed = int(_q(ft, "select count(*) as n from analytics_staging.base_stripe_fivetran_stripe__deleted_rows")["n"].iloc[0])
     assert deleted > 0 and listed == deleted
     staged_deleted = _q(ft, "select count(*) as n from analytics_staging.stg_stripe__invoice_line_items "
                             "where line_item_id like '%\\_del' escape '\\'")["n"].iloc[0]

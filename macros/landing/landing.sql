@@ -51,10 +51,10 @@
 
 {% macro landing_relation(system, table) -%}
     {%- set prefixes = {
-        'native': 'landing_' ~ system ~ '_native__',
-        'fivetran_stripe': 'landing_stripe_fivetran_stripe__',
-        'segment': 'landing_product_segment__',
-        'fivetran_hubspot': 'landing_crm_hubspot__',
+        'native': 'base_' ~ system ~ '_native__',
+        'fivetran_stripe': 'base_stripe_fivetran_stripe__',
+        'segment': 'base_product_segment__',
+        'fivetran_hubspot': 'base_crm_fivetran_hubspot__',
     } -%}
     {%- set shape = landing_shape(system) -%}
     {%- if shape not in prefixes -%}

@@ -4,7 +4,7 @@
     landing's repeated rows: base_product__accounts judges exact and conflicting duplicates). Segment's
     `accounts` table (the latest state per group, upserted) is not read: it has already dropped the versions
     the quarantine must see. Ids are not qualified by the connection. -#}
-{{ config(enabled=landing_enabled('product', 'segment')) }}
+{{ config(enabled=landing_enabled('product', 'segment'), materialized='ephemeral') }}
 
 {%- set landed = source_columns('product_segment', 'groups') %}
 {%- set columns = [

@@ -1,6 +1,6 @@
 {#- Native Stripe `refunds` of every connection (var stripe_schemas), with source_relation; ids qualified
     by the connection when there are several (macros/landing/landing.sql). -#}
-{{ config(enabled=landing_enabled('stripe', 'native')) }}
+{{ config(enabled=landing_enabled('stripe', 'native'), materialized='ephemeral') }}
 
 {%- set columns = [
         ('id', 'id'),

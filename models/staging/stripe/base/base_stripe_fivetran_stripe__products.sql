@@ -1,7 +1,7 @@
 {#- Fivetran Stripe `product` -> the native `products` columns and types, every connection (var stripe_schemas),
     with source_relation. Rows soft-deleted at the source (_fivetran_deleted) are not landed rows of the native
-    contract: they are left out here and listed in landing_stripe_fivetran_stripe__deleted_rows. -#}
-{{ config(enabled=landing_enabled('stripe', 'fivetran_stripe')) }}
+    contract: they are left out here and listed in base_stripe_fivetran_stripe__deleted_rows. -#}
+{{ config(enabled=landing_enabled('stripe', 'fivetran_stripe'), materialized='ephemeral') }}
 
 {%- set columns = [
         ('id', 'id'),

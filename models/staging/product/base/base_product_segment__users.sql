@@ -4,7 +4,7 @@
     (base_product__users judges exact and conflicting duplicates); Segment's `users` table (latest traits per
     user, upserted) is not read for the same reason as `accounts`. anonymous_id is not used: an identify
     without user_id is a user without an id (quarantined null_user_id). -#}
-{{ config(enabled=landing_enabled('product', 'segment')) }}
+{{ config(enabled=landing_enabled('product', 'segment'), materialized='ephemeral') }}
 
 {%- set landed = source_columns('product_segment', 'identifies') %}
 {%- set columns = [

@@ -1,7 +1,7 @@
 {#- Native product `events` of every connection (var product_schemas), with source_relation. Product ids are NOT
     qualified by the connection (Stripe metadata.account_id must still join): the same id landed by two
     connections is judged by staging's conflicting / exact duplicate rules (DECISIONLOG issue 11, Segment). -#}
-{{ config(enabled=landing_enabled('product', 'native')) }}
+{{ config(enabled=landing_enabled('product', 'native'), materialized='ephemeral') }}
 
 {%- set columns = [
         ('event_id', 'event_id'),

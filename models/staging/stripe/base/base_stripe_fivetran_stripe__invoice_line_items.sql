@@ -3,8 +3,8 @@
       subscription line), falling back to id;
     - price_id = plan_id (Stripe keeps plan ids as price ids), else the plan of the line's subscription_item:
       a subscription with several items (seats + add-on) has one line per item, each with its own price;
-    - soft-deleted lines and items (_fivetran_deleted) are left out (listed in landing_stripe_fivetran_stripe__deleted_rows). -#}
-{{ config(enabled=landing_enabled('stripe', 'fivetran_stripe')) }}
+    - soft-deleted lines and items (_fivetran_deleted) are left out (listed in base_stripe_fivetran_stripe__deleted_rows). -#}
+{{ config(enabled=landing_enabled('stripe', 'fivetran_stripe'), materialized='ephemeral') }}
 
 {%- set line_columns = [
         ('id', 'coalesce(unique_id, id)'),
