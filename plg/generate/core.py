@@ -79,7 +79,7 @@ def generate(cfg: GenConfig) -> dict[str, int]:
             raise SystemExit("--landing-format / --connections write DuckDB only (use --warehouse)")
         shaped = reshape(sink.con, cfg.landing_format, cfg.connections)
         print(f"[plg.generate] landing shapes {shaped['shapes'] or 'native'}; "
-              f"stripe schemas {shaped['stripe_schemas']}")
+              f"stripe schemas {shaped['stripe_schemas']}; crm schemas {shaped['crm_schemas']}")
         sink.con.execute("checkpoint")
     sink.finish()
     total = time.time() - t0
