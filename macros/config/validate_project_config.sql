@@ -164,7 +164,7 @@
                 {%- do landing_errors.append(shape_var ~ " must be one of " ~ (allowed | join(', ')) ~ "; got " ~ var(shape_var, 'native')) -%}
             {%- endif -%}
         {%- endfor -%}
-        {%- for system in ['stripe', 'product', 'crm'] -%}
+        {%- for system in ['stripe', 'product', 'crm', 'finance', 'surveys'] -%}
             {%- set schemas = var(system ~ '_schemas', none) -%}
             {%- if schemas is not none -%}
                 {%- if schemas is string or schemas is not iterable or schemas | length == 0 -%}

@@ -191,3 +191,10 @@
     {%- endfor -%}
     {{- return(literals | join(', ')) -}}
 {%- endmacro %}
+
+{#- connection_key(system): ['source_relation'] when the system has several connections, else []: added to the
+    natural key of rows without an id of their own (finance gtm_spend, headcount), so two connections' rows
+    (two entities' spend or headcount) stay two rows. -#}
+{% macro connection_key(system) -%}
+    {{- return(['source_relation'] if landing_connections(system) | length > 1 else []) -}}
+{%- endmacro %}
