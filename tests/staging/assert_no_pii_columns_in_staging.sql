@@ -9,7 +9,8 @@
 {%- set relation = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias) -%}
 {%- if relation is not none -%}
 {%- set exempt = (node.config.meta or {}).get('pii_exempt_columns', []) -%}
-{%- for column in adapter.get_columns_in_relation(relation) if column.name | lower in forbidden and column.name | lower not in exempt -%}
+{%- for column in adapter.get_columns_in_relation(relation)
+    if column.name | lower in forbidden and column.name | lower not in exempt -%}
 {%- do offenders.append((node.alias, column.name | lower)) -%}
 {%- endfor -%}
 {%- endif -%}
