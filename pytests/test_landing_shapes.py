@@ -435,3 +435,29 @@ def test_optional_sources_off_summary_and_report(without_optional_sources, tmp_p
                           "--out", str(report)], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr[-2000:]
     assert report.stat().st_size > 0
+
+
+def test_connection_and_hubspot_vars_validated_at_run_start(builds, tmp_path):
+    """Bad connection lists and HubSpot vars stop the run at start, each named; a HubSpot company table without
+    the account property column is named too."""
+    import shutil
+
+    from plg.testing import DbtBuildError
+    native = tmp_path / "native_copy.duckdb"
+    shutil.copy(builds["native"], native)
+    bad = {"crm_schemas": ["raw_crm", "raw_crm"], "finance_schemas": "raw_finance", "surveys_schemas": ["bad-name"],
+           "hubspot_account_id_property": "account_id; drop table x", "hubspot_demo_meeting_titles": ["Demo'--"]}
+    with pytest.raises(DbtBuildError) as caught:
+        build_project(native, vars=bad, extra_args=FAST)
+    message = str(caught.value)
+    assert "Invalid landing configuration" in message
+    for expected in ["crm_schemas lists a schema twice", "finance_schemas must be a non-empty list",
+                     "surveys_schemas must hold plain schema names", "hubspot_account_id_property must be a plain",
+                     "hubspot_demo_meeting_titles must hold plain titles"]:
+        assert expected in message, expected
+    hubspot = tmp_path / "hubspot_copy.duckdb"
+    shutil.copy(builds["fivetran"], hubspot)
+    with pytest.raises(DbtBuildError) as caught:
+        build_project(hubspot, vars={"billing_landing": "fivetran_stripe", "crm_landing": "fivetran_hubspot",
+                                     "hubspot_account_id_property": "workspace_id"}, extra_args=FAST)
+    assert "raw_crm.company has no column property_workspace_id" in str(caught.value)
