@@ -428,8 +428,8 @@ def to_hubspot(con, schema: str) -> None:
                property_account_id
         from _hs_company where hash(id) % 40 = 0
         order by 1""")
-    cases = lambda i: " ".join(f"when '{k}' then {repr(v[i]) if v[i] else 'null'}"  # noqa: E731
-                                for k, v in _ENGAGEMENT_OF.items()).replace('"', "'")
+    def cases(i: int) -> str:
+        return " ".join(f"when '{k}' then {repr(v[i]) if v[i] else 'null'}" for k, v in _ENGAGEMENT_OF.items())
     con.execute(f"""
         create or replace temp table _hs_eng as
         select {_hubspot_id('activity_id')} as id, {_hubspot_id('company_id')} as company_id,
