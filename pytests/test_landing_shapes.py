@@ -1,9 +1,12 @@
 """Landing shapes and connections (issue 11): the same simulated world landed natively, through the Fivetran
-Stripe connector's shape, and split over two Stripe connections must give the same public marts, row for row.
+Stripe and Fivetran HubSpot connectors' shapes, and split over two connections must give the same public marts,
+row for row.
 
-Small world (1,200 accounts) and six builds: native (with unit tests), fivetran_stripe, native over two
-connections (Stripe and product), fivetran_stripe over two connections, segment (with its unit tests), segment
-over two connections (plus one build with the optional sources off). Floats are compared with a relative tolerance of 1e-9 (sums over a union run in another order);
+Small world (1,200 accounts) and six builds: native (with unit tests), fivetran_stripe + fivetran_hubspot (with
+their unit tests), native over two connections (Stripe, product and CRM), fivetran_stripe + fivetran_hubspot over
+two connections, segment (with its unit tests), segment over two connections (plus one build with the optional
+sources off). HubSpot ids are integers (the native 'cmp_0000042' lands as 42) and CRM ids are qualified by the
+connection over two connections: company_id is compared on its number. Floats are compared with a relative tolerance of 1e-9 (sums over a union run in another order);
 everything else exactly. Independent checks read the raw landing tables directly.
 """
 
@@ -22,6 +25,15 @@ from pytests.helpers.build import build_project
 
 ACCOUNTS, SEED = 1200, 3
 FAST = ["--exclude-resource-type", "unit_test"]
+TWO = {
+    "stripe_schemas": ["raw_stripe_c1", "raw_stripe_c2"],
+    "product_schemas": ["raw_product_c1", "raw_product_c2"],
+    "crm_schemas": ["raw_crm_c1", "raw_crm_c2"],
+}
+# What HubSpot cannot land (DECISIONLOG "HubSpot CRM landing"): rows without an id and a company's other versions
+# (the connector upserts by id), so their quarantine rules have no rows on a HubSpot landing.
+HUBSPOT_UNLANDABLE = [("crm", "null_company_id"), ("crm", "null_activity_id"), ("crm", "conflicting_duplicate")]
+HUBSPOT_SHAPES = ("fivetran", "fivetran_two")
 
 
 def _gen(path: Path, **kw) -> None:
@@ -37,28 +49,18 @@ def builds(tmp_path_factory) -> dict[str, Path]:
     out["native"] = root / "native.duckdb"
     _gen(out["native"])
     build_project(out["native"])
+    # Fivetran Stripe and Fivetran HubSpot in one build (with their unit tests)
     out["fivetran"] = root / "fivetran.duckdb"
-    _gen(out["fivetran"], landing_format="fivetran_stripe")
-    build_project(out["fivetran"], vars={"billing_landing": "fivetran_stripe"})
+    _gen(out["fivetran"], landing_format="fivetran_stripe,fivetran_hubspot")
+    build_project(out["fivetran"], vars={"billing_landing": "fivetran_stripe", "crm_landing": "fivetran_hubspot"})
     out["two"] = root / "two.duckdb"
     _gen(out["two"], connections=2)
-    build_project(
-        out["two"],
-        vars={
-            "stripe_schemas": ["raw_stripe_c1", "raw_stripe_c2"],
-            "product_schemas": ["raw_product_c1", "raw_product_c2"],
-        },
-        extra_args=FAST,
-    )
+    build_project(out["two"], vars=TWO, extra_args=FAST)
     out["fivetran_two"] = root / "fivetran_two.duckdb"
-    _gen(out["fivetran_two"], landing_format="fivetran_stripe", connections=2)
+    _gen(out["fivetran_two"], landing_format="fivetran_stripe,fivetran_hubspot", connections=2)
     build_project(
         out["fivetran_two"],
-        vars={
-            "billing_landing": "fivetran_stripe",
-            "stripe_schemas": ["raw_stripe_c1", "raw_stripe_c2"],
-            "product_schemas": ["raw_product_c1", "raw_product_c2"],
-        },
+        vars={"billing_landing": "fivetran_stripe", "crm_landing": "fivetran_hubspot", **TWO},
         extra_args=FAST,
     )
     # Segment product landing (with its unit tests), and Segment over two product (and Stripe) connections
@@ -67,15 +69,7 @@ def builds(tmp_path_factory) -> dict[str, Path]:
     build_project(out["segment"], vars={"product_landing": "segment"})
     out["segment_two"] = root / "segment_two.duckdb"
     _gen(out["segment_two"], landing_format="segment", connections=2)
-    build_project(
-        out["segment_two"],
-        vars={
-            "product_landing": "segment",
-            "product_schemas": ["raw_product_c1", "raw_product_c2"],
-            "stripe_schemas": ["raw_stripe_c1", "raw_stripe_c2"],
-        },
-        extra_args=FAST,
-    )
+    build_project(out["segment_two"], vars={"product_landing": "segment", **TWO}, extra_args=FAST)
     return out
 
 
@@ -95,8 +89,24 @@ def _marts(path: Path) -> list[str]:
     )
 
 
+def _company_number(df: pd.DataFrame) -> pd.DataFrame:
+    """company_id as its number: native 'cmp_0000042', HubSpot '42', qualified 'raw_crm_c1:cmp_0000042' / 'raw_crm_c1:42'."""
+    if "company_id" not in df.columns:
+        return df
+    df = df.copy()
+    df["company_id"] = df["company_id"].map(
+        lambda v: (
+            v
+            if v is None or (isinstance(v, float) and np.isnan(v))
+            else str(int(str(v).split(":")[-1].removeprefix("cmp_")))
+        )
+    )
+    return df
+
+
 def _diff(expected: pd.DataFrame, actual: pd.DataFrame) -> list[str]:
     """Row-for-row differences (both frames sorted on every non-float column, then every column)."""
+    expected, actual = _company_number(expected), _company_number(actual)
     problems = []
     if list(expected.columns) != list(actual.columns):
         return [f"columns differ: {list(expected.columns)} vs {list(actual.columns)}"]
@@ -126,12 +136,18 @@ def test_public_marts_identical_to_native(builds, shape):
     assert _marts(other) == names
     failures = {}
     for name in names:
+        unlandable = HUBSPOT_UNLANDABLE if shape in HUBSPOT_SHAPES else ()
         if name == "rpt_data_quality" and shape in ("two", "fivetran_two"):
             # several connections: quarantined rows are counted per connection (source_relation), so the
             # rows of one native source_relation are spread over the connections: compare their sums
             problems = _diff(
-                _data_quality(native, by_relation=False, rules_left_out=()),
-                _data_quality(other, by_relation=False, rules_left_out=()),
+                _data_quality(native, by_relation=False, rules_left_out=(), left_out=unlandable),
+                _data_quality(other, by_relation=False, rules_left_out=(), left_out=unlandable),
+            )
+        elif name == "rpt_data_quality" and unlandable:
+            problems = _diff(
+                _data_quality(native, by_relation=True, rules_left_out=(), left_out=unlandable),
+                _data_quality(other, by_relation=True, rules_left_out=(), left_out=unlandable),
             )
         else:
             problems = _diff(
@@ -170,7 +186,7 @@ def test_fivetran_landing_has_its_own_faults(builds):
     ]:
         deleted += int(_q(ft, f"select count(*) as n from raw_stripe.{table} where _fivetran_deleted")["n"].iloc[0])
     listed = int(
-        _q(ft, "select count(*) as n from analytics_landing.landing_stripe_fivetran_stripe__deleted_rows")["n"].iloc[0]
+        _q(ft, "select count(*) as n from analytics_staging.base_stripe_fivetran_stripe__deleted_rows")["n"].iloc[0]
     )
     assert deleted > 0 and listed == deleted
     staged_deleted = _q(
@@ -186,6 +202,162 @@ def test_fivetran_landing_has_its_own_faults(builds):
         "and table_name in ('customers', 'invoices', 'invoice_line_items')",
     )["n"].iloc[0]
     assert native_left == 0
+
+
+def test_hubspot_landing_has_its_own_faults(builds):
+    """The Fivetran HubSpot landing holds HubSpot's tables and faults (else the equivalence above proves nothing
+    about them): deleted companies and engagements (left out, listed), tasks (not touches), engagements landed the
+    v3 way (owner and time on the typed table) and the pre-v3 way (on engagement); what it cannot land is absent."""
+    hs, native = builds["fivetran"], builds["native"]
+    tables = set(
+        _q(hs, "select table_name from information_schema.tables where table_schema = 'raw_crm'")["table_name"]
+    )
+    assert {
+        "company",
+        "engagement",
+        "engagement_company",
+        "engagement_meeting",
+        "engagement_call",
+        "engagement_email",
+        "engagement_note",
+    } <= tables and not tables & {"companies", "activities"}
+    company = _q(
+        hs,
+        "select count(*) as n, count(distinct id) as ids, count(*) filter (where is_deleted) as deleted "
+        "from raw_crm.company",
+    ).iloc[0]
+    assert company["n"] == company["ids"] and company["deleted"] > 0  # one row per company (upserted)
+    deleted_engagements = 0
+    for table in ["engagement_meeting", "engagement_call", "engagement_email", "engagement_note"]:
+        deleted_engagements += int(
+            _q(hs, f"select count(*) as n from raw_crm.{table} where _fivetran_deleted")["n"].iloc[0]
+        )
+    assert deleted_engagements > 0
+    listed = _q(
+        hs,
+        "select source_table = 'company' as is_company, count(*) as n "
+        "from analytics_staging.base_crm_fivetran_hubspot__deleted_rows group by 1",
+    ).set_index("is_company")["n"]
+    assert listed[True] == company["deleted"] and listed[False] == deleted_engagements
+    eng = _q(
+        hs,
+        "select count(*) filter (where type = 'TASK') as tasks, count(owner_id) as pre_v3_owned, "
+        "count(*) filter (where timestamp is null) as v3 from raw_crm.engagement",
+    ).iloc[0]
+    assert (eng > 0).all()
+    assert _q(hs, "select count(property_hubspot_owner_id) as n from raw_crm.engagement_meeting")["n"].iloc[0] > 0
+    # staged: exactly the native world's usable companies and touches (deleted rows and tasks left out)
+    for model in ["stg_crm__companies", "stg_crm__activities"]:
+        n_native = _q(native, f"select count(*) as n from analytics_staging.{model}")["n"].iloc[0]
+        assert _q(hs, f"select count(*) as n from analytics_staging.{model}")["n"].iloc[0] == n_native, model
+    # the sales-rep touches (which decide attribution) survive the owner mapping, type by type
+    e = _q(
+        native,
+        "select activity_type, owner_type, count(*) as n from analytics_staging.stg_crm__activities group by 1, 2",
+    )
+    a = _q(
+        hs, "select activity_type, owner_type, count(*) as n from analytics_staging.stg_crm__activities group by 1, 2"
+    )
+    assert not _diff(e, a) and set(a["activity_type"]) == {
+        "demo",
+        "call",
+        "meeting",
+        "email",
+        "nurture_email",
+        "in_app_message",
+    }
+    # what HubSpot cannot land has no quarantine rows there
+    for source, rule in HUBSPOT_UNLANDABLE:
+        assert (
+            _q(
+                hs,
+                f"select count(*) as n from analytics_marts.rpt_data_quality "
+                f"where source_name = '{source}' and rule = '{rule}'",
+            )["n"].iloc[0]
+            == 0
+        )
+
+
+def _show(path: Path, inline: str, vars_: dict | None = None) -> list[dict]:
+    import json
+    import subprocess
+
+    from plg.dbt_runner import dbt_executable
+    from pytests.helpers.build import PROJECT_DIR, build_env
+
+    out = subprocess.run(
+        [
+            dbt_executable(),
+            "show",
+            "--inline",
+            inline,
+            "--output",
+            "json",
+            "--limit",
+            "100",
+            "--project-dir",
+            str(PROJECT_DIR),
+            "--profiles-dir",
+            str(PROJECT_DIR),
+            "--target-path",
+            str(path.parent / "show_target"),
+            "--log-path",
+            str(path.parent / "show_logs"),
+            "--vars",
+            json.dumps(vars_ or {}),
+            "--quiet",
+        ],
+        cwd=PROJECT_DIR,
+        env=build_env(path),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
+    return json.loads(out.stdout[out.stdout.index("{") :])["show"]
+
+
+def _rows(alias: str, rows: list[tuple]) -> str:
+    cols = ["source_relation", "id", "v"]
+    selects = [
+        " , ".join(
+            f"'{x}' as {c}" if x is not None else f"cast(null as varchar) as {c}" for c, x in zip(cols, r, strict=False)
+        )
+        for r in rows
+    ]
+    return "(" + " union all ".join(f"select {x}" for x in selects) + f") as {alias}"
+
+
+def test_source_reconciles_per_connection_hand_made(builds):
+    """source_reconciles per_relation: the equation must hold for each connection, not only over their union."""
+    native = builds["native"]
+    empty_quarantine = "(select 'c1' as source_relation, 't' as source_table where 1 = 0) as q"
+
+    def run(landed, staged, quarantine=empty_quarantine, **kw):
+        args = ", ".join(f"{k}={v!r}" for k, v in kw.items())
+        return _show(
+            native,
+            f"{{{{ test_source_reconciles(model={staged!r}, source_relation={landed!r}, "
+            f"key_columns=['id'], quarantine_model={quarantine!r}, source_table='t', {args}) }}}}",
+        )
+
+    # a row staged under the wrong connection: the union reconciles (4 = 4), each connection does not
+    landed = _rows("l", [("c1", "a", "1"), ("c1", "b", "1"), ("c1", "c", "1"), ("c2", "d", "1")])
+    staged = _rows("s", [("c1", "a", "1"), ("c1", "b", "1"), ("c2", "c", "1"), ("c2", "d", "1")])
+    assert run(landed, staged, per_relation=False) == []
+    bad = run(landed, staged, per_relation=True)
+    assert sorted((r["source_relation"], r["landed_rows"], r["staged_rows"]) for r in bad) == [
+        ("c1", 3, 2),
+        ("c2", 1, 2),
+    ]
+    # versions per connection: c1 lands k1 twice (v1 superseded by v2) plus an exact copy of v2, c2 lands k1 at v1
+    # (another company in another connection); one quarantined row in c2
+    landed = _rows("l", [("c1", "k1", "1"), ("c1", "k1", "2"), ("c1", "k1", "2"), ("c2", "k1", "1"), ("c2", None, "1")])
+    staged = _rows("s", [("c1", "k1", "2"), ("c2", "k1", "1")])
+    quarantine = "(select 'c2' as source_relation, 't' as source_table) as q"
+    assert run(landed, staged, quarantine, per_relation=True, duplicates="versioned", version_column="v") == []
+    # over the union with unqualified ids, c2's version would be taken as superseded by c1's: it does not hold
+    assert run(landed, staged, quarantine, per_relation=False, duplicates="versioned", version_column="v") != []
 
 
 def test_two_connections_keep_keys_apart(builds):
@@ -219,9 +391,17 @@ def test_two_connections_keep_keys_apart(builds):
 DQ_KEYS = ["source_name", "table_name", "rule", "is_quarantined", "received_date"]
 
 
-def _data_quality(path: Path, *, by_relation: bool, rules_left_out=("invalid_properties_json",)) -> pd.DataFrame:
+def _data_quality(
+    path: Path, *, by_relation: bool, rules_left_out=("invalid_properties_json",), left_out=()
+) -> pd.DataFrame:
     keys = DQ_KEYS + (["source_relation"] if by_relation else [])
-    where = " and ".join([f"rule <> '{r}'" for r in rules_left_out]) or "true"
+    where = (
+        " and ".join(
+            [f"rule <> '{r}'" for r in rules_left_out]
+            + [f"not (source_name = '{s}' and rule = '{r}')" for s, r in left_out]
+        )
+        or "true"
+    )
     return _q(
         path,
         f"select {', '.join(keys)}, sum(rows) as rows from analytics_marts.rpt_data_quality "
@@ -489,3 +669,46 @@ def test_optional_sources_off_summary_and_report(without_optional_sources, tmp_p
     )
     assert out.returncode == 0, out.stderr[-2000:]
     assert report.stat().st_size > 0
+
+
+def test_connection_and_hubspot_vars_validated_at_run_start(builds, tmp_path):
+    """Bad connection lists and HubSpot vars stop the run at start, each named; a HubSpot company table without
+    the account property column is named too."""
+    import shutil
+
+    from pytests.helpers.build import DbtBuildError
+
+    native = tmp_path / "native_copy.duckdb"
+    shutil.copy(builds["native"], native)
+    bad = {
+        "crm_schemas": ["raw_crm", "raw_crm"],
+        "finance_schemas": "raw_finance",
+        "surveys_schemas": ["bad-name"],
+        "hubspot_account_id_property": "account_id; drop table x",
+        "hubspot_demo_meeting_titles": ["Demo'--"],
+    }
+    with pytest.raises(DbtBuildError) as caught:
+        build_project(native, vars=bad, extra_args=FAST)
+    message = str(caught.value)
+    assert "Invalid landing configuration" in message
+    for expected in [
+        "crm_schemas lists a schema twice",
+        "finance_schemas must be a non-empty list",
+        "surveys_schemas must hold plain schema names",
+        "hubspot_account_id_property must be a plain",
+        "hubspot_demo_meeting_titles must hold plain titles",
+    ]:
+        assert expected in message, expected
+    hubspot = tmp_path / "hubspot_copy.duckdb"
+    shutil.copy(builds["fivetran"], hubspot)
+    with pytest.raises(DbtBuildError) as caught:
+        build_project(
+            hubspot,
+            vars={
+                "billing_landing": "fivetran_stripe",
+                "crm_landing": "fivetran_hubspot",
+                "hubspot_account_id_property": "workspace_id",
+            },
+            extra_args=FAST,
+        )
+    assert "raw_crm.company has no column property_workspace_id" in str(caught.value)

@@ -159,12 +159,12 @@
         {%- set landing_errors = [] -%}
         {%- for shape_var, allowed in [('billing_landing', ['native', 'fivetran_stripe']),
                                        ('product_landing', ['native', 'segment']),
-                                       ('crm_landing', ['native'])] -%}
+                                       ('crm_landing', ['native', 'fivetran_hubspot'])] -%}
             {%- if var(shape_var, 'native') not in allowed -%}
                 {%- do landing_errors.append(shape_var ~ " must be one of " ~ (allowed | join(', ')) ~ "; got " ~ var(shape_var, 'native')) -%}
             {%- endif -%}
         {%- endfor -%}
-        {%- for system in ['stripe', 'product'] -%}
+        {%- for system in ['stripe', 'product', 'crm', 'finance', 'surveys'] -%}
             {%- set schemas = var(system ~ '_schemas', none) -%}
             {%- if schemas is not none -%}
                 {%- if schemas is string or schemas is not iterable or schemas | length == 0 -%}
@@ -189,6 +189,18 @@
                 {%- do landing_errors.append("segment_event_tables must hold plain table names; got " ~ table) -%}
             {%- endfor -%}
         {%- endif -%}
+        {%- set account_property = var('hubspot_account_id_property', 'account_id') -%}
+        {%- if account_property is not string or not modules.re.match('^[A-Za-z_][A-Za-z0-9_]*$', account_property) -%}
+            {%- do landing_errors.append("hubspot_account_id_property must be a plain HubSpot company property name (its column is property_<name>), e.g. account_id; got " ~ account_property) -%}
+        {%- endif -%}
+        {%- set demo_titles = var('hubspot_demo_meeting_titles', ['Demo']) -%}
+        {%- if demo_titles is string or demo_titles is not iterable or demo_titles | length == 0 -%}
+            {%- do landing_errors.append("hubspot_demo_meeting_titles must be a non-empty list of meeting titles, e.g. [Demo, Product demo]; got " ~ demo_titles) -%}
+        {%- else -%}
+            {%- for title in demo_titles if title is not string or not modules.re.match('^[A-Za-z0-9 _-]+$', title) -%}
+                {%- do landing_errors.append("hubspot_demo_meeting_titles must hold plain titles (letters, digits, spaces, _ -); got " ~ title) -%}
+            {%- endfor -%}
+        {%- endif -%}
         {%- if landing_errors | length > 0 -%}
             {{ exceptions.raise_compiler_error("Invalid landing configuration (fix the vars in dbt_project.yml or --vars):\n  - " ~ (landing_errors | join("\n  - "))) }}
         {%- endif -%}
@@ -204,6 +216,16 @@
                 {%- endif -%}
             {%- endfor -%}
         {%- endfor -%}
+        {%- if system_enabled('crm') and landing_shape('crm') == 'fivetran_hubspot' and landing_errors | length == 0 -%}
+            {%- for source in graph.sources.values() if source.source_name == 'crm_hubspot' and source.name == 'company' -%}
+                {%- for schema in landing_connections('crm') -%}
+                    {%- set relation = adapter.get_relation(database=source.database, schema=schema, identifier=source.identifier) -%}
+                    {%- if relation is not none and hubspot_account_id_column() not in landed_columns(relation) -%}
+                        {%- do missing_connections.append(schema ~ "." ~ source.identifier ~ " has no column " ~ hubspot_account_id_column() ~ " (the company property of var hubspot_account_id_property)") -%}
+                    {%- endif -%}
+                {%- endfor -%}
+            {%- endfor -%}
+        {%- endif -%}
         {%- if missing_connections | length > 0 -%}
             {{ exceptions.raise_compiler_error("Missing landing tables of a connection:\n  - " ~ (missing_connections | join("\n  - ")) ~ "\nEvery schema of <source>_schemas must hold the tables of the chosen shape (<source>_landing).") }}
         {%- endif -%}

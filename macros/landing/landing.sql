@@ -51,15 +51,15 @@
 
 {% macro landing_relation(system, table) -%}
     {%- set prefixes = {
-        'native': 'landing_' ~ system ~ '_native__',
-        'fivetran_stripe': 'landing_stripe_fivetran_stripe__',
-        'segment': 'landing_product_segment__',
-        'fivetran_hubspot': 'landing_crm_hubspot__',
+        'native': 'base_' ~ system ~ '_native__',
+        'fivetran_stripe': 'base_stripe_fivetran_stripe__',
+        'segment': 'base_product_segment__',
+        'fivetran_hubspot': 'base_crm_fivetran_hubspot__',
     } -%}
     {%- set shape = landing_shape(system) -%}
     {%- if shape not in prefixes -%}
         {{- exceptions.raise_compiler_error("Unknown landing shape " ~ shape ~ " for " ~ system
-            ~ " (vars billing_landing: native | fivetran_stripe; product_landing: native | segment; crm_landing: native)") -}}
+            ~ " (vars billing_landing: native | fivetran_stripe; product_landing: native | segment; crm_landing: native | fivetran_hubspot)") -}}
     {%- endif -%}
     {{- return(ref(prefixes[shape] ~ table)) -}}
 {%- endmacro %}
@@ -123,6 +123,12 @@
             'events': {'event_id': 'varchar', 'event_name': 'varchar', 'user_id': 'varchar', 'account_id': 'varchar',
                        'occurred_at': 'timestamp', 'received_at': 'timestamp', 'properties': 'varchar'},
         },
+        'crm': {
+            'companies': {'company_id': 'varchar', 'account_id': 'varchar', 'name': 'varchar', 'domain': 'varchar',
+                          'employee_count': 'integer', 'industry': 'varchar', 'country': 'varchar', 'updated_at': 'timestamp'},
+            'activities': {'activity_id': 'varchar', 'company_id': 'varchar', 'activity_type': 'varchar',
+                           'owner_type': 'varchar', 'occurred_at': 'timestamp'},
+        },
         'stripe': {
             'customers': {'id': 'varchar', 'email': 'varchar', 'created': 'timestamp', 'metadata': 'varchar', 'currency': 'varchar', 'is_deleted': 'boolean'},
             'products': {'id': 'varchar', 'name': 'varchar', 'active': 'boolean'},
@@ -163,4 +169,37 @@
         {%- endfor %}
     {%- endif %}
     {{- return(property_tables) -}}
+{%- endmacro %}
+
+{#- HubSpot (crm_landing: fivetran_hubspot). hubspot_account_id_column(): the company column holding the product
+    workspace, property_<var hubspot_account_id_property> (a plain identifier, validated at run start).
+    hubspot_demo_meeting_titles(): the SQL list of the lower-cased meeting titles that make a demo (var
+    hubspot_demo_meeting_titles, validated at run start: letters, digits, spaces, '_' and '-' only). At parse time a bad
+    value renders a placeholder, so the run-start check (validate_project_config) reports it with the other vars. -#}
+{% macro hubspot_account_id_column() -%}
+    {%- set name = var('hubspot_account_id_property', 'account_id') | string -%}
+    {%- if not modules.re.match('^[A-Za-z_][A-Za-z0-9_]*$', name) -%}
+        {%- if not execute -%}{{- return('property_account_id') -}}{%- endif -%}
+        {{- exceptions.raise_compiler_error("hubspot_account_id_property must be a plain HubSpot property name; got " ~ name) -}}
+    {%- endif -%}
+    {{- return('property_' ~ name | lower) -}}
+{%- endmacro %}
+
+{% macro hubspot_demo_meeting_titles() -%}
+    {%- set literals = [] -%}
+    {%- for title in var('hubspot_demo_meeting_titles', ['Demo']) -%}
+        {%- if not modules.re.match('^[A-Za-z0-9 _-]+$', title | string) -%}
+            {%- if not execute -%}{{- return("''") -}}{%- endif -%}
+            {{- exceptions.raise_compiler_error("hubspot_demo_meeting_titles must hold plain titles (letters, digits, spaces, _ -); got " ~ title) -}}
+        {%- endif -%}
+        {%- do literals.append("'" ~ (title | string | trim | lower) ~ "'") -%}
+    {%- endfor -%}
+    {{- return(literals | join(', ')) -}}
+{%- endmacro %}
+
+{#- connection_key(system): ['source_relation'] when the system has several connections, else []: added to the
+    natural key of rows without an id of their own (finance gtm_spend, headcount), so two connections' rows
+    (two entities' spend or headcount) stay two rows. -#}
+{% macro connection_key(system) -%}
+    {{- return(['source_relation'] if landing_connections(system) | length > 1 else []) -}}
 {%- endmacro %}

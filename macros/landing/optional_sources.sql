@@ -25,9 +25,9 @@
         'stg_finance__gtm_spend': ('finance', [('spend_date', 'date'), ('category', string), ('channel', string),
                                                ('amount', num), ('currency_code', string)]),
         'stg_finance__headcount': ('finance', [('month_start', 'date'), ('department', string), ('fte', num)]),
-        'base_finance__gtm_spend': ('finance', [('spend_date', 'date'), ('record_key', string), ('quarantine_rule', string),
+        'base_finance__gtm_spend': ('finance', [('source_relation', string), ('spend_date', 'date'), ('record_key', string), ('quarantine_rule', string),
                                                 ('quarantine_detail', string), ('is_duplicate_delivery', 'boolean')]),
-        'base_finance__headcount': ('finance', [('month_start', 'date'), ('record_key', string), ('quarantine_rule', string),
+        'base_finance__headcount': ('finance', [('source_relation', string), ('month_start', 'date'), ('record_key', string), ('quarantine_rule', string),
                                                 ('quarantine_detail', string), ('is_duplicate_delivery', 'boolean')]),
     } -%}
     {%- set system, columns = shapes[model_name] -%}

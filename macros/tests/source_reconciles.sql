@@ -13,25 +13,36 @@
     - quarantined: rows of quarantine_model with source_table = source_table;
     - staged: count(*) of the model under test.
     Returns one row (with the four figures) when the equation does not hold.
+    per_relation (issue 11, several connections): every figure is counted per source_relation (the landing,
+    the model and the quarantine model all carry it) and the equation must hold for each connection; a row per
+    connection that does not reconcile. distinct_columns: the landed columns that make a row (default every
+    column, source_relation included); fx_rates lists its native columns, since the same rate landed by two
+    connections is one duplicate delivery of one reference rate.
 -#}
-{% test source_reconciles(model, source_relation, key_columns, quarantine_model, source_table, duplicates='exact', version_column=none) %}
+{% test source_reconciles(model, source_relation, key_columns, quarantine_model, source_table, duplicates='exact', version_column=none, per_relation=false, distinct_columns=none) %}
 
 {%- set keys_not_null = [] -%}
 {%- for column in key_columns -%}
     {%- do keys_not_null.append(column ~ ' is not null') -%}
 {%- endfor %}
+{%- set by = ['source_relation'] if per_relation else [] %}
+{%- set group_select = 'source_relation, ' if per_relation else '' %}
+{%- set group_by = 'group by source_relation' if per_relation else '' %}
+{%- set row_columns = (distinct_columns | join(', ')) if distinct_columns else '*' %}
+{%- set row_columns = (row_columns ~ ', source_relation') if (per_relation and distinct_columns) else row_columns %}
 
 with landed as (
 
-    select count(*) as landed_rows
+    select {{ group_select }}count(*) as landed_rows
     from {{ source_relation }}
+    {{ group_by }}
 
 ),
 
 {%- if duplicates == 'key' %}
 distinct_keys as (
 
-    select distinct {{ key_columns | join(', ') }}
+    select distinct {{ (key_columns + by) | join(', ') }}
     from {{ source_relation }}
     where {{ keys_not_null | join(' and ') }}
 
@@ -39,7 +50,7 @@ distinct_keys as (
 {%- else %}
 distinct_keys as (
 
-    select distinct *
+    select distinct {{ row_columns }}
     from {{ source_relation }}
     where {{ keys_not_null | join(' and ') }}
 
@@ -51,72 +62,114 @@ distinct_keys as (
 latest_versions as (
 
     select
-        {{ key_columns | join(', ') }},
+        {{ (key_columns + by) | join(', ') }},
         max({{ version_column }}) as latest_version
     from distinct_keys
-    group by {{ key_columns | join(', ') }}
+    group by {{ (key_columns + by) | join(', ') }}
 
 ),
 
 superseded as (
 
-    select count(*) as superseded_rows
+    select {{ 'distinct_keys.source_relation, ' if per_relation else '' }}count(*) as superseded_rows
     from distinct_keys
     inner join latest_versions
         on
-        {%- for column in key_columns %}
+        {%- for column in key_columns + by %}
             {% if not loop.first %}and {% endif %}distinct_keys.{{ column }} = latest_versions.{{ column }}
         {%- endfor %}
     where not coalesce(
         distinct_keys.{{ version_column }} = latest_versions.latest_version,
         distinct_keys.{{ version_column }} is null and latest_versions.latest_version is null
     )
+    {{ 'group by distinct_keys.source_relation' if per_relation else '' }}
 
 ),
 {%- endif %}
 
-duplicates as (
+keyed_rows as (
 
-    select
-        (
-            select count(*) from {{ source_relation }}
-            where {{ keys_not_null | join(' and ') }}
-        )
-        - (select count(*) from distinct_keys)
-        {%- if duplicates == 'versioned' %}
-        + (select superseded_rows from superseded)
-        {%- endif %} as duplicate_rows
+    select {{ group_select }}count(*) as keyed_rows
+    from {{ source_relation }}
+    where {{ keys_not_null | join(' and ') }}
+    {{ group_by }}
+
+),
+
+distinct_rows as (
+
+    select {{ group_select }}count(*) as distinct_rows
+    from distinct_keys
+    {{ group_by }}
 
 ),
 
 staged as (
 
-    select count(*) as staged_rows
+    select {{ group_select }}count(*) as staged_rows
     from {{ model }}
+    {{ group_by }}
 
 ),
 
 quarantined as (
 
-    select count(*) as quarantined_rows
+    select {{ group_select }}count(*) as quarantined_rows
     from {{ quarantine_model }}
     where source_table = '{{ source_table }}'
+    {{ group_by }}
+
+),
+
+{%- if per_relation %}
+
+relations as (
+
+    select source_relation from landed
+    union
+    select source_relation from staged
+    union
+    select source_relation from quarantined
 
 ),
 
 final as (
 
     select
-        landed.landed_rows,
-        staged.staged_rows,
-        quarantined.quarantined_rows,
-        duplicates.duplicate_rows
-    from landed
-    cross join staged
-    cross join quarantined
-    cross join duplicates
+        relations.source_relation,
+        coalesce(landed.landed_rows, 0) as landed_rows,
+        coalesce(staged.staged_rows, 0) as staged_rows,
+        coalesce(quarantined.quarantined_rows, 0) as quarantined_rows,
+        coalesce(keyed_rows.keyed_rows, 0) - coalesce(distinct_rows.distinct_rows, 0)
+        {%- if duplicates == 'versioned' %}
+        + coalesce(superseded.superseded_rows, 0)
+        {%- endif %} as duplicate_rows
+    from relations
+    left join landed on relations.source_relation = landed.source_relation
+    left join staged on relations.source_relation = staged.source_relation
+    left join quarantined on relations.source_relation = quarantined.source_relation
+    left join keyed_rows on relations.source_relation = keyed_rows.source_relation
+    left join distinct_rows on relations.source_relation = distinct_rows.source_relation
+    {%- if duplicates == 'versioned' %}
+    left join superseded on relations.source_relation = superseded.source_relation
+    {%- endif %}
 
 )
+{%- else %}
+
+final as (
+
+    select
+        coalesce((select landed_rows from landed), 0) as landed_rows,
+        coalesce((select staged_rows from staged), 0) as staged_rows,
+        coalesce((select quarantined_rows from quarantined), 0) as quarantined_rows,
+        coalesce((select keyed_rows from keyed_rows), 0) - coalesce((select distinct_rows from distinct_rows), 0)
+        {%- if duplicates == 'versioned' %}
+        + coalesce((select superseded_rows from superseded), 0)
+        {%- endif %} as duplicate_rows
+
+)
+{%- endif %}
 
 select * from final
 where landed_rows != staged_rows + quarantined_rows + duplicate_rows

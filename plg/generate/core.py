@@ -92,7 +92,8 @@ def generate(cfg: GenConfig) -> dict[str, int]:
             raise SystemExit("--landing-format / --connections write DuckDB only (use --warehouse)")
         shaped = reshape(sink.con, cfg.landing_format, cfg.connections)
         print(
-            f"[plg.generate] landing shapes {shaped['shapes'] or 'native'}; stripe schemas {shaped['stripe_schemas']}"
+            f"[plg.generate] landing shapes {shaped['shapes'] or 'native'}; "
+            f"stripe schemas {shaped['stripe_schemas']}; crm schemas {shaped['crm_schemas']}"
         )
         sink.con.execute("checkpoint")
     sink.finish()

@@ -13,16 +13,19 @@ then, on request:
 - `--connections N` splits the product world too (schemas <product schema>_c1 .. _cN, by a hash of the account;
   ids not qualified), and `--landing-format segment` rewrites each product connection as Segment's warehouse
   connector lands it (tracks + one table per event, identifies, groups; see to_segment).
+- `--connections N` splits the CRM world too (schemas <crm schema>_c1 .. _cN, by a hash of the company id;
+  activities follow their company), and `--landing-format fivetran_hubspot` rewrites each CRM connection as the
+  Fivetran HubSpot connector lands it (company, engagement + typed tables, engagement_company; see to_hubspot).
 Everything is SQL over the DuckDB file, so it is deterministic for a seed.
 """
 
 from __future__ import annotations
 
 from plg.landing_schema import LANDING_TABLES, SOURCE_SCHEMAS
-from plg.landing_shapes import FIVETRAN_STRIPE, SEGMENT
+from plg.landing_shapes import FIVETRAN_HUBSPOT, FIVETRAN_STRIPE, SEGMENT
 
 FORMATS = ("native", "fivetran_stripe", "segment", "fivetran_hubspot")
-IMPLEMENTED = ("native", "fivetran_stripe", "segment")
+IMPLEMENTED = ("native", "fivetran_stripe", "segment", "fivetran_hubspot")
 STRIPE_TABLES = [t for (s, t) in LANDING_TABLES if s == "stripe"]
 
 
@@ -268,7 +271,11 @@ def reshape(con, landing_format: str | None, connections: int) -> dict[str, obje
     if shapes.get("product") == "segment":
         for schema in p_schemas:
             to_segment(con, schema)
-    return {"shapes": shapes, "stripe_schemas": schemas, "product_schemas": p_schemas}
+    c_schemas = split_crm(con, connections)
+    if shapes.get("crm") == "fivetran_hubspot":
+        for schema in c_schemas:
+            to_hubspot(con, schema)
+    return {"shapes": shapes, "stripe_schemas": schemas, "product_schemas": p_schemas, "crm_schemas": c_schemas}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -377,4 +384,149 @@ def to_segment(con, schema: str) -> None:
                created_at, signup_channel, is_internal, created_by_user_id
         from {schema}.accounts""")
     for native in PRODUCT_TABLES:
+        con.execute(f"drop table if exists {schema}.{native}")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# CRM (issue 11, HubSpot): --connections N splits the CRM world; --landing-format fivetran_hubspot rewrites each
+# CRM connection as the Fivetran HubSpot connector lands it (plg.landing_shapes.FIVETRAN_HUBSPOT).
+# ---------------------------------------------------------------------------------------------------------
+CRM_TABLES = [t for (s, t) in LANDING_TABLES if s == "crm"]
+
+
+def crm_schemas(connections: int) -> list[str]:
+    base = SOURCE_SCHEMAS["crm"]
+    return [base] if connections <= 1 else [f"{base}_c{k}" for k in range(1, connections + 1)]
+
+
+def split_crm(con, n: int) -> list[str]:
+    """Split raw_crm over n connection schemas by a hash of the company id (activities follow their company;
+    rows without one go to connection 1). Every version of one company lands in one connection."""
+    src = SOURCE_SCHEMAS["crm"]
+    if n <= 1:
+        return [src]
+    schemas = crm_schemas(n)
+    for k, schema in enumerate(schemas, start=1):
+        con.execute(f"create schema if not exists {schema}")
+        for table in CRM_TABLES:
+            con.execute(f"drop table if exists {schema}.{table}")
+            con.execute(
+                f"create table {schema}.{table} as select t.* from {src}.{table} t "
+                f"where coalesce((hash(t.company_id) % {n}) + 1, 1) = {k}"
+            )
+    for table in CRM_TABLES:
+        con.execute(f"drop table if exists {src}.{table}")
+    return schemas
+
+
+def _hubspot_id(expr: str) -> str:
+    """HubSpot ids are integers: the native 'cmp_0000042' / 'act_00000123' land as 42 / 123."""
+    return f"cast(substr({expr}, 5) as bigint)"
+
+
+# The version of a company native staging keeps (base_crm__companies: latest updated_at, then the documented
+# tie-breaks and the landed-row hash): the state HubSpot holds, since the connector upserts by id.
+_KEPT_COMPANY = """
+    select * exclude (rn) from (
+        select c.*, row_number() over (
+            partition by company_id
+            order by updated_at desc nulls last, account_id asc nulls last, employee_count asc nulls last,
+                     trim(name) asc nulls last, lower(trim(industry)) asc nulls last, upper(trim(country)) asc nulls last,
+                     md5(concat_ws('|', coalesce(cast(account_id as varchar), '<null>'),
+                                   coalesce(cast(company_id as varchar), '<null>'), coalesce(cast(country as varchar), '<null>'),
+                                   coalesce(cast(domain as varchar), '<null>'), coalesce(cast(employee_count as varchar), '<null>'),
+                                   coalesce(cast(industry as varchar), '<null>'), coalesce(cast(name as varchar), '<null>'),
+                                   coalesce(cast(updated_at as varchar), '<null>'))) asc) as rn
+        from {schema}.companies c where company_id is not null) where rn = 1"""
+
+# native activity type -> (HubSpot engagement type, typed table, meeting title)
+_ENGAGEMENT_OF = {
+    "demo": ("MEETING", "engagement_meeting", "Demo"),
+    "meeting": ("MEETING", "engagement_meeting", "Discovery meeting"),
+    "call": ("CALL", "engagement_call", None),
+    "email": ("EMAIL", "engagement_email", None),
+    "nurture_email": ("EMAIL", "engagement_email", None),
+    "in_app_message": ("NOTE", "engagement_note", None),
+}
+
+
+def to_hubspot(con, schema: str) -> None:
+    """Rewrite one CRM connection schema from the native tables to the Fivetran HubSpot tables. What HubSpot
+    cannot land is not written: company versions other than the kept one (the connector upserts), rows without
+    an id (HubSpot ids are never null). HubSpot-only faults: companies deleted in HubSpot (is_deleted) and
+    deleted engagements (_fivetran_deleted on the typed row), both as copies under new ids; TASK engagements
+    (not touches); half the engagements as a pre-v3 connector lands them (owner and time on `engagement`), half
+    as v3 (on the typed table)."""
+    cols = {t: [c for c, _ in FIVETRAN_HUBSPOT[t]] for t in FIVETRAN_HUBSPOT}
+    con.execute(f"""
+        create or replace temp table _hs_company as
+        select {_hubspot_id("company_id")} as id, {SYNCED} as _fivetran_synced, cast(7001 as bigint) as portal_id,
+               false as is_deleted, name as property_name, domain as property_domain, industry as property_industry,
+               country as property_country, cast(employee_count as double) as property_numberofemployees,
+               created as property_createdate, updated_at as property_hs_lastmodifieddate,
+               account_id as property_account_id
+        from ({_KEPT_COMPANY.format(schema=schema)}) k
+        join (select company_id as cid, min(updated_at) as created from {schema}.companies group by 1) f
+          on f.cid = k.company_id""")
+    con.execute(f"drop table if exists {schema}.company")
+    con.execute(f"""
+        create table {schema}.company as
+        select {", ".join(cols["company"])} from _hs_company
+        union all
+        select id + 900000000, _fivetran_synced, portal_id, true, property_name, property_domain, property_industry,
+               property_country, property_numberofemployees * 4, property_createdate, property_hs_lastmodifieddate,
+               property_account_id
+        from _hs_company where hash(id) % 40 = 0
+        order by 1""")
+
+    def cases(i: int) -> str:
+        return " ".join(f"when '{k}' then {repr(v[i]) if v[i] else 'null'}" for k, v in _ENGAGEMENT_OF.items())
+
+    con.execute(f"""
+        create or replace temp table _hs_eng as
+        select {_hubspot_id("activity_id")} as id, {_hubspot_id("company_id")} as company_id,
+               case lower(trim(activity_type)) {cases(0)} end as type,
+               case lower(trim(activity_type)) {cases(1)} end as typed_table,
+               case lower(trim(activity_type)) {cases(2)} end as title,
+               case when lower(trim(owner_type)) = 'sales_rep' then cast(5100 + hash(company_id) % 7 as bigint) end as owner_id,
+               occurred_at, false as is_deleted
+        from {schema}.activities where activity_id is not null""")
+    # deleted engagements (copies under new ids) and tasks (not touches)
+    con.execute("""
+        insert into _hs_eng
+        select id + 800000000, company_id, type, typed_table, title, owner_id, occurred_at, true
+        from _hs_eng where hash(id) % 25 = 0""")
+    con.execute("""
+        insert into _hs_eng
+        select id + 700000000, company_id, 'TASK', null, null, coalesce(owner_id, 5100), occurred_at, false
+        from _hs_eng where id < 700000000 and hash(id) % 20 = 0""")
+    v3 = "(hash(id) % 2 = 0)"
+    con.execute(f"drop table if exists {schema}.engagement")
+    con.execute(f"""
+        create table {schema}.engagement as
+        select id, {SYNCED} as _fivetran_synced, true as active,
+               case when not {v3} then occurred_at end as created_at,
+               case when not {v3} then owner_id end as owner_id, cast(7001 as bigint) as portal_id,
+               case when not {v3} then occurred_at end as "timestamp", type
+        from _hs_eng order by id""")
+    con.execute(f"drop table if exists {schema}.engagement_company")
+    con.execute(f"""
+        create table {schema}.engagement_company as
+        select id as engagement_id, company_id, {SYNCED} as _fivetran_synced, 'HUBSPOT_DEFINED' as category
+        from _hs_eng order by id""")
+    for table in ("engagement_meeting", "engagement_call", "engagement_email", "engagement_note"):
+        extra = {
+            "engagement_meeting": ", title as property_hs_meeting_title",
+            "engagement_note": ", cast(null as varchar) as body",
+        }.get(table, "")
+        con.execute(f"drop table if exists {schema}.{table}")
+        con.execute(f"""
+            create table {schema}.{table} as
+            select id as engagement_id, {SYNCED} as _fivetran_synced, is_deleted as _fivetran_deleted, type,
+                   occurred_at as property_hs_createdate,
+                   case when {v3} then occurred_at end as property_hs_timestamp,
+                   case when {v3} then owner_id end as property_hubspot_owner_id,
+                   cast(null as bigint) as property_hubspot_team_id{extra}
+            from _hs_eng where typed_table = '{table}' order by id""")
+    for native in CRM_TABLES:
         con.execute(f"drop table if exists {schema}.{native}")

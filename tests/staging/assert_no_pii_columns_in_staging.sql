@@ -1,5 +1,6 @@
 -- No staging relation (base views included) carries a raw email, the NPS comment or raw JSON payloads.
--- Column lists come from the adapter, not information_schema (a Spark session has none).
+-- Column lists come from the adapter, not information_schema (a Spark session has none). A model may exempt a
+-- column it has proven harmless in its YAML (meta pii_exempt_columns, with the reason in its description).
 -- depends_on: {{ ref('stg_product__users') }}
 {%- set forbidden = ['email', 'comment', 'properties', 'metadata'] -%}
 {%- set offenders = [] -%}
@@ -7,7 +8,9 @@
 {%- for node in graph.nodes.values() if node.resource_type == 'model' and node.fqn[1] == 'staging' -%}
 {%- set relation = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias) -%}
 {%- if relation is not none -%}
-{%- for column in adapter.get_columns_in_relation(relation) if column.name | lower in forbidden -%}
+{%- set exempt = (node.config.meta or {}).get('pii_exempt_columns', []) -%}
+{%- for column in adapter.get_columns_in_relation(relation)
+    if column.name | lower in forbidden and column.name | lower not in exempt -%}
 {%- do offenders.append((node.alias, column.name | lower)) -%}
 {%- endfor -%}
 {%- endif -%}

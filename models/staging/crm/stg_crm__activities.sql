@@ -7,6 +7,7 @@ with base as (
 final as (
 
     select
+        source_relation,
         activity_id,
         company_id,
         activity_type,

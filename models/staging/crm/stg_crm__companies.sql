@@ -7,6 +7,7 @@ with base as (
 final as (
 
     select
+        source_relation,
         company_id,
         account_id,
         company_name,

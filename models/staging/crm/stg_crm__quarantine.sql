@@ -5,6 +5,7 @@
 with activities as (
 
     select
+        source_relation,
         record_key,
         quarantine_rule,
         quarantine_detail,
@@ -17,6 +18,7 @@ with activities as (
 companies as (
 
     select
+        source_relation,
         record_key,
         quarantine_rule,
         quarantine_detail,
@@ -30,6 +32,7 @@ unioned as (
 
     select
         'activities' as source_table,
+        source_relation,
         record_key,
         quarantine_rule,
         quarantine_detail,
@@ -38,6 +41,7 @@ unioned as (
     union all
     select
         'companies' as source_table,
+        source_relation,
         record_key,
         quarantine_rule,
         quarantine_detail,
@@ -46,4 +50,4 @@ unioned as (
 
 ),
 
-{{ quarantine_final('unioned', 'crm') }}
+{{ quarantine_final('unioned', 'crm', relation_column='source_relation') }}

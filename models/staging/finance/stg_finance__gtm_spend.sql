@@ -7,6 +7,7 @@ with base as (
 final as (
 
     select
+        source_relation,
         gtm_spend_id,
         spend_date,
         category,

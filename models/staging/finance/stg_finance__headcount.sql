@@ -7,6 +7,7 @@ with base as (
 final as (
 
     select
+        source_relation,
         headcount_id,
         month_start,
         department,

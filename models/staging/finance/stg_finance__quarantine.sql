@@ -5,6 +5,7 @@
 with fx_rates as (
 
     select
+        source_relation,
         record_key,
         quarantine_rule,
         quarantine_detail,
@@ -17,6 +18,7 @@ with fx_rates as (
 gtm_spend as (
 
     select
+        source_relation,
         record_key,
         quarantine_rule,
         quarantine_detail,
@@ -29,6 +31,7 @@ gtm_spend as (
 headcount as (
 
     select
+        source_relation,
         record_key,
         quarantine_rule,
         quarantine_detail,
@@ -42,6 +45,7 @@ unioned as (
 
     select
         'fx_rates' as source_table,
+        source_relation,
         record_key,
         quarantine_rule,
         quarantine_detail,
@@ -50,6 +54,7 @@ unioned as (
     union all
     select
         'gtm_spend' as source_table,
+        source_relation,
         record_key,
         quarantine_rule,
         quarantine_detail,
@@ -58,6 +63,7 @@ unioned as (
     union all
     select
         'headcount' as source_table,
+        source_relation,
         record_key,
         quarantine_rule,
         quarantine_detail,
@@ -66,4 +72,4 @@ unioned as (
 
 ),
 
-{{ quarantine_final('unioned', 'finance') }}
+{{ quarantine_final('unioned', 'finance', relation_column='source_relation') }}

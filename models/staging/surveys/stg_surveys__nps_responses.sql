@@ -7,6 +7,7 @@ with base as (
 final as (
 
     select
+        source_relation,
         response_id,
         user_id,
         account_id,

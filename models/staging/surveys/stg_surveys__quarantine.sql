@@ -5,6 +5,7 @@
 with nps_responses as (
 
     select
+        source_relation,
         record_key,
         quarantine_rule,
         quarantine_detail,
@@ -18,6 +19,7 @@ unioned as (
 
     select
         'nps_responses' as source_table,
+        source_relation,
         record_key,
         quarantine_rule,
         quarantine_detail,
@@ -26,4 +28,4 @@ unioned as (
 
 ),
 
-{{ quarantine_final('unioned', 'surveys') }}
+{{ quarantine_final('unioned', 'surveys', relation_column='source_relation') }}

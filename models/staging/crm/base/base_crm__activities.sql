@@ -6,13 +6,14 @@
 
 with source as (
 
-    select * from {{ source('crm', 'activities') }}
+    select * from {{ landing_relation('crm', 'activities') }}
 
 ),
 
 renamed as (
 
     select
+        source_relation,
         activity_id,
         company_id,
         lower(trim(activity_type)) as activity_type,
@@ -47,6 +48,7 @@ ranked as (
 final as (
 
     select
+        source_relation,
         activity_id,
         company_id,
         activity_type,

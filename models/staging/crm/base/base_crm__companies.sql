@@ -11,13 +11,14 @@
 
 with source as (
 
-    select * from {{ source('crm', 'companies') }}
+    select * from {{ landing_relation('crm', 'companies') }}
 
 ),
 
 renamed as (
 
     select
+        source_relation,
         company_id,
         account_id,
         trim(name) as company_name,
@@ -67,6 +68,7 @@ ranked as (
 final as (
 
     select
+        source_relation,
         company_id,
         account_id,
         company_name,

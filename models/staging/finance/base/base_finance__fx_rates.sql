@@ -1,4 +1,5 @@
-{#- FX rates: natural key (rate_date, currency); fx_rate_id is its hash. -#}
+{#- FX rates: natural key (rate_date, currency), over every connection (one currency reference: the same rate landed
+    by two finance connections is a duplicate); fx_rate_id is its hash. -#}
 {%- set landed = source_columns('finance', 'fx_rates') %}
 {%- set rules = [
     ('null_rate_date', 'rate_date is null', 'rate_date is null'),
@@ -9,7 +10,7 @@
 
 with source as (
 
-    select * from {{ source('finance', 'fx_rates') }}
+    select * from {{ landing_relation('finance', 'fx_rates') }}
 
 ),
 
@@ -22,6 +23,7 @@ currencies as (
 renamed as (
 
     select
+        source.source_relation,
         source.rate_date,
         upper(trim(source.currency)) as currency_code,
         cast(source.usd_per_unit as {{ dbt.type_numeric() }}) as usd_per_unit,
@@ -57,6 +59,7 @@ ranked as (
 final as (
 
     select
+        source_relation,
         {{ dbt.hash('record_key') }} as fx_rate_id,
         rate_date,
         currency_code,

@@ -1,4 +1,5 @@
-{#- GTM spend: natural key (spend_date, category, channel, currency); gtm_spend_id is its hash. -#}
+{#- GTM spend: natural key (spend_date, category, channel, currency, and the connection when finance_schemas lists
+    several: two entities' spends are both spent); gtm_spend_id is its hash. -#}
 {%- set landed = source_columns('finance', 'gtm_spend') %}
 {%- set rules = [
     ('null_spend_date', 'spend_date is null', 'spend_date is null'),
@@ -12,7 +13,7 @@
 
 with source as (
 
-    select * from {{ source('finance', 'gtm_spend') }}
+    select * from {{ landing_relation('finance', 'gtm_spend') }}
 
 ),
 
@@ -25,6 +26,7 @@ currencies as (
 renamed as (
 
     select
+        source.source_relation,
         source.spend_date,
         lower(trim(source.category)) as category,
         lower(trim(source.channel)) as channel,
@@ -42,7 +44,8 @@ ruled as (
 
     select
         *,
-        {{ record_key(['spend_date', 'category', 'channel', 'currency_code']) }} as record_key,
+        {{ record_key(['spend_date', 'category', 'channel', 'currency_code']
+            + connection_key('finance')) }} as record_key,
         {{ first_broken_rule(rules) }} as quarantine_rule,
         {{ first_broken_rule_detail(rules) }} as quarantine_detail
     from renamed
@@ -62,6 +65,7 @@ ranked as (
 final as (
 
     select
+        source_relation,
         {{ dbt.hash('record_key') }} as gtm_spend_id,
         spend_date,
         category,

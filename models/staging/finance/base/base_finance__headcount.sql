@@ -1,4 +1,5 @@
-{#- Headcount: natural key (month, department); headcount_id is its hash. -#}
+{#- Headcount: natural key (month, department, and the connection when finance_schemas lists several); headcount_id
+    is its hash. -#}
 {%- set landed = source_columns('finance', 'headcount') %}
 {%- set rules = [
     ('null_month', 'month_start is null', 'month is null'),
@@ -8,13 +9,14 @@
 
 with source as (
 
-    select * from {{ source('finance', 'headcount') }}
+    select * from {{ landing_relation('finance', 'headcount') }}
 
 ),
 
 renamed as (
 
     select
+        source.source_relation,
         source.month as month_start,
         lower(trim(source.department)) as department,
         cast(source.fte as {{ dbt.type_numeric() }}) as fte,
@@ -27,7 +29,7 @@ ruled as (
 
     select
         *,
-        {{ record_key(['month_start', 'department']) }} as record_key,
+        {{ record_key(['month_start', 'department'] + connection_key('finance')) }} as record_key,
         {{ first_broken_rule(rules) }} as quarantine_rule,
         {{ first_broken_rule_detail(rules) }} as quarantine_detail
     from renamed
@@ -47,6 +49,7 @@ ranked as (
 final as (
 
     select
+        source_relation,
         {{ dbt.hash('record_key') }} as headcount_id,
         month_start,
         department,

@@ -9,7 +9,7 @@
 
 with source as (
 
-    select * from {{ source('surveys', 'nps_responses') }}
+    select * from {{ landing_relation('surveys', 'nps_responses') }}
 
 ),
 
@@ -25,6 +25,7 @@ users as (
 renamed as (
 
     select
+        source.source_relation,
         source.response_id,
         source.user_id,
         users.account_id,
@@ -61,6 +62,7 @@ ranked as (
 final as (
 
     select
+        source_relation,
         response_id,
         user_id,
         account_id,

@@ -1,0 +1,25 @@
+{#- Native product `users` of every connection (var product_schemas), with source_relation. Product ids are NOT
+    qualified by the connection (Stripe metadata.account_id must still join): the same id landed by two
+    connections is judged by staging's conflicting / exact duplicate rules (DECISIONLOG issue 11, Segment). -#}
+{{ config(enabled=landing_enabled('product', 'native'), materialized='ephemeral') }}
+
+{%- set columns = [
+        ('user_id', 'user_id'),
+        ('account_id', 'account_id'),
+        ('email', 'email'),
+        ('role', 'role'),
+        ('invited_by_user_id', 'invited_by_user_id'),
+        ('created_at', 'created_at'),
+] %}
+
+with unioned as (
+    {{ landing_union('product', 'users', columns) }}
+),
+
+final as (
+
+    select * from unioned
+
+)
+
+select * from final
