@@ -49,7 +49,7 @@ events_with_key as (
         quarantine_rule,
         quarantine_detail,
         cast(received_at as date) as received_date
-    from {{ ref('base_product__quarantined_events') }}
+    from {{ ref('stg_product__quarantined_events') }}
 
 ),
 
