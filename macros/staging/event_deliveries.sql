@@ -6,10 +6,17 @@
 -#}
 {% macro event_window_from_at(window_relation) %}
     {%- if execute and is_incremental() %}
-        {%- set window_query -%}
-            select cast(rescan_from_at as {{ dbt.type_string() }}) as rescan_from_at from {{ window_relation }}
-        {%- endset %}
-        {%- set rows = run_query(window_query).rows %}
+        {{ return(event_window_bound(window_relation)) }}
+    {%- endif %}
+    {{ return(none) }}
+{% endmacro %}
+
+{#- the rescan_from_at of a built window relation as a timestamp literal, none when null or not built -#}
+{% macro event_window_bound(window_relation) %}
+    {%- if execute and window_relation is not none %}
+        {%- set rows = run_query(
+            'select cast(rescan_from_at as ' ~ dbt.type_string() ~ ') as rescan_from_at from ' ~ window_relation
+        ).rows %}
         {%- if rows | length == 1 and rows[0][0] is not none %}
             {{ return("cast('" ~ rows[0][0] ~ "' as " ~ dbt.type_timestamp() ~ ")") }}
         {%- endif %}
@@ -18,20 +25,29 @@
 {% endmacro %}
 
 {#-
-    event_batch_filter(received_column): the `where` of the event-grain data tests (issue 13): in an
-    incremental run, only the rows of this run's window (received from the window's rescan_from_at on, or
-    with a null received_at); `1 = 1` (everything) on a --full-refresh run, with var full_tests true, when
-    the window is a full scan, or at parse time. Tests that compare a row with the rest of the table
-    (uniqueness) use a test that reads the whole table for the keys of the window rows.
+    event_test_bound(): the bound the event-grain data tests of this run are scoped to (issue 13), or none
+    (test everything): none on a --full-refresh run, with var full_tests true, at parse time, and when the
+    last built window judged everything.
 -#}
-{% macro event_batch_filter(received_column='received_at') %}
+{% macro event_test_bound() %}
     {%- if not execute or flags.FULL_REFRESH or var('full_tests', false) %}
+        {{ return(none) }}
+    {%- endif %}
+    {{ return(event_window_bound(plg_model_relation('stg_product__event_windows'))) }}
+{% endmacro %}
+
+{#-
+    event_batch_filter(): the where of an event-grain data test (config where: "__event_batch__", replaced
+    in get_where_subquery): the rows whose event_id was judged in this run's window, with every other row of
+    the same event_id (a new event_id colliding with an old one still fails uniqueness), and rows without an
+    event_id; `1 = 1` when event_test_bound() is none.
+-#}
+{% macro event_batch_filter() %}
+    {%- set bound = event_test_bound() %}
+    {%- if bound is none %}
         {{ return('1 = 1') }}
     {%- endif %}
-    {%- set window = plg_model_relation('stg_product__event_windows') %}
-    {%- if window is none %}
-        {{ return('1 = 1') }}
-    {%- endif %}
-    {{ return('(' ~ received_column ~ ' is null or not exists (select 1 from ' ~ window
-        ~ ' as event_window where event_window.rescan_from_at > ' ~ received_column ~ '))') }}
+    {{ return('(event_id is null or event_id in (select judged.event_id from '
+        ~ plg_model_relation('stg_product__event_verdicts') ~ ' as judged where judged.received_at is null or judged.received_at >= '
+        ~ bound ~ '))') }}
 {% endmacro %}

@@ -13,18 +13,46 @@
     - quarantined: rows of quarantine_model with source_table = source_table;
     - staged: count(*) of the model under test.
     Returns one row (with the four figures) when the equation does not hold.
+    batch_column / batch_landing (events, issue 13): in an incremental run (event_test_bound() not none) the
+    equation is checked for the keys with a landed row whose batch_column is in this run's window (or
+    null), plus every row without a key; a key judged before the window is not counted again.
 -#}
-{% test source_reconciles(model, source_relation, key_columns, quarantine_model, source_table, duplicates='exact', version_column=none) %}
+{% test source_reconciles(model, source_relation, key_columns, quarantine_model, source_table, duplicates='exact', version_column=none, batch_column=none, batch_landing=none) %}
+
+{%- set bound = event_test_bound() if batch_column else none %}
+{%- if bound is not none and (duplicates != 'key' or key_columns | length != 1) %}
+    {{ exceptions.raise_compiler_error("source_reconciles: batch_column needs duplicates='key' and one key column") }}
+{%- endif %}
+{%- set key = key_columns[0] %}
+{%- set in_batch = 'true' if bound is none else key ~ ' in (select batch_key from batch_keys)' %}
 
 {%- set keys_not_null = [] -%}
 {%- for column in key_columns -%}
     {%- do keys_not_null.append(column ~ ' is not null') -%}
 {%- endfor %}
 
-with landed as (
+with
+
+{%- if bound is not none %}
+batch_keys as (
+
+    {%- set landed_types = source_columns(batch_landing[0], batch_landing[1]) %}
+    select distinct {{ key }} as batch_key
+    from {{ source_relation }}
+    where
+        {{ key }} is not null
+        and ({{ as_utc(batch_column, landed_types) }} >= {{ bound }} or {{ batch_column }} is null)
+
+),
+{%- endif %}
+
+landed as (
 
     select count(*) as landed_rows
     from {{ source_relation }}
+    {%- if bound is not none %}
+    where {{ key }} is null or {{ in_batch }}
+    {%- endif %}
 
 ),
 
@@ -33,7 +61,7 @@ distinct_keys as (
 
     select distinct {{ key_columns | join(', ') }}
     from {{ source_relation }}
-    where {{ keys_not_null | join(' and ') }}
+    where {{ keys_not_null | join(' and ') }} and {{ in_batch }}
 
 ),
 {%- else %}
@@ -80,7 +108,7 @@ duplicates as (
     select
         (
             select count(*) from {{ source_relation }}
-            where {{ keys_not_null | join(' and ') }}
+            where {{ keys_not_null | join(' and ') }} and {{ in_batch }}
         )
         - (select count(*) from distinct_keys)
         {%- if duplicates == 'versioned' %}
@@ -93,6 +121,7 @@ staged as (
 
     select count(*) as staged_rows
     from {{ model }}
+    where {{ in_batch }}
 
 ),
 
@@ -100,7 +129,11 @@ quarantined as (
 
     select count(*) as quarantined_rows
     from {{ quarantine_model }}
-    where source_table = '{{ source_table }}'
+    where
+        source_table = '{{ source_table }}'
+        {%- if bound is not none %}
+        and (record_key is null or record_key in (select cast(batch_key as {{ dbt.type_string() }}) from batch_keys))
+        {%- endif %}
 
 ),
 
