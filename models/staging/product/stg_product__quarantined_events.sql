@@ -11,7 +11,8 @@ final as (
         received_at,
         record_key,
         quarantine_rule,
-        quarantine_detail
+        quarantine_detail,
+        source_relation
     from verdicts
     where quarantine_rule is not null
 

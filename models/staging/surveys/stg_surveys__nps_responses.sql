@@ -9,7 +9,6 @@ final as (
     select
         response_id,
         user_id,
-        account_id,
         score,
         responded_at
     from base
