@@ -14,7 +14,7 @@ On a small generated landing (``PLG_INCR_TEST_ACCOUNTS``, default 800 accounts):
     later (the original is outside the lookback, the copy inside) is not
     counted twice; and the result equals a full refresh of that landing.
 (e) in an incremental run the event-grain data tests read only the rows of the
-    run's event window (stg_product__event_windows) and the rows sharing their
+    run's event window (base_product__event_windows) and the rows sharing their
     event_id; a new event colliding with an old event_id still fails; var
     full_tests true tests every row (issue 13).
 (d) a replaced or re-synced landing (issue 12) stops the next incremental run at
@@ -65,7 +65,7 @@ PUBLIC_MARTS = [
     "rpt_sales_assist",
 ]
 # tables (not incremental themselves) built from incremental state: compared with the incremental models
-BUILT_FROM_INCREMENTAL_STATE = ["stg_product__quarantine", "stg_product__events", "stg_product__quarantined_events"]
+BUILT_FROM_INCREMENTAL_STATE = ["stg_product__quarantine", "stg_product__events"]
 # the incremental state itself (one row per run: differs between a sequence of runs and one full refresh)
 RUN_RECORDS = {"int_incremental_runs_recorded"}
 # audit columns that legitimately differ between runs (load time, batch id)
@@ -333,8 +333,8 @@ def test_incremental_models_equal_full_refresh(reference, incremental_sequence):
     incremental = relations(reference["nodes"], "incremental")
     materialized = {n["name"]: n["config"]["materialized"] for n in reference["nodes"].values()
                     if n.get("resource_type") == "model"}
-    assert materialized.get("stg_product__event_verdicts") == "incremental", "the event verdicts must be incremental"
-    assert "stg_product__events" in incremental and "stg_product__quarantined_events" in incremental
+    assert materialized.get("base_product__event_verdicts") == "incremental", "the event verdicts must be incremental"
+    assert "stg_product__events" in incremental
     assert "stg_product__quarantine" in incremental
     problems = compare_relations(reference["full"], incremental_sequence["scenario"], incremental)
     assert not problems, "incremental relations differ from --full-refresh:\n" + "\n".join(problems)
@@ -672,7 +672,7 @@ def test_event_tests_scoped_to_the_window(workdir, reference):
     select = ["test", "--select", "stg_product__events", "--exclude-resource-type", "unit_test"]
     con = scoped.connect()
     try:
-        bound = _one(con, "select rescan_from_at from analytics_staging.stg_product__event_windows")
+        bound = _one(con, "select rescan_from_at from analytics_staging.base_product__event_windows")
         total = _one(con, "select count(*) from analytics_staging.stg_product__events")
         old = con.execute(
             "select event_id from analytics_staging.stg_product__events where received_at < ? "
@@ -704,9 +704,9 @@ def test_event_tests_scoped_to_the_window(workdir, reference):
     con = scoped.connect(read_only=False)
     try:
         con.execute(
-            "insert into analytics_staging.stg_product__event_verdicts "
+            "insert into analytics_staging.base_product__event_verdicts "
             "select * replace (cast(? as timestamp) + interval 1 hour as received_at) "
-            "from analytics_staging.stg_product__event_verdicts where event_id = ?", [bound, old[0]])
+            "from analytics_staging.base_product__event_verdicts where event_id = ?", [bound, old[0]])
     finally:
         con.close()
     code, out = _dbt_output(scoped, *select)

@@ -1,6 +1,6 @@
 {#-
     event_window_from_at(window_relation): the lower bound of this run's event batch window, as a timestamp
-    literal, read from the window model (stg_product__event_windows, passed as a ref so the edge is real),
+    literal, read from the window model (base_product__event_windows, passed as a ref so the edge is real),
     or none when everything is judged (a full refresh, a first build, or the window not built yet).
     A value, not SQL: inlined as a literal so the filter on received_at reaches the landing scan.
 -#}
@@ -33,7 +33,7 @@
     {%- if not execute or flags.FULL_REFRESH or var('full_tests', false) %}
         {{ return(none) }}
     {%- endif %}
-    {{ return(event_window_bound(plg_model_relation('stg_product__event_windows'))) }}
+    {{ return(event_window_bound(plg_model_relation('base_product__event_windows'))) }}
 {% endmacro %}
 
 {#-
@@ -48,6 +48,6 @@
         {{ return('1 = 1') }}
     {%- endif %}
     {{ return('(event_id is null or event_id in (select judged.event_id from '
-        ~ plg_model_relation('stg_product__event_verdicts') ~ ' as judged where judged.received_at is null or judged.received_at >= '
+        ~ plg_model_relation('base_product__event_verdicts') ~ ' as judged where judged.received_at is null or judged.received_at >= '
         ~ bound ~ '))') }}
 {% endmacro %}

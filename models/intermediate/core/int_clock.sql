@@ -14,7 +14,7 @@ with
 events as (
 
     select received_at
-    from {{ ref('stg_product__event_verdicts') }}
+    from {{ ref('base_product__event_verdicts') }}
     where quarantine_rule is null
 
 ),

@@ -1,6 +1,6 @@
 with verdicts as (
 
-    select * from {{ ref('stg_product__event_verdicts') }}
+    select * from {{ ref('base_product__event_verdicts') }}
 
 ),
 

@@ -1,6 +1,6 @@
 {#-
     Why rows without an event_id are read from base_product__events here: they have no earliest delivery to
-    judge (stg_product__event_verdicts skips them), and the filter on event_id reaches the landing scan.
+    judge (base_product__event_verdicts skips them), and the filter on event_id reaches the landing scan.
 -#}
 {{ config(materialized='table') }}
 
@@ -51,7 +51,8 @@ events_with_key as (
         quarantine_rule,
         quarantine_detail,
         cast(received_at as date) as received_date
-    from {{ ref('stg_product__quarantined_events') }}
+    from {{ ref('base_product__event_verdicts') }}
+    where quarantine_rule is not null
 
 ),
 

@@ -1,7 +1,7 @@
 {#-
     Why no de-duplication and no join here: one row per landed delivery keeps the model row-local (filters
     reach the landing scan before any parsing); the earliest delivery and the account resolution through
-    the user are judged in stg_product__event_verdicts. Raw properties text is not carried (PII).
+    the user are judged in base_product__event_verdicts. Raw properties text is not carried (PII).
 -#}
 {%- set tolerance = non_negative_int_var('future_tolerance_hours') %}
 {%- set landed = source_columns('product', 'events') %}

@@ -11,7 +11,7 @@
     on_schema_change='append_new_columns'
 ) }}
 
-{%- set event_window = ref('stg_product__event_windows') %}
+{%- set event_window = ref('base_product__event_windows') %}
 {%- set rescan_from_at = event_window_from_at(event_window) %}
 {%- set in_window = 'true' if rescan_from_at is none
     else '(received_at >= ' ~ rescan_from_at ~ ' or received_at is null)' %}
@@ -24,8 +24,8 @@ landed as (
 
     select
         event_id,
-        {{ as_utc('received_at', source_columns('product', 'events')) }} as received_at
-    from {{ landing_relation('product', 'events') }}
+        received_at
+    from {{ ref('base_product__events') }}
     where event_id is not null
 
 ),

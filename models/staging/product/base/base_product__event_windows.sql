@@ -7,7 +7,7 @@
 -#}
 {{ config(materialized='table') }}
 
-{%- set previous = plg_model_relation('stg_product__event_verdicts') if execute else none %}
+{%- set previous = plg_model_relation('base_product__event_verdicts') if execute else none %}
 
 with
 
