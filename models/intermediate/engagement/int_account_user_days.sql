@@ -34,8 +34,8 @@ accounts as (
 
 catalogue as (
 
-    select lower(trim(event_name)) as event_name
-    from {{ ref('event_catalogue') }}
+    select event_name
+    from {{ ref('stg_product__event_catalogue') }}
     where is_core
 
 ),

@@ -40,7 +40,7 @@ final as (
     select
         cast(activation.account_id as {{ dbt.type_string() }}) as account_id,
         cast(activation.activated_at as {{ dbt.type_timestamp() }}) as activated_at,
-        cast({{ seconds_between('activation.signup_at', 'activation.activated_at') }} / 3600.0 as {{ type_double() }})
+        cast({{ seconds_between('activation.signup_at', 'activation.activated_at') }} / 3600.0 as {{ plg_type_double() }})
             as activation_hours,
         case
             when activation.activated_at < {{ dbt.dateadd('day', window_days, 'activation.signup_at') }} then true

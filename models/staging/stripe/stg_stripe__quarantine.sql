@@ -2,20 +2,7 @@
     deliveries / superseded versions. Never the row payload: only the key, the rule and a fixed message. -#}
 {{ config(materialized='table') }}
 
-with charges as (
-
-    select
-        record_key,
-        source_relation,
-        quarantine_rule,
-        quarantine_detail,
-        cast(created_at as date) as received_date
-    from {{ ref('base_stripe__charges') }}
-    where quarantine_rule is not null and not is_duplicate_delivery
-
-),
-
-customers as (
+with customers as (
 
     select
         record_key,
@@ -54,45 +41,6 @@ invoices as (
 
 ),
 
-prices as (
-
-    select
-        record_key,
-        source_relation,
-        quarantine_rule,
-        quarantine_detail,
-        cast(null as date) as received_date
-    from {{ ref('base_stripe__prices') }}
-    where quarantine_rule is not null and not is_duplicate_delivery
-
-),
-
-products as (
-
-    select
-        record_key,
-        source_relation,
-        quarantine_rule,
-        quarantine_detail,
-        cast(null as date) as received_date
-    from {{ ref('base_stripe__products') }}
-    where quarantine_rule is not null and not is_duplicate_delivery
-
-),
-
-refunds as (
-
-    select
-        record_key,
-        source_relation,
-        quarantine_rule,
-        quarantine_detail,
-        cast(created_at as date) as received_date
-    from {{ ref('base_stripe__refunds') }}
-    where quarantine_rule is not null and not is_duplicate_delivery
-
-),
-
 subscriptions as (
 
     select
@@ -109,13 +57,22 @@ subscriptions as (
 unioned as (
 
     select
-        'charges' as source_table,
+        source_table,
         record_key,
         source_relation,
         quarantine_rule,
         quarantine_detail,
         received_date
-    from charges
+    from {{ ref('base_stripe__quarantined_payments') }}
+    union all
+    select
+        source_table,
+        record_key,
+        source_relation,
+        quarantine_rule,
+        quarantine_detail,
+        received_date
+    from {{ ref('base_stripe__quarantined_catalogue') }}
     union all
     select
         'customers' as source_table,
@@ -143,33 +100,6 @@ unioned as (
         quarantine_detail,
         received_date
     from invoices
-    union all
-    select
-        'prices' as source_table,
-        record_key,
-        source_relation,
-        quarantine_rule,
-        quarantine_detail,
-        received_date
-    from prices
-    union all
-    select
-        'products' as source_table,
-        record_key,
-        source_relation,
-        quarantine_rule,
-        quarantine_detail,
-        received_date
-    from products
-    union all
-    select
-        'refunds' as source_table,
-        record_key,
-        source_relation,
-        quarantine_rule,
-        quarantine_detail,
-        received_date
-    from refunds
     union all
     select
         'subscriptions' as source_table,
