@@ -23,7 +23,7 @@ responses as (
 
 ),
 
-{#- the survey tool knows the user only: its workspace comes from the product source -#}
+-- the survey tool knows the user only: its workspace comes from the product source
 users as (
 
     select

@@ -104,7 +104,7 @@ numbered as (
         quarantine_rule,
         quarantine_detail,
         received_date,
-        source_relation as source_relation,
+        source_relation,
         row_number() over (
             partition by source_table, record_key
             order by quarantine_rule, quarantine_detail, received_date

@@ -1,4 +1,7 @@
-{#- Why a model of its own: stg_stripe__quarantine would otherwise read eight base models (one union per group of tables keeps it readable). -#}
+{#-
+    Why a model of its own: stg_stripe__quarantine would otherwise read eight base models
+    (one union per group of tables keeps it readable).
+-#}
 with prices as (
 
     select
