@@ -13,6 +13,10 @@ On a small generated landing (``PLG_INCR_TEST_ACCOUNTS``, default 800 accounts):
     fct_activation); a re-delivery of an already staged event arriving 5 days
     later (the original is outside the lookback, the copy inside) is not
     counted twice; and the result equals a full refresh of that landing.
+(e) in an incremental run the event-grain data tests read only the rows of the
+    run's event window (base_product__event_windows) and the rows sharing their
+    event_id; a new event colliding with an old event_id still fails; var
+    full_tests true tests every row (issue 13).
 (d) a replaced or re-synced landing (issue 12) stops the next incremental run at
     run start, before any model, with a message saying to run --full-refresh:
     the landing regenerated with another seed, a backfill received before the
@@ -57,7 +61,7 @@ EVENTS = "raw_product.events"
 FLOAT_TOLERANCE = 1e-9
 
 # tables (not incremental themselves) built from incremental state: compared with the incremental models
-BUILT_FROM_INCREMENTAL_STATE = ["stg_product__quarantine"]
+BUILT_FROM_INCREMENTAL_STATE = ["stg_product__quarantine", "stg_product__events"]
 # the incremental state itself (one row per run: differs between a sequence of runs and one full refresh)
 RUN_RECORDS = {"int_incremental_runs_recorded"}
 # audit columns that legitimately differ between runs (load time, batch id)
@@ -346,10 +350,12 @@ def test_incremental_sequence_equals_full_refresh(reference, incremental_sequenc
 
 
 def test_incremental_models_equal_full_refresh(reference, incremental_sequence):
-    """The incremental relations themselves (stg_product__events, ...) end up identical."""
+    """The incremental relations themselves (the event verdicts, ...) end up identical."""
     incremental = relations(reference["nodes"], "incremental")
-    assert "stg_product__events" in incremental, "stg_product__events must be materialized incremental"
-    assert "base_product__quarantined_events" in incremental, "the events quarantine must be incremental"
+    materialized = {n["name"]: n["config"]["materialized"] for n in reference["nodes"].values()
+                    if n.get("resource_type") == "model"}
+    assert materialized.get("base_product__event_verdicts") == "incremental", "the event verdicts must be incremental"
+    assert "stg_product__events" in incremental
     assert "stg_product__quarantine" in incremental
     problems = compare_relations(reference["full"], incremental_sequence["scenario"], incremental)
     assert not problems, "incremental relations differ from --full-refresh:\n" + "\n".join(problems)
@@ -759,3 +765,68 @@ def test_landing_regenerated_with_another_seed_is_refused_then_full_refresh_work
     nodes = replaced.manifest_nodes()
     problems = compare_relations(replaced, fresh, {**relations(nodes, "marts"), **relations(nodes, "incremental")})
     assert not problems, "\n".join(problems)
+
+
+# --------------------------------------------------------------------------- (e) data tests scoped to the window
+
+def _dbt_output(scenario: Scenario, *args: str) -> tuple[int, str]:
+    (scenario.root / "spill").mkdir(parents=True, exist_ok=True)
+    argv = [DBT, *args, "--project-dir", str(PROJECT_DIR),
+            "--target-path", str(scenario.target), "--log-path", str(scenario.root / "logs")]
+    proc = subprocess.run(argv, cwd=scenario.root, env=scenario.env(), capture_output=True, text=True)
+    return proc.returncode, proc.stdout + proc.stderr
+
+
+def _compiled_test_sql(scenario: Scenario, test_prefix: str) -> str:
+    found = sorted((scenario.target / "run").rglob(f"{test_prefix}*.sql"))
+    assert found, f"no compiled test {test_prefix} under {scenario.target / 'run'}"
+    return found[0].read_text(encoding="utf-8")
+
+
+def test_event_tests_scoped_to_the_window(workdir, reference):
+    """An incremental run tests the window's rows (fewer rows read), a collision of a new event with an old
+    event_id still fails, and full_tests (or a --full-refresh) tests everything."""
+    scoped = reference["twice"].snapshot_to(Scenario(workdir / "scoped_tests"))
+    select = ["test", "--select", "stg_product__events", "--exclude-resource-type", "unit_test"]
+    con = scoped.connect()
+    try:
+        bound = _one(con, "select rescan_from_at from analytics_staging.base_product__event_windows")
+        total = _one(con, "select count(*) from analytics_staging.stg_product__events")
+        old = con.execute(
+            "select event_id from analytics_staging.stg_product__events where received_at < ? "
+            "order by event_id limit 1", [bound]).fetchone()
+    finally:
+        con.close()
+    assert bound is not None, "the incremental build left no window bound"
+    assert old is not None, "no staged event before the window"
+
+    # the correct incremental state passes the scoped tests (reconciliation included), reading fewer rows
+    code, out = _dbt_output(scoped, *select)
+    assert code == 0, f"scoped tests failed on a correct incremental state:\n{out[-3000:]}"
+    sql = _compiled_test_sql(scoped, "unique_stg_product__events_event_id")
+    where = re.search(r"\(select \* from .* where (\(event_id is null or .*?)\) dbt_subquery", sql, re.S)
+    assert where, f"the scoped unique test has no window filter:\n{sql}"
+    con = scoped.connect()
+    try:
+        scoped_rows = _one(con, f"select count(*) from analytics_staging.stg_product__events where {where.group(1)}")
+    finally:
+        con.close()
+    assert 0 < scoped_rows < total, (scoped_rows, total)
+
+    # full_tests: no filter
+    code, out = _dbt_output(scoped, *select, "--vars", "{full_tests: true}")
+    assert code == 0, out[-3000:]
+    assert "judged.received_at >=" not in _compiled_test_sql(scoped, "unique_stg_product__events_event_id")
+
+    # a new verdict (inside the window) colliding with an old event_id fails the scoped uniqueness test
+    con = scoped.connect(read_only=False)
+    try:
+        con.execute(
+            "insert into analytics_staging.base_product__event_verdicts "
+            "select * replace (cast(? as timestamp) + interval 1 hour as received_at) "
+            "from analytics_staging.base_product__event_verdicts where event_id = ?", [bound, old[0]])
+    finally:
+        con.close()
+    code, out = _dbt_output(scoped, *select)
+    assert code != 0, "a new event colliding with an old event_id passed the scoped tests"
+    assert re.search(r"FAIL \d+ unique_stg_product__events_event_id", out), out[-3000:]

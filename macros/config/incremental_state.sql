@@ -1,6 +1,6 @@
 {#-
-    A replaced or re-synced landing (issue 12). The incremental models (stg_product__events,
-    base_product__repeated_event_ids, base_product__quarantined_events, int_account_days_aggregated,
+    A replaced or re-synced landing (issue 12). The incremental models (the event verdicts
+    base_product__event_verdicts, int_account_days_aggregated,
     and stg_product__quarantine built from them) re-scan only the deliveries
     received within var lookback_days of what they hold: rows before that bound are FROZEN. Each run
     records, in int_incremental_runs_recorded, a fingerprint of the frozen part of the landing:
@@ -77,7 +77,7 @@
                         ~ " (the part the incremental models do not re-scan; recorded by run " ~ recorded['invocation_id']
                         ~ " at " ~ recorded['recorded_at'] ~ "):\n  - " ~ (changed | join("\n  - "))
                         ~ "\n(event rows/ids/received_at: events replaced, removed or backfilled older than var lookback_days; account rows/signup_at: workspaces added before the bound or signup_at corrected.)"
-                        ~ "\nThe incremental models (stg_product__events, base_product__repeated_event_ids, base_product__quarantined_events, int_account_days_aggregated) would keep stale rows, so nothing was built."
+                        ~ "\nThe incremental models (base_product__event_verdicts, int_account_days_aggregated) would keep stale rows, so nothing was built."
                         ~ "\nRun: dbt build --full-refresh   (make run does this after regenerating the demo landing)") }}
                 {%- endif -%}
             {%- endif -%}

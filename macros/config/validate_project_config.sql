@@ -151,6 +151,11 @@
             {%- do errors.append("core_feature_count must be a positive whole number (the core features of seeds/event_catalogue.csv) or null; got " ~ cfc) -%}
         {%- endif -%}
 
+        {#- the data tests of an incremental run read this run's event window unless full_tests (issue 13) -#}
+        {%- if var('full_tests', false) is not boolean -%}
+            {%- do errors.append("full_tests must be true or false (true: the data tests of an incremental run read every row, not only this run's event window); got " ~ plg_show(var('full_tests'))) -%}
+        {%- endif -%}
+
         {%- if errors | length > 0 -%}
             {{ exceptions.raise_compiler_error("Invalid project configuration (fix the vars in dbt_project.yml or --vars):\n  - " ~ (errors | join("\n  - "))) }}
         {%- endif -%}

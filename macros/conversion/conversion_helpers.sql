@@ -96,20 +96,7 @@
 
 {#- safe division returning a double, null when the denominator is 0 or null -#}
 {% macro safe_rate(numerator, denominator) -%}
-    (cast({{ numerator }} as {{ type_double() }}) / nullif({{ denominator }}, 0))
-{%- endmacro %}
-
-{#- an 8-byte float type name: 'double precision' (duckdb, postgres), 'double' on spark (dbt.type_float is a 4-byte float on duckdb) -#}
-{% macro type_double() %}
-    {{ return(adapter.dispatch('type_double', 'plg_analytics')()) }}
-{% endmacro %}
-
-{% macro default__type_double() -%}
-    double precision
-{%- endmacro %}
-
-{% macro spark__type_double() -%}
-    double
+    (cast({{ numerator }} as {{ plg_type_double() }}) / nullif({{ denominator }}, 0))
 {%- endmacro %}
 
 {#- "within W days of start": start <= at < start + W days (METRICS.md "Clock"); false when at is null.

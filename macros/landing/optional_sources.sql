@@ -21,7 +21,7 @@
         'stg_crm__activities': ('crm', [('activity_id', string), ('company_id', string), ('activity_type', string),
                                         ('owner_type', string), ('occurred_at', ts)]),
         'stg_surveys__nps_responses': ('surveys', [('response_id', string), ('user_id', string),
-                                                   ('account_id', string), ('score', int), ('responded_at', ts)]),
+                                                   ('score', int), ('responded_at', ts)]),
         'stg_finance__gtm_spend': ('finance', [('spend_date', 'date'), ('category', string), ('channel', string),
                                                ('amount', num), ('currency_code', string)]),
         'stg_finance__headcount': ('finance', [('month_start', 'date'), ('department', string), ('fte', num)]),

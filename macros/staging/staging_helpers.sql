@@ -74,46 +74,18 @@
 {%- endmacro %}
 
 {#-
-    quarantine_final(unioned, source_name): the final select of a stg_<source>__quarantine model from a CTE
-    with source_table, record_key, quarantine_rule, quarantine_detail, received_date. quarantine_id is a hash
-    of the table, the record key and the occurrence number among rows of the same key (by rule, detail, received_date; rows with a null key
-    are numbered). source_relation: the column `relation_column` of the unioned CTE when given (Stripe: the
-    connection each row was landed by), else the landing schema of the source (var <source>_schema).
+    quarantine_id(source_table, record_key, occurrence_number): the id of a quarantine row, a hash of the
+    table, the record key and the occurrence number among rows of the same key.
+    landing_schema_name(source_name): the landing schema of a source (var <source>_schema) as a text literal,
+    the source_relation of a source landed through one connection.
 -#}
-{% macro quarantine_final(unioned, source_name, relation_column=none) -%}
-numbered as (
+{% macro quarantine_id(source_table, record_key, occurrence_number) -%}
+    {{ dbt.hash(dbt.concat([
+        source_table, "'|'", "coalesce(" ~ record_key ~ ", '')", "'|'",
+        'cast(' ~ occurrence_number ~ ' as ' ~ dbt.type_string() ~ ')'
+    ])) }}
+{%- endmacro %}
 
-    select
-        source_table,
-        record_key,
-        quarantine_rule,
-        quarantine_detail,
-        received_date,
-        {{ relation_column if relation_column else "cast('" ~ (var(source_name ~ '_schema') | replace("'", "''")) ~ "' as " ~ dbt.type_string() ~ ")" }} as source_relation,
-        row_number() over (
-            partition by source_table, record_key
-            order by quarantine_rule, quarantine_detail, received_date
-        ) as occurrence_number
-    from {{ unioned }}
-
-),
-
-final as (
-
-    select
-        {{ dbt.hash(dbt.concat([
-            'source_table', "'|'", "coalesce(record_key, '')", "'|'",
-            'cast(occurrence_number as ' ~ dbt.type_string() ~ ')'
-        ])) }} as quarantine_id,
-        source_table,
-        record_key,
-        quarantine_rule,
-        quarantine_detail as detail,
-        received_date,
-        source_relation
-    from numbered
-
-)
-
-select * from final
+{% macro landing_schema_name(source_name) -%}
+    cast('{{ var(source_name ~ '_schema') | replace("'", "''") }}' as {{ dbt.type_string() }})
 {%- endmacro %}

@@ -18,8 +18,18 @@
     connection that does not reconcile. distinct_columns: the landed columns that make a row (default every
     column, source_relation included); fx_rates lists its native columns, since the same rate landed by two
     connections is one duplicate delivery of one reference rate.
+    batch_column / batch_landing (events, issue 13): in an incremental run (event_test_bound() not none) the
+    equation is checked for the keys with a landed row whose batch_column is in this run's window (or
+    null), plus every row without a key; a key judged before the window is not counted again.
 -#}
-{% test source_reconciles(model, source_relation, key_columns, quarantine_model, source_table, duplicates='exact', version_column=none, per_relation=false, distinct_columns=none) %}
+{% test source_reconciles(model, source_relation, key_columns, quarantine_model, source_table, duplicates='exact', version_column=none, per_relation=false, distinct_columns=none, batch_column=none, batch_landing=none) %}
+
+{%- set bound = event_test_bound() if batch_column else none %}
+{%- if bound is not none and (duplicates != 'key' or key_columns | length != 1) %}
+    {{ exceptions.raise_compiler_error("source_reconciles: batch_column needs duplicates='key' and one key column") }}
+{%- endif %}
+{%- set key = key_columns[0] %}
+{%- set in_batch = 'true' if bound is none else key ~ ' in (select batch_key from batch_keys)' %}
 
 {%- set keys_not_null = [] -%}
 {%- for column in key_columns -%}
@@ -31,10 +41,28 @@
 {%- set row_columns = (distinct_columns | join(', ')) if distinct_columns else '*' %}
 {%- set row_columns = (row_columns ~ ', source_relation') if (per_relation and distinct_columns) else row_columns %}
 
-with landed as (
+with
+
+{%- if bound is not none %}
+batch_keys as (
+
+    {%- set landed_types = source_columns(batch_landing[0], batch_landing[1]) %}
+    select distinct {{ key }} as batch_key
+    from {{ source_relation }}
+    where
+        {{ key }} is not null
+        and ({{ as_utc(batch_column, landed_types) }} >= {{ bound }} or {{ batch_column }} is null)
+
+),
+{%- endif %}
+
+landed as (
 
     select {{ group_select }}count(*) as landed_rows
     from {{ source_relation }}
+    {%- if bound is not none %}
+    where {{ key }} is null or {{ in_batch }}
+    {%- endif %}
     {{ group_by }}
 
 ),
@@ -44,7 +72,7 @@ distinct_keys as (
 
     select distinct {{ (key_columns + by) | join(', ') }}
     from {{ source_relation }}
-    where {{ keys_not_null | join(' and ') }}
+    where {{ keys_not_null | join(' and ') }} and {{ in_batch }}
 
 ),
 {%- else %}
@@ -91,7 +119,7 @@ keyed_rows as (
 
     select {{ group_select }}count(*) as keyed_rows
     from {{ source_relation }}
-    where {{ keys_not_null | join(' and ') }}
+    where {{ keys_not_null | join(' and ') }} and {{ in_batch }}
     {{ group_by }}
 
 ),
@@ -108,6 +136,7 @@ staged as (
 
     select {{ group_select }}count(*) as staged_rows
     from {{ model }}
+    where {{ in_batch }}
     {{ group_by }}
 
 ),
@@ -116,7 +145,11 @@ quarantined as (
 
     select {{ group_select }}count(*) as quarantined_rows
     from {{ quarantine_model }}
-    where source_table = '{{ source_table }}'
+    where
+        source_table = '{{ source_table }}'
+        {%- if bound is not none %}
+        and (record_key is null or record_key in (select cast(batch_key as {{ dbt.type_string() }}) from batch_keys))
+        {%- endif %}
     {{ group_by }}
 
 ),

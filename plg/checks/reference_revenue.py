@@ -216,6 +216,9 @@ def nps_monthly(st: Staged, as_of: str | dt.date | None = None) -> pd.DataFrame:
     r = r[r["score"].notna() & (r["score"] >= 0) & (r["score"] <= 10) & (r["responded_at"] < as_of_end(as_of))]
     acc = st["stg_product__accounts"]
     internal = set(acc.loc[acc["is_internal"].map(truthy), "account_id"])
+    # the survey tool knows the user only: the workspace comes from the product users
+    users = st["stg_product__users"][["user_id", "account_id"]]
+    r = r.merge(users, on="user_id", how="left")
     r = r[~r["account_id"].isin(internal)].copy()
     r["month_start"] = r["responded_at"].dt.to_period("M").dt.start_time
     # a response without a user is its own respondent

@@ -74,7 +74,7 @@ STAGING_COLUMNS: dict[str, list[str]] = {
     "stg_stripe__charges": ["charge_id", "invoice_id", "amount", "status", "created_at"],
     "stg_stripe__refunds": ["refund_id", "charge_id", "amount", "status", "created_at"],
     "stg_finance__fx_rates": ["rate_date", "currency_code", "usd_per_unit"],
-    "stg_surveys__nps_responses": ["response_id", "user_id", "account_id", "score", "responded_at"],
+    "stg_surveys__nps_responses": ["response_id", "user_id", "score", "responded_at"],
 }
 
 SEEDS = [

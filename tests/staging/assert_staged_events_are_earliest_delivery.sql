@@ -1,12 +1,14 @@
 -- Independent check of the de-duplication: no landed delivery of a staged event_id was received earlier.
 -- Only an event_id landed more than once can fail, so the landing is first reduced to those ids and their
 -- first received_at (one aggregate, counted here from the landing, not from the models under test).
+-- In an incremental run only the event_ids judged in this run's window are checked (event_batch_filter).
 with staged as (
 
     select
         event_id,
         received_at
     from {{ ref('stg_product__events') }}
+    where {{ event_batch_filter() }}
 
 ),
 
@@ -16,7 +18,9 @@ landed as (
         event_id,
         {{ as_utc('received_at', source_columns('product', 'events')) }} as received_at
     from {{ landing_relation('product', 'events') }}
-    where event_id is not null
+    where
+        event_id is not null
+        and event_id in (select staged.event_id from staged)
 
 ),
 

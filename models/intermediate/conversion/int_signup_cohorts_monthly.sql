@@ -120,7 +120,7 @@ final as (
         {{ safe_rate('sum(converted_30d)', 'sum(in_conversion_denominator)') }} as conversion_rate_30d,
         {{ safe_rate('sum(trial_converted)', 'sum(in_trial_denominator)') }} as trial_conversion_rate,
         {{ safe_rate('sum(adopted)', 'sum(in_adoption_denominator)') }} as product_adoption_rate,
-        cast({{ median('activation_hours') }} as {{ type_double() }}) as median_activation_hours,
+        cast({{ median('activation_hours') }} as {{ plg_type_double() }}) as median_activation_hours,
         sum(converted_30d) as conversions_30d,
         sum(in_conversion_denominator) as conversion_accounts_30d,
         sum(trial_converted) as trial_conversions,

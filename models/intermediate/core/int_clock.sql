@@ -10,9 +10,12 @@
 with
 
 {% if as_of is none -%}
+{#- the verdicts, not stg_product__events (a filter on them): one edge less from the landing to every mart -#}
 events as (
 
-    select received_at from {{ ref('stg_product__events') }}
+    select received_at
+    from {{ ref('base_product__event_verdicts') }}
+    where quarantine_rule is null
 
 ),
 

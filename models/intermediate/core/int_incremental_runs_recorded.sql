@@ -7,8 +7,6 @@
 -#}
 {{ config(materialized='incremental', incremental_strategy='append', unique_key='invocation_id') }}
 -- built after every incremental model, so a row means they all processed this landing:
--- depends_on: {{ ref('base_product__repeated_event_ids') }}
--- depends_on: {{ ref('base_product__quarantined_events') }}
 -- depends_on: {{ ref('int_account_days_aggregated') }}
 -- depends_on: {{ ref('stg_product__quarantine') }}
 

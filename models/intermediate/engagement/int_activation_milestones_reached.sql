@@ -29,9 +29,9 @@ known_feature_days as (
 catalogue as (
 
     select
-        lower(trim(event_name)) as event_name,
-        coalesce(feature_name, lower(trim(event_name))) as feature_name
-    from {{ ref('event_catalogue') }}
+        event_name,
+        feature_name
+    from {{ ref('stg_product__event_catalogue') }}
     where is_core
 
 ),

@@ -39,10 +39,10 @@ events as (
 catalogue as (
 
     select
-        lower(trim(event_name)) as event_name,
+        event_name,
         feature_name,
         is_core
-    from {{ ref('event_catalogue') }}
+    from {{ ref('stg_product__event_catalogue') }}
 
 ),
 

@@ -17,10 +17,19 @@ responses as (
     select
         response_id,
         user_id,
-        account_id,
         score,
         responded_at
     from {{ optional_ref('stg_surveys__nps_responses') }}
+
+),
+
+-- the survey tool knows the user only: its workspace comes from the product source
+users as (
+
+    select
+        user_id,
+        account_id
+    from {{ ref('stg_product__users') }}
 
 ),
 
@@ -43,8 +52,10 @@ valid_responses as (
         cast({{ dbt.date_trunc('month', 'responses.responded_at') }} as date) as month_start
     from responses
     cross join clock
+    left join users
+        on responses.user_id = users.user_id
     left join accounts
-        on responses.account_id = accounts.account_id
+        on users.account_id = accounts.account_id
     where
         responses.responded_at < clock.as_of_end_at
         and responses.score >= 0

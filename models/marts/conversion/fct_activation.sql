@@ -35,7 +35,7 @@ final as (
     select
         cast(activation.account_id as {{ dbt.type_string() }}) as account_id,
         cast(activation.activated_at as {{ dbt.type_timestamp() }}) as activated_at,
-        cast({{ seconds_between('activation.signup_at', 'activation.activated_at') }} / 3600.0 as {{ type_double() }})
+        cast({{ seconds_between('activation.signup_at', 'activation.activated_at') }} / 3600.0 as {{ plg_type_double() }})
             as activation_hours,
         case
             when {{ is_within_days('activation.activated_at', 'activation.signup_at', window_days) }} then true

@@ -173,7 +173,7 @@ km_factors as (
         case when km_at_risk > 0 and km_conversions >= km_at_risk then 1 else 0 end as is_zero_factor,
         case
             when km_at_risk > 0 and km_conversions > 0 and km_conversions < km_at_risk
-                then ln(1 - cast(km_conversions as {{ type_double() }}) / km_at_risk)
+                then ln(1 - cast(km_conversions as {{ plg_type_double() }}) / km_at_risk)
             else 0
         end as ln_factor
     from km_at_risk
@@ -284,10 +284,10 @@ final as (
         cast(unioned.accounts_at_risk as bigint) as accounts_at_risk,
         cast(unioned.conversions as bigint) as conversions,
         cast(
-            {{ safe_rate('unioned.conversions', 'unioned.accounts_at_risk') }} as {{ type_double() }}
+            {{ safe_rate('unioned.conversions', 'unioned.accounts_at_risk') }} as {{ plg_type_double() }}
         ) as cumulative_conversion_rate,
         cast(
-            cast(km_rates.km_cumulative_conversion_rate as decimal(18, 12)) as {{ type_double() }}
+            cast(km_rates.km_cumulative_conversion_rate as decimal(18, 12)) as {{ plg_type_double() }}
         ) as km_cumulative_conversion_rate,
         km_rates.is_complete
     from unioned

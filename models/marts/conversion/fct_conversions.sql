@@ -69,11 +69,11 @@ final as (
             {{ conversion_attribution('conversions.converted_at', 'touches.first_sales_touch_at') }}
             as {{ dbt.type_string() }}
         ) as attribution,
-        cast(first_mrr.first_mrr_usd as {{ type_double() }}) as first_mrr_usd,
-        cast(first_mrr.first_mrr_usd * 12 as {{ type_double() }}) as acv_usd,
-        cast(engagement.pes_14d as {{ type_double() }}) as pes_14d,
+        cast(first_mrr.first_mrr_usd as {{ plg_type_double() }}) as first_mrr_usd,
+        cast(first_mrr.first_mrr_usd * 12 as {{ plg_type_double() }}) as acv_usd,
+        cast(engagement.pes_14d as {{ plg_type_double() }}) as pes_14d,
         cast(engagement.engagement_tier as {{ dbt.type_string() }}) as engagement_tier,
-        cast(engagement.feature_adoption_30d as {{ type_double() }}) as feature_adoption_30d,
+        cast(engagement.feature_adoption_30d as {{ plg_type_double() }}) as feature_adoption_30d,
         cast(teammates.teammates_7d as integer) as teammates_7d,
         cast(accounts.signup_at as {{ dbt.type_timestamp() }}) as signup_at,
         cast(accounts.free_model as {{ dbt.type_string() }}) as free_model

@@ -26,7 +26,7 @@ final as (
         cast(active_days as integer) as active_days,
         cast(core_features_used as integer) as core_features_used,
         cast(active_users as integer) as active_users,
-        cast(pes as {{ type_double() }}) as pes,
+        cast(pes as {{ plg_type_double() }}) as pes,
         is_complete_week
     from weekly
 

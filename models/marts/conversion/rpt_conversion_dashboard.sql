@@ -165,11 +165,11 @@ final as (
         cast(window_days as integer) as window_days,
         cast(accounts as bigint) as accounts,
         cast(conversions as bigint) as conversions,
-        cast(conversion_rate as {{ type_double() }}) as conversion_rate,
-        cast(self_serve_conversion_rate as {{ type_double() }}) as self_serve_conversion_rate,
-        cast(sales_assisted_share as {{ type_double() }}) as sales_assisted_share,
-        cast(benchmark_low_rate as {{ type_double() }}) as benchmark_low_rate,
-        cast(benchmark_high_rate as {{ type_double() }}) as benchmark_high_rate,
+        cast(conversion_rate as {{ plg_type_double() }}) as conversion_rate,
+        cast(self_serve_conversion_rate as {{ plg_type_double() }}) as self_serve_conversion_rate,
+        cast(sales_assisted_share as {{ plg_type_double() }}) as sales_assisted_share,
+        cast(benchmark_low_rate as {{ plg_type_double() }}) as benchmark_low_rate,
+        cast(benchmark_high_rate as {{ plg_type_double() }}) as benchmark_high_rate,
         cast(case
             when conversion_rate is null or benchmark_low_rate is null or benchmark_high_rate is null then null
             when conversion_rate < benchmark_low_rate then 'below'

@@ -113,8 +113,8 @@ final as (
         cast(step as integer) as step,
         cast(step_name as {{ dbt.type_string() }}) as step_name,
         cast(accounts as bigint) as accounts,
-        cast({{ safe_rate('accounts', 'previous_accounts') }} as {{ type_double() }}) as step_rate,
-        cast({{ safe_rate('accounts', 'step_1_accounts') }} as {{ type_double() }}) as rate_from_signup,
+        cast({{ safe_rate('accounts', 'previous_accounts') }} as {{ plg_type_double() }}) as step_rate,
+        cast({{ safe_rate('accounts', 'step_1_accounts') }} as {{ plg_type_double() }}) as rate_from_signup,
         cast({{ window_days }} as integer) as window_days
     from steps
 

@@ -142,9 +142,9 @@ final as (
         cast(valued.dimension as {{ dbt.type_string() }}) as dimension,
         cast(valued.segment as {{ dbt.type_string() }}) as segment,
         cast(valued.accounts as bigint) as accounts,
-        cast(valued.conversion_rate_60d as {{ type_double() }}) as conversion_rate_60d,
-        cast(valued.acv_usd as {{ type_double() }}) as acv_usd,
-        cast(valued.expected_new_arr_usd as {{ type_double() }}) as expected_new_arr_usd,
+        cast(valued.conversion_rate_60d as {{ plg_type_double() }}) as conversion_rate_60d,
+        cast(valued.acv_usd as {{ plg_type_double() }}) as acv_usd,
+        cast(valued.expected_new_arr_usd as {{ plg_type_double() }}) as expected_new_arr_usd,
         cast(case
             when coalesce(valued.expected_new_arr_usd, 0) <= 0 then 'low'
             when valued.expected_new_arr_usd >= {{ high_ratio }} * dimension_means.mean_expected_new_arr_usd then 'high'

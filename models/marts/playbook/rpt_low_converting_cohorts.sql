@@ -105,8 +105,8 @@ final as (
         cast(cohort_month as date) as cohort_month,
         cast(firmographic_segment as {{ dbt.type_string() }}) as firmographic_segment,
         cast(accounts as bigint) as accounts,
-        cast(conversion_rate_60d as {{ type_double() }}) as conversion_rate_60d,
-        cast(activation_completion_rate as {{ type_double() }}) as activation_completion_rate,
+        cast(conversion_rate_60d as {{ plg_type_double() }}) as conversion_rate_60d,
+        cast(activation_completion_rate as {{ plg_type_double() }}) as activation_completion_rate,
         coalesce(activation_completion_rate < {{ target_rate }}, false) as activation_below_target,
         cast(signups as bigint) as signups
     from rated

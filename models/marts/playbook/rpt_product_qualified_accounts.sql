@@ -63,8 +63,8 @@ final as (
 
     select
         cast(account_id as {{ dbt.type_string() }}) as account_id,
-        cast(pes_14d as {{ type_double() }}) as pes_14d,
-        cast(feature_adoption_30d as {{ type_double() }}) as feature_adoption_30d,
+        cast(pes_14d as {{ plg_type_double() }}) as pes_14d,
+        cast(feature_adoption_30d as {{ plg_type_double() }}) as feature_adoption_30d,
         cast(employee_count as integer) as employee_count,
         cast(case
             when employee_count >= {{ min_employees }} then 'sales_assist'

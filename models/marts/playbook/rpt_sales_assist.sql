@@ -120,7 +120,7 @@ final as (
         cast(groups.assist_group as {{ dbt.type_string() }}) as assist_group,
         cast(coalesce(aggregated.accounts, 0) as bigint) as accounts,
         cast(
-            {{ safe_rate('aggregated.conversions', 'aggregated.accounts') }} as {{ type_double() }}
+            {{ safe_rate('aggregated.conversions', 'aggregated.accounts') }} as {{ plg_type_double() }}
         ) as conversion_rate_90d,
         cast(coalesce(aggregated.conversions, 0) as bigint) as conversions,
         cast(groups.group_order as integer) as group_order

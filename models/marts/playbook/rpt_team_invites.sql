@@ -57,7 +57,7 @@ final as (
         cast(bands.teammates_band as {{ dbt.type_string() }}) as teammates_band,
         cast(coalesce(aggregated.accounts, 0) as bigint) as accounts,
         cast(
-            {{ safe_rate('aggregated.conversions', 'aggregated.accounts') }} as {{ type_double() }}
+            {{ safe_rate('aggregated.conversions', 'aggregated.accounts') }} as {{ plg_type_double() }}
         ) as conversion_rate_60d,
         cast(coalesce(aggregated.conversions, 0) as bigint) as conversions,
         cast(bands.band_order as integer) as band_order

@@ -54,7 +54,7 @@ final as (
         cast(trial_length_days as integer) as trial_length_days,
         cast(firmographic_segment as {{ dbt.type_string() }}) as firmographic_segment,
         cast(count(*) as bigint) as trials,
-        cast({{ safe_rate('sum(is_converted)', 'count(*)') }} as {{ type_double() }}) as trial_conversion_rate,
+        cast({{ safe_rate('sum(is_converted)', 'count(*)') }} as {{ plg_type_double() }}) as trial_conversion_rate,
         cast(sum(is_converted) as bigint) as conversions
     from matured
     group by trial_length_days, firmographic_segment

@@ -59,7 +59,9 @@ quarantine_counts as (
 
 flagged_events as (
 
-    select cast(received_at as date) as received_date
+    select
+        source_relation,
+        cast(received_at as date) as received_date
     from {{ ref('stg_product__events') }}
     where has_invalid_properties
 
@@ -68,14 +70,14 @@ flagged_events as (
 flag_counts as (
 
     select
-        cast('{{ var("product_schema") | replace("'", "''") }}' as {{ dbt.type_string() }}) as source_relation,
+        source_relation,
         cast('product' as {{ dbt.type_string() }}) as source_name,
         cast('events' as {{ dbt.type_string() }}) as table_name,
         cast('invalid_properties_json' as {{ dbt.type_string() }}) as rule,
         received_date,
         count(*) as row_count
     from flagged_events
-    group by received_date
+    group by source_relation, received_date
 
 ),
 

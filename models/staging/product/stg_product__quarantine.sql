@@ -1,8 +1,6 @@
 {#-
-    Every unusable landed row of the product source: one row per row that is not staged and is not a
-    repeated delivery. Events: the earliest delivery of an event_id is judged (later copies are duplicates)
-    by the incremental base_product__quarantined_events; rows with a null event_id are all quarantined
-    (rule null_event_id) and read here with a filter the landing scan applies, so a daily run stays cheap.
+    Why rows without an event_id are read from base_product__events here: they have no earliest delivery to
+    judge (base_product__event_verdicts skips them), and the filter on event_id reaches the landing scan.
 -#}
 {{ config(materialized='table') }}
 
@@ -10,6 +8,7 @@ with accounts as (
 
     select
         record_key,
+        source_relation,
         quarantine_rule,
         quarantine_detail,
         cast(signup_at as date) as received_date
@@ -22,6 +21,7 @@ users as (
 
     select
         record_key,
+        source_relation,
         quarantine_rule,
         quarantine_detail,
         cast(created_at as date) as received_date
@@ -34,6 +34,7 @@ events_without_key as (
 
     select
         record_key,
+        source_relation,
         quarantine_rule,
         quarantine_detail,
         cast(received_at as date) as received_date
@@ -46,10 +47,12 @@ events_with_key as (
 
     select
         record_key,
+        source_relation,
         quarantine_rule,
         quarantine_detail,
         cast(received_at as date) as received_date
-    from {{ ref('base_product__quarantined_events') }}
+    from {{ ref('base_product__event_verdicts') }}
+    where quarantine_rule is not null
 
 ),
 
@@ -60,7 +63,8 @@ unioned as (
         record_key,
         quarantine_rule,
         quarantine_detail,
-        received_date
+        received_date,
+        source_relation
     from accounts
     union all
     select
@@ -68,7 +72,8 @@ unioned as (
         record_key,
         quarantine_rule,
         quarantine_detail,
-        received_date
+        received_date,
+        source_relation
     from users
     union all
     select
@@ -76,7 +81,8 @@ unioned as (
         record_key,
         quarantine_rule,
         quarantine_detail,
-        received_date
+        received_date,
+        source_relation
     from events_without_key
     union all
     select
@@ -84,9 +90,41 @@ unioned as (
         record_key,
         quarantine_rule,
         quarantine_detail,
-        received_date
+        received_date,
+        source_relation
     from events_with_key
 
 ),
 
-{{ quarantine_final('unioned', 'product') }}
+numbered as (
+
+    select
+        source_table,
+        record_key,
+        quarantine_rule,
+        quarantine_detail,
+        received_date,
+        source_relation,
+        row_number() over (
+            partition by source_table, record_key
+            order by quarantine_rule, quarantine_detail, received_date
+        ) as occurrence_number
+    from unioned
+
+),
+
+final as (
+
+    select
+        {{ quarantine_id('source_table', 'record_key', 'occurrence_number') }} as quarantine_id,
+        source_table,
+        record_key,
+        quarantine_rule,
+        quarantine_detail as detail,
+        received_date,
+        source_relation
+    from numbered
+
+)
+
+select * from final

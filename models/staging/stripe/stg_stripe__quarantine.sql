@@ -2,20 +2,7 @@
     deliveries / superseded versions. Never the row payload: only the key, the rule and a fixed message. -#}
 {{ config(materialized='table') }}
 
-with charges as (
-
-    select
-        record_key,
-        source_relation,
-        quarantine_rule,
-        quarantine_detail,
-        cast(created_at as date) as received_date
-    from {{ ref('base_stripe__charges') }}
-    where quarantine_rule is not null and not is_duplicate_delivery
-
-),
-
-customers as (
+with customers as (
 
     select
         record_key,
@@ -54,45 +41,6 @@ invoices as (
 
 ),
 
-prices as (
-
-    select
-        record_key,
-        source_relation,
-        quarantine_rule,
-        quarantine_detail,
-        cast(null as date) as received_date
-    from {{ ref('base_stripe__prices') }}
-    where quarantine_rule is not null and not is_duplicate_delivery
-
-),
-
-products as (
-
-    select
-        record_key,
-        source_relation,
-        quarantine_rule,
-        quarantine_detail,
-        cast(null as date) as received_date
-    from {{ ref('base_stripe__products') }}
-    where quarantine_rule is not null and not is_duplicate_delivery
-
-),
-
-refunds as (
-
-    select
-        record_key,
-        source_relation,
-        quarantine_rule,
-        quarantine_detail,
-        cast(created_at as date) as received_date
-    from {{ ref('base_stripe__refunds') }}
-    where quarantine_rule is not null and not is_duplicate_delivery
-
-),
-
 subscriptions as (
 
     select
@@ -109,13 +57,22 @@ subscriptions as (
 unioned as (
 
     select
-        'charges' as source_table,
+        source_table,
         record_key,
         source_relation,
         quarantine_rule,
         quarantine_detail,
         received_date
-    from charges
+    from {{ ref('base_stripe__quarantined_payments') }}
+    union all
+    select
+        source_table,
+        record_key,
+        source_relation,
+        quarantine_rule,
+        quarantine_detail,
+        received_date
+    from {{ ref('base_stripe__quarantined_catalogue') }}
     union all
     select
         'customers' as source_table,
@@ -145,33 +102,6 @@ unioned as (
     from invoices
     union all
     select
-        'prices' as source_table,
-        record_key,
-        source_relation,
-        quarantine_rule,
-        quarantine_detail,
-        received_date
-    from prices
-    union all
-    select
-        'products' as source_table,
-        record_key,
-        source_relation,
-        quarantine_rule,
-        quarantine_detail,
-        received_date
-    from products
-    union all
-    select
-        'refunds' as source_table,
-        record_key,
-        source_relation,
-        quarantine_rule,
-        quarantine_detail,
-        received_date
-    from refunds
-    union all
-    select
         'subscriptions' as source_table,
         record_key,
         source_relation,
@@ -182,4 +112,35 @@ unioned as (
 
 ),
 
-{{ quarantine_final('unioned', 'stripe', relation_column='source_relation') }}
+numbered as (
+
+    select
+        source_table,
+        record_key,
+        quarantine_rule,
+        quarantine_detail,
+        received_date,
+        source_relation,
+        row_number() over (
+            partition by source_table, record_key
+            order by quarantine_rule, quarantine_detail, received_date
+        ) as occurrence_number
+    from unioned
+
+),
+
+final as (
+
+    select
+        {{ quarantine_id('source_table', 'record_key', 'occurrence_number') }} as quarantine_id,
+        source_table,
+        record_key,
+        quarantine_rule,
+        quarantine_detail as detail,
+        received_date,
+        source_relation
+    from numbered
+
+)
+
+select * from final

@@ -10,7 +10,6 @@ final as (
         source_relation,
         response_id,
         user_id,
-        account_id,
         score,
         responded_at
     from base

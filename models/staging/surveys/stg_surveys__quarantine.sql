@@ -28,4 +28,35 @@ unioned as (
 
 ),
 
-{{ quarantine_final('unioned', 'surveys', relation_column='source_relation') }}
+numbered as (
+
+    select
+        source_table,
+        record_key,
+        quarantine_rule,
+        quarantine_detail,
+        received_date,
+        source_relation,
+        row_number() over (
+            partition by source_table, record_key
+            order by quarantine_rule, quarantine_detail, received_date
+        ) as occurrence_number
+    from unioned
+
+),
+
+final as (
+
+    select
+        {{ quarantine_id('source_table', 'record_key', 'occurrence_number') }} as quarantine_id,
+        source_table,
+        record_key,
+        quarantine_rule,
+        quarantine_detail as detail,
+        received_date,
+        source_relation
+    from numbered
+
+)
+
+select * from final

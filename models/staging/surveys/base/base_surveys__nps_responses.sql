@@ -1,4 +1,4 @@
-{#- NPS responses: the free-text comment is dropped here (it may hold PII); account through the user. -#}
+{#- Why no comment column: the free text may hold PII, so it never leaves the landing. -#}
 {%- set landed = source_columns('surveys', 'nps_responses') %}
 {%- set rules = [
     ('null_response_id', 'response_id is null', 'response_id is null'),
@@ -13,28 +13,16 @@ with source as (
 
 ),
 
-users as (
-
-    select
-        user_id,
-        account_id
-    from {{ ref('stg_product__users') }}
-
-),
-
 renamed as (
 
     select
         source.source_relation,
         source.response_id,
         source.user_id,
-        users.account_id,
         source.score,
         {{ as_utc('responded_at', landed, 'source') }} as responded_at,
         {{ landed_version_hash(landed, 'source') }} as version_hash
     from source
-    left join users
-        on source.user_id = users.user_id
 
 ),
 
@@ -65,7 +53,6 @@ final as (
         source_relation,
         response_id,
         user_id,
-        account_id,
         score,
         responded_at,
         record_key,
