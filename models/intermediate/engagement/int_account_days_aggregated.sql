@@ -44,6 +44,8 @@ catalogue as (
 
 ),
 
+{#- the staged events read from the verdicts (stg_product__events is the same filter on them), as int_clock
+    does: one edge less from the landing to every engagement mart -#}
 events as (
 
     select
@@ -52,8 +54,8 @@ events as (
         event_name,
         occurred_at,
         received_at
-    from {{ ref('stg_product__events') }}
-    where received_at is not null
+    from {{ ref('base_product__event_verdicts') }}
+    where quarantine_rule is null and received_at is not null
 
 ),
 
@@ -64,9 +66,10 @@ recent_events as (
         account_id,
         event_name,
         occurred_at
-    from {{ ref('stg_product__events') }}
+    from {{ ref('base_product__event_verdicts') }}
     where
-        received_at is not null
+        quarantine_rule is null
+        and received_at is not null
         and received_at >= cast('{{ rescan_from_at }}' as {{ dbt.type_timestamp() }})
 
 ),
