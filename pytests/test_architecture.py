@@ -26,7 +26,6 @@ MACRO_TESTS_PREFIX = "macros/tests/"
 CTE_LINE = re.compile(
     r"^[ \t]*(?:[a-z_][a-z0-9_]*|\{\{[^}]*\}\}[a-z0-9_]*)[ \t]+as[ \t]*\(", re.IGNORECASE | re.MULTILINE
 )
-IN_PROGRESS = pytest.mark.xfail(strict=False, reason="issue 15 in progress")
 
 
 @pytest.fixture(scope="module")
@@ -89,13 +88,11 @@ def marts_fed_by_intermediates(manifest: dict) -> dict[str, list[str]]:
     return {name: sorted(children) for name, children in fed.items()}
 
 
-@IN_PROGRESS
 def test_longest_source_to_mart_path(manifest):
     edges, path = longest_source_to_mart_path(manifest)
     assert edges <= LONGEST_PATH_LIMIT, f"{edges} edges (limit {LONGEST_PATH_LIMIT}): " + " -> ".join(path)
 
 
-@IN_PROGRESS
 def test_no_intermediate_model_feeds_too_many_marts(manifest):
     fed = marts_fed_by_intermediates(manifest)
     too_many = {name: marts for name, marts in fed.items() if len(marts) > MARTS_PER_INTERMEDIATE_LIMIT}
@@ -104,7 +101,6 @@ def test_no_intermediate_model_feeds_too_many_marts(manifest):
     )
 
 
-@IN_PROGRESS
 def test_no_macro_emits_a_cte(manifest):
     project = manifest["metadata"].get("project_name")
     emitting = []
