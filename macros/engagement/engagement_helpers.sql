@@ -7,7 +7,8 @@
 {#- The rescan window of an incremental core-event aggregate ({{ this }} has a last_received_at column),
     returned as {'rescan_from_at': ..., 'scan_from_at': ...} (strings, none on a full build / at parse time):
     - rescan_from_at: max(last_received_at) of this table - var lookback_days (same convention as
-      stg_product__events): the keys touched by staged events received from it on are recomputed;
+      stg_product__events): the keys touched by staged events (the verdicts with no quarantine rule, as the
+      model reads them) received from it on are recomputed;
     - scan_from_at: no event of a touched key occurred before it (a key's day starts after its touching
       event's occurred_at - 1 day), so the events can be pruned on occurred_at too.
     Both are read first so the model can inline them as literals (pushed down to the staging scans). -#}
@@ -26,8 +27,10 @@ select
     cast(bound.rescan_from_at as {{ dbt.type_string() }}) as rescan_from_at,
     cast({{ dbt.dateadd('day', -1, 'min(events.occurred_at)') }} as {{ dbt.type_string() }}) as scan_from_at
 from bound
-left join {{ ref('stg_product__events') }} as events
-    on events.received_at >= bound.rescan_from_at
+left join {{ ref('base_product__event_verdicts') }} as events
+    on
+        events.received_at >= bound.rescan_from_at
+        and events.quarantine_rule is null
 group by bound.rescan_from_at
         {%- endset -%}
         {%- set result = run_query(rescan_query) -%}
