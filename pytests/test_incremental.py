@@ -352,8 +352,9 @@ def test_incremental_sequence_equals_full_refresh(reference, incremental_sequenc
 def test_incremental_models_equal_full_refresh(reference, incremental_sequence):
     """The incremental relations themselves (the event verdicts, ...) end up identical."""
     incremental = relations(reference["nodes"], "incremental")
-    materialized = {n["name"]: n["config"]["materialized"] for n in reference["nodes"].values()
-                    if n.get("resource_type") == "model"}
+    materialized = {
+        n["name"]: n["config"]["materialized"] for n in reference["nodes"].values() if n.get("resource_type") == "model"
+    }
     assert materialized.get("base_product__event_verdicts") == "incremental", "the event verdicts must be incremental"
     assert "stg_product__events" in incremental
     assert "stg_product__quarantine" in incremental
@@ -769,11 +770,12 @@ def test_landing_regenerated_with_another_seed_is_refused_then_full_refresh_work
 
 # --------------------------------------------------------------------------- (e) data tests scoped to the window
 
+
 def _dbt_output(scenario: Scenario, *args: str) -> tuple[int, str]:
     (scenario.root / "spill").mkdir(parents=True, exist_ok=True)
-    argv = [DBT, *args, "--project-dir", str(PROJECT_DIR),
-            "--target-path", str(scenario.target), "--log-path", str(scenario.root / "logs")]
-    proc = subprocess.run(argv, cwd=scenario.root, env=scenario.env(), capture_output=True, text=True)
+    proc = run_dbt(
+        args, env=scenario.env(), target_path=scenario.target, log_path=scenario.root / "logs", cwd=scenario.root
+    )
     return proc.returncode, proc.stdout + proc.stderr
 
 
@@ -794,7 +796,9 @@ def test_event_tests_scoped_to_the_window(workdir, reference):
         total = _one(con, "select count(*) from analytics_staging.stg_product__events")
         old = con.execute(
             "select event_id from analytics_staging.stg_product__events where received_at < ? "
-            "order by event_id limit 1", [bound]).fetchone()
+            "order by event_id limit 1",
+            [bound],
+        ).fetchone()
     finally:
         con.close()
     assert bound is not None, "the incremental build left no window bound"
@@ -824,7 +828,9 @@ def test_event_tests_scoped_to_the_window(workdir, reference):
         con.execute(
             "insert into analytics_staging.base_product__event_verdicts "
             "select * replace (cast(? as timestamp) + interval 1 hour as received_at) "
-            "from analytics_staging.base_product__event_verdicts where event_id = ?", [bound, old[0]])
+            "from analytics_staging.base_product__event_verdicts where event_id = ?",
+            [bound, old[0]],
+        )
     finally:
         con.close()
     code, out = _dbt_output(scoped, *select)

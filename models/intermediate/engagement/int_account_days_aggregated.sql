@@ -44,9 +44,10 @@ catalogue as (
 
 ),
 
-{#- the staged events read from the verdicts (stg_product__events is the same filter on them), as int_clock
-    does: one edge less from the landing to every engagement mart -#}
 events as (
+
+    {#- the staged events read from the verdicts (stg_product__events is the same filter on them), as
+        int_clock does: one edge less from the landing to every engagement mart -#}
 
     select
         account_id,

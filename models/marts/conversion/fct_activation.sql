@@ -35,8 +35,10 @@ final as (
     select
         cast(activation.account_id as {{ dbt.type_string() }}) as account_id,
         cast(activation.activated_at as {{ dbt.type_timestamp() }}) as activated_at,
-        cast({{ seconds_between('activation.signup_at', 'activation.activated_at') }} / 3600.0 as {{ plg_type_double() }})
-            as activation_hours,
+        cast(
+            {{ seconds_between('activation.signup_at', 'activation.activated_at') }} / 3600.0
+            as {{ plg_type_double() }}
+        ) as activation_hours,
         case
             when {{ is_within_days('activation.activated_at', 'activation.signup_at', window_days) }} then true
             when {{ dbt.dateadd('day', window_days, 'activation.signup_at') }} <= clock.as_of_end_at then false
