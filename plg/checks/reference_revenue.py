@@ -125,7 +125,8 @@ def fct_mrr(st: Staged, as_of: str | dt.date | None = None) -> pd.DataFrame:
     measure = dict(zip(months["month_start"], months["measure_date"], strict=False))
     month_list = list(months["month_start"])
 
-    by_acc = dict(local.groupby("account_id"))
+    # a GroupBy has a .keys attribute: dict(groupby) would call it, hence the comprehension
+    by_acc = {a: g for a, g in local.groupby("account_id")}  # noqa: C416
     rows = []
     for account_id, g in by_acc.items():
         per_month = {
