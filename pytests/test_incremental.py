@@ -17,6 +17,9 @@ On a small generated landing (``PLG_INCR_TEST_ACCOUNTS``, default 800 accounts):
     run's event window (base_product__event_windows) and the rows sharing their
     event_id; a new event colliding with an old event_id still fails; var
     full_tests true tests every row (issue 13).
+(f) the clock moved by var as_of_date, forward then back, between incremental
+    runs: the models that depend on the clock (windows closing, keys becoming
+    known, weeks) equal a full refresh at the final as-of date.
 (d) a replaced or re-synced landing (issue 12) stops the next incremental run at
     run start, before any model, with a message saying to run --full-refresh:
     the landing regenerated with another seed, a backfill received before the
@@ -65,7 +68,7 @@ BUILT_FROM_INCREMENTAL_STATE = ["stg_product__quarantine", "stg_product__events"
 # the incremental state itself (one row per run: differs between a sequence of runs and one full refresh)
 RUN_RECORDS = {"int_incremental_runs_recorded"}
 # audit columns that legitimately differ between runs (load time, batch id)
-VOLATILE_COLUMN = re.compile(r"^_?(dbt_|loaded_at|_loaded|batch_id|run_started_at|invocation_id)")
+VOLATILE_COLUMN = re.compile(r"^_?(dbt_|loaded_at|_loaded|batch_id|run_started_at|invocation_id|incremental_)")
 
 pytestmark = pytest.mark.skipif(
     not (PROJECT_DIR / "plg" / "generate").exists(), reason="the generator plg.generate is not there yet"
@@ -108,7 +111,7 @@ class Scenario:
             tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-40:])
             raise AssertionError(f"dbt {' '.join(args)} failed on {self.warehouse} (exit {proc.returncode}):\n{tail}")
 
-    def build(self, full_refresh: bool = False) -> None:
+    def build(self, full_refresh: bool = False, dbt_vars: str | None = None) -> None:
         """``dbt build``; a follow-up (not full-refresh) build skips seeds and views, which a
         previous build of this warehouse created and which hold no state (saves time; set
         PLG_INCR_TEST_WHOLE_BUILDS=1 to rebuild them too)."""
@@ -119,6 +122,8 @@ class Scenario:
             args += ["--exclude-resource-type", "seed", "--exclude", "config.materialized:view"]
         if not WITH_TESTS:
             args += ["--exclude-resource-type", "test", "--exclude-resource-type", "unit_test"]
+        if dbt_vars:
+            args += ["--vars", dbt_vars]
         self.dbt(*args)
 
     @property
@@ -836,3 +841,31 @@ def test_event_tests_scoped_to_the_window(workdir, reference):
     code, out = _dbt_output(scoped, *select)
     assert code != 0, "a new event colliding with an old event_id passed the scoped tests"
     assert re.search(r"FAIL \d+ unique_stg_product__events_event_id", out), out[-3000:]
+
+
+# --------------------------------------------------------------------------- (f) the clock moves both ways
+
+
+def test_clock_moved_forward_then_back_equals_full_refresh(workdir, landing, reference):
+    """var as_of_date: a full build at D-20, incremental builds at D-5 (forward) then D-12 (back): every public
+    mart and incremental model equals a full refresh at D-12 (windows that closed and reopened, keys known then
+    unknown again, weeks added then removed)."""
+    probe = _scenario_from_landing(workdir, "clock_probe", landing)
+    con = probe.connect()
+    try:
+        latest = _as_datetime(_one(con, f"select cast(max(received_at) as date) from {EVENTS}")).date()
+    finally:
+        con.close()
+
+    def as_of(days_before: int) -> str:
+        return json.dumps({"as_of_date": (latest - dt.timedelta(days=days_before)).isoformat()})
+
+    moving = _scenario_from_landing(workdir, "clock_moving", landing)
+    moving.build(full_refresh=True, dbt_vars=as_of(20))
+    moving.build(dbt_vars=as_of(5))
+    moving.build(dbt_vars=as_of(12))
+    fixed = _scenario_from_landing(workdir, "clock_fixed", landing)
+    fixed.build(full_refresh=True, dbt_vars=as_of(12))
+    rels = {**_public_marts(reference["nodes"]), **relations(reference["nodes"], "incremental")}
+    problems = compare_relations(fixed, moving, rels)
+    assert not problems, "incremental builds with a moving clock differ from --full-refresh:\n" + "\n".join(problems)

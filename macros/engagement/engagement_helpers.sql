@@ -58,11 +58,11 @@ group by bound.rescan_from_at
     + {{ safe_rate(weights[2] ~ ' * (' ~ pes_capped_users(active_users) ~ ')', team_cap) }}
 {%- endmacro %}
 
-{#- all core features of the seed event_catalogue (a scalar subquery: the breadth denominator) -#}
+{#- all core features of the normalised event catalogue (a scalar subquery: the breadth denominator) -#}
 {% macro core_features_total() -%}
     (
-        select count(distinct coalesce(core_catalogue.feature_name, core_catalogue.event_name))
-        from {{ ref('event_catalogue') }} as core_catalogue
+        select count(distinct core_catalogue.feature_name)
+        from {{ ref('stg_product__event_catalogue') }} as core_catalogue
         where core_catalogue.is_core
     )
 {%- endmacro %}

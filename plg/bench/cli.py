@@ -60,7 +60,7 @@ TARGET_INCREMENTAL_SHARE_100M = 0.10
 TARGET_FULL_10M_SECONDS = 40.0
 TARGET_INCREMENTAL_SHARE_10M = 0.3
 # the pandas reference holds every staged event in memory: above this size it is skipped (recorded)
-PANDAS_MAX_EVENTS = 10_000_000
+PANDAS_MAX_EVENTS = 12_000_000
 PANDAS_READS = (
     "the staged tables and seeds the full build wrote (schemas <target>_staging and "
     "<target>_reference, the columns of the staging contract), read-only: dbt's staging work is "

@@ -6,7 +6,8 @@
     row with the landing and stops the run when the frozen part changed. A full refresh starts it over.
 -#}
 {{ config(materialized='incremental', incremental_strategy='append', unique_key='invocation_id') }}
--- built after every incremental model, so a row means they all processed this landing:
+-- built after the incremental event models, so a row means they processed this landing (the incremental
+-- engagement models keep their own state in their _incremental_* columns):
 -- depends_on: {{ ref('int_account_days_aggregated') }}
 -- depends_on: {{ ref('stg_product__quarantine') }}
 

@@ -2,11 +2,27 @@
     Read from the known feature-days (int_account_days_known: no event scan): a milestone event maps to its core
     feature through the seed event_catalogue, so each milestone must be a core event with a feature of its own
     (true of the seed; a seed test checks it).
+    Incremental (delete+insert on account_id): a run recomputes only the accounts whose milestones can have
+    changed since this table was last built (accounts_to_compute; the rule is in the YAML).
 -#}
+{{ config(
+    materialized='incremental',
+    unique_key='account_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    post_hook="{{ delete_rows_outside(this, 'account_id', ref('int_accounts_scoped')) }}"
+) }}
+{%- set lookback_days = non_negative_int_var('lookback_days') %}
 
 with
 
-accounts as (
+clock as (
+
+    select as_of_end_at from {{ ref('int_clock') }}
+
+),
+
+spine as (
 
     select
         account_id,
@@ -15,6 +31,100 @@ accounts as (
 
 ),
 
+watermark as (
+
+    select max(last_received_at) as watermark_at
+    from {{ ref('int_account_days_aggregated') }}
+
+),
+
+{% if is_incremental() %}
+previous_run as (
+
+    -- the clock and the watermark of the last build of this table (the latest of its rows)
+    select
+        max(_incremental_as_of_end_at) as as_of_end_at,
+        {{ dbt.dateadd('day', -1 * lookback_days, 'max(_incremental_watermark_at)') }} as rescan_from_at
+    from {{ this }}
+
+),
+
+clock_moves as (
+
+    -- [moved_from_at, moved_to_at]: the times the clock passed (either way) since the last build
+    select
+        previous_run.rescan_from_at,
+        case
+            when previous_run.as_of_end_at < clock.as_of_end_at then previous_run.as_of_end_at
+            else clock.as_of_end_at
+        end as moved_from_at,
+        case
+            when previous_run.as_of_end_at > clock.as_of_end_at then previous_run.as_of_end_at
+            else clock.as_of_end_at
+        end as moved_to_at
+    from previous_run
+    cross join clock
+
+),
+
+touched_by_events as (
+
+    -- key rows rewritten since the last build, or whose known-ness the clock's move can change
+    select distinct activity.account_id
+    from {{ ref('int_account_days_aggregated') }} as activity
+    cross join clock_moves
+    where
+        clock_moves.rescan_from_at is null
+        or activity.last_received_at >= clock_moves.rescan_from_at
+        or (
+            activity.first_known_at >= clock_moves.moved_from_at
+            and activity.first_known_at < clock_moves.moved_to_at
+        )
+
+),
+
+touched_by_spine as (
+
+    -- accounts new to the spine, or whose signup changed
+    select spine.account_id
+    from spine
+    left join {{ this }} as previous
+        on spine.account_id = previous.account_id
+    where
+        previous.account_id is null
+        or previous.signup_at is distinct from spine.signup_at
+
+),
+
+accounts_to_compute as (
+
+    select account_id from touched_by_events
+    union
+    select account_id from touched_by_spine
+
+),
+
+accounts as (
+
+    select
+        spine.account_id,
+        spine.signup_at
+    from spine
+    inner join accounts_to_compute
+        on spine.account_id = accounts_to_compute.account_id
+
+),
+{% else %}
+accounts as (
+
+    select
+        account_id,
+        signup_at
+    from spine
+
+),
+{% endif %}
+
 known_feature_days as (
 
     select
@@ -22,7 +132,11 @@ known_feature_days as (
         feature_name,
         first_occurred_at
     from {{ ref('int_account_days_known') }}
-    where key_type = 'feature'
+    where
+        key_type = 'feature'
+        {%- if is_incremental() %}
+        and account_id in (select accounts.account_id from accounts)
+        {%- endif %}
 
 ),
 
@@ -97,9 +211,13 @@ final as (
                 milestone_total.milestones_total > 0
                 and per_account.milestones_reached = milestone_total.milestones_total
                 then per_account.last_milestone_reached_at
-        end as activated_at
+        end as activated_at,
+        clock.as_of_end_at as _incremental_as_of_end_at,
+        watermark.watermark_at as _incremental_watermark_at
     from accounts
     cross join milestone_total
+    cross join clock
+    cross join watermark
     left join per_account
         on accounts.account_id = per_account.account_id
 

@@ -1,9 +1,19 @@
 {#- PES, feature adoption and product adoption per spine account (definitions: YAML and METRICS.md). An account
-    younger than a window is scored on the days elapsed so far (is_pes_window_complete says so). -#}
+    younger than a window is scored on the days elapsed so far (is_pes_window_complete says so).
+    Incremental (delete+insert on account_id): a run recomputes only the accounts whose figures can have
+    changed since this table was last built (accounts_to_compute; the rule is in the YAML). -#}
+{{ config(
+    materialized='incremental',
+    unique_key='account_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    post_hook="{{ delete_rows_outside(this, 'account_id', ref('int_accounts_scoped')) }}"
+) }}
 {%- set engagement_days = positive_int_var('engagement_window_days') %}
 {%- set adoption_days = positive_int_var('feature_adoption_window_days') %}
 {%- set product_adoption_days = positive_int_var('product_adoption_window_days') %}
 {%- set team_cap = positive_int_var('pes_team_cap') %}
+{%- set lookback_days = non_negative_int_var('lookback_days') %}
 {%- set tiers = engagement_tier_thresholds() %}
 {%- set adoption_end = dbt.dateadd('day', product_adoption_days, 'evaluation.evaluation_end_at') %}
 
@@ -15,16 +25,141 @@ clock as (
 
 ),
 
+spine as (
+
+    select
+        account_id,
+        signup_at,
+        free_model,
+        trial_end_at,
+        case
+            when free_model = 'trial' then trial_end_at
+            else {{ dbt.dateadd('day', product_adoption_days, 'signup_at') }}
+        end as evaluation_end_at
+    from {{ ref('int_accounts_scoped') }}
+
+),
+
+watermark as (
+
+    select max(last_received_at) as watermark_at
+    from {{ ref('int_account_days_aggregated') }}
+
+),
+
+{% if is_incremental() %}
+previous_run as (
+
+    -- the clock and the watermark of the last build of this table (the latest of its rows)
+    select
+        max(_incremental_as_of_end_at) as as_of_end_at,
+        {{ dbt.dateadd('day', -1 * lookback_days, 'max(_incremental_watermark_at)') }} as rescan_from_at
+    from {{ this }}
+
+),
+
+clock_moves as (
+
+    -- [moved_from_at, moved_to_at]: the times the clock passed (either way) since the last build
+    select
+        previous_run.rescan_from_at,
+        case
+            when previous_run.as_of_end_at < clock.as_of_end_at then previous_run.as_of_end_at
+            else clock.as_of_end_at
+        end as moved_from_at,
+        case
+            when previous_run.as_of_end_at > clock.as_of_end_at then previous_run.as_of_end_at
+            else clock.as_of_end_at
+        end as moved_to_at
+    from previous_run
+    cross join clock
+
+),
+
+touched_by_events as (
+
+    -- key rows rewritten since the last build, or whose known-ness the clock's move can change
+    select distinct activity.account_id
+    from {{ ref('int_account_days_aggregated') }} as activity
+    cross join clock_moves
+    where
+        clock_moves.rescan_from_at is null
+        or activity.last_received_at >= clock_moves.rescan_from_at
+        or (
+            activity.first_known_at >= clock_moves.moved_from_at
+            and activity.first_known_at < clock_moves.moved_to_at
+        )
+
+),
+
+touched_by_clock as (
+
+    -- the windows the clock's move closed or reopened (is_pes_window_complete, is_product_adoption_mature)
+    select spine.account_id
+    from spine
+    cross join clock_moves
+    where
+        (
+            {{ dbt.dateadd('day', engagement_days, 'spine.signup_at') }}
+            between clock_moves.moved_from_at and clock_moves.moved_to_at
+        )
+        or (
+            {{ dbt.dateadd('day', product_adoption_days, 'spine.evaluation_end_at') }}
+            between clock_moves.moved_from_at and clock_moves.moved_to_at
+        )
+
+),
+
+touched_by_spine as (
+
+    -- accounts new to the spine, or whose signup or evaluation end changed (e.g. a trial subscription landed)
+    select spine.account_id
+    from spine
+    left join {{ this }} as previous
+        on spine.account_id = previous.account_id
+    where
+        previous.account_id is null
+        or previous.signup_at is distinct from spine.signup_at
+        or previous.evaluation_end_at is distinct from spine.evaluation_end_at
+
+),
+
+accounts_to_compute as (
+
+    select account_id from touched_by_events
+    union
+    select account_id from touched_by_clock
+    union
+    select account_id from touched_by_spine
+
+),
+
+accounts as (
+
+    select
+        spine.account_id,
+        spine.signup_at,
+        spine.free_model,
+        spine.trial_end_at,
+        spine.evaluation_end_at
+    from spine
+    inner join accounts_to_compute
+        on spine.account_id = accounts_to_compute.account_id
+
+),
+{% else %}
 accounts as (
 
     select
         account_id,
         signup_at,
         free_model,
-        trial_end_at
-    from {{ ref('int_accounts_scoped') }}
+        trial_end_at,
+        evaluation_end_at
+    from spine
 
 ),
+{% endif %}
 
 feature_days as (
 
@@ -35,7 +170,11 @@ feature_days as (
         first_occurred_at,
         last_occurred_at
     from {{ ref('int_account_days_known') }}
-    where key_type = 'feature'
+    where
+        key_type = 'feature'
+        {%- if is_incremental() %}
+        and account_id in (select accounts.account_id from accounts)
+        {%- endif %}
 
 ),
 
@@ -46,7 +185,11 @@ user_days as (
         day_number,
         user_id
     from {{ ref('int_account_days_known') }}
-    where key_type = 'user'
+    where
+        key_type = 'user'
+        {%- if is_incremental() %}
+        and account_id in (select accounts.account_id from accounts)
+        {%- endif %}
 
 ),
 
@@ -84,10 +227,7 @@ evaluation as (
 
     select
         account_id,
-        case
-            when free_model = 'trial' then trial_end_at
-            else {{ dbt.dateadd('day', product_adoption_days, 'signup_at') }}
-        end as evaluation_end_at
+        evaluation_end_at
     from accounts
 
 ),
@@ -115,6 +255,8 @@ components as (
     select
         accounts.account_id,
         accounts.signup_at,
+        clock.as_of_end_at,
+        watermark.watermark_at,
         coalesce(feature_usage.core_features_used_14d, 0) as core_features_used_14d,
         coalesce(feature_usage.active_days_14d, 0) as active_days_14d,
         coalesce(team_usage.active_users_14d, 0) as active_users_14d,
@@ -128,6 +270,7 @@ components as (
     from accounts
     cross join core_feature_total
     cross join clock
+    cross join watermark
     left join feature_usage
         on accounts.account_id = feature_usage.account_id
     left join team_usage
@@ -143,6 +286,9 @@ scored as (
 
     select
         account_id,
+        signup_at,
+        as_of_end_at,
+        watermark_at,
         core_features_used_14d,
         active_days_14d,
         active_users_14d,
@@ -168,6 +314,7 @@ final as (
 
     select
         account_id,
+        signup_at,
         core_features_used_14d,
         active_days_14d,
         active_users_14d,
@@ -187,7 +334,9 @@ final as (
         first_core_event_at,
         evaluation_end_at,
         has_product_adoption,
-        is_product_adoption_mature
+        is_product_adoption_mature,
+        as_of_end_at as _incremental_as_of_end_at,
+        watermark_at as _incremental_watermark_at
     from scored
 
 )

@@ -1,5 +1,18 @@
-{#- Zero-filled up to the week holding the as-of end, so a week without activity is a row (a retention curve
-    needs its zeros). -#}
+{#- Account x week since signup, for the weeks holding at least one core-event key of the account (known or not
+    yet known: the rows never disappear, so a keyed delete+insert stays equal to a full build); the counts are
+    over the known keys (int_account_days_known). fct_engagement_weekly zero-fills the weeks without activity
+    up to the as-of week and scores them.
+    Incremental (delete+insert on account x week): a run recomputes only the weeks whose keys were rewritten
+    since this table was last built, or whose known-ness the clock's move can change. -#}
+{{ config(
+    materialized='incremental',
+    unique_key=['account_id', 'week_number'],
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    post_hook="{{ delete_rows_outside(this, 'account_id', ref('int_accounts_scoped')) }}"
+) }}
+{%- set lookback_days = non_negative_int_var('lookback_days') %}
+
 with
 
 clock as (
@@ -8,78 +21,132 @@ clock as (
 
 ),
 
-accounts as (
+spine as (
 
-    select
-        account_id,
-        signup_at
+    select account_id
     from {{ ref('int_accounts_scoped') }}
 
 ),
 
-feature_days as (
+activity as (
 
     select
         account_id,
         day_number,
-        feature_name
-    from {{ ref('int_account_days_known') }}
-    where key_type = 'feature'
+        first_known_at,
+        last_received_at
+    from {{ ref('int_account_days_aggregated') }}
+    where account_id in (select spine.account_id from spine)
 
 ),
 
-user_days as (
+watermark as (
 
+    select max(last_received_at) as watermark_at
+    from {{ ref('int_account_days_aggregated') }}
+
+),
+
+{% if is_incremental() %}
+previous_run as (
+
+    -- the clock and the watermark of the last build of this table (the latest of its rows)
     select
-        account_id,
-        day_number,
-        user_id
-    from {{ ref('int_account_days_known') }}
-    where key_type = 'user'
+        max(_incremental_as_of_end_at) as as_of_end_at,
+        {{ dbt.dateadd('day', -1 * lookback_days, 'max(_incremental_watermark_at)') }} as rescan_from_at
+    from {{ this }}
 
 ),
 
-core_feature_total as (
+clock_moves as (
 
-    select {{ core_features_total() }} as core_features_total
-
-),
-
-account_ages as (
-
+    -- [moved_from_at, moved_to_at]: the times the clock passed (either way) since the last build
     select
-        accounts.account_id,
-        accounts.signup_at,
-        cast(floor({{ day_number_since('accounts.signup_at', 'clock.as_of_end_at') }} / 7.0) as {{ dbt.type_int() }})
-            as last_week_number
-    from accounts
+        previous_run.rescan_from_at,
+        case
+            when previous_run.as_of_end_at < clock.as_of_end_at then previous_run.as_of_end_at
+            else clock.as_of_end_at
+        end as moved_from_at,
+        case
+            when previous_run.as_of_end_at > clock.as_of_end_at then previous_run.as_of_end_at
+            else clock.as_of_end_at
+        end as moved_to_at
+    from previous_run
     cross join clock
 
 ),
 
-week_series as (
+previous_accounts as (
 
-    {{ dbt.generate_series(2000) }}
-
-),
-
-weeks as (
-
-    select cast(generated_number - 1 as {{ dbt.type_int() }}) as week_number
-    from week_series
-    where generated_number - 1 <= (select max(account_ages.last_week_number) from account_ages)
+    select distinct account_id
+    from {{ this }}
 
 ),
 
-account_weeks as (
+weeks_to_compute as (
+
+    -- key rows rewritten since the last build, or whose known-ness the clock's move can change; every week of
+    -- an account new to the spine (the clock moved past its signup)
+    select distinct
+        activity.account_id,
+        cast(floor(activity.day_number / 7.0) as {{ dbt.type_int() }}) as week_number
+    from activity
+    cross join clock_moves
+    left join previous_accounts
+        on activity.account_id = previous_accounts.account_id
+    where
+        clock_moves.rescan_from_at is null
+        or previous_accounts.account_id is null
+        or activity.last_received_at >= clock_moves.rescan_from_at
+        or (
+            activity.first_known_at >= clock_moves.moved_from_at
+            and activity.first_known_at < clock_moves.moved_to_at
+        )
+
+),
+{% else %}
+weeks_to_compute as (
+
+    select distinct
+        account_id,
+        cast(floor(day_number / 7.0) as {{ dbt.type_int() }}) as week_number
+    from activity
+
+),
+{% endif %}
+
+known_keys as (
 
     select
-        account_ages.account_id,
-        account_ages.signup_at,
-        weeks.week_number
-    from account_ages
-    inner join weeks
-        on account_ages.last_week_number >= weeks.week_number
+        account_id,
+        cast(floor(day_number / 7.0) as {{ dbt.type_int() }}) as week_number,
+        day_number,
+        key_type,
+        feature_name,
+        user_id
+    from {{ ref('int_account_days_known') }}
+    {%- if is_incremental() %}
+    where account_id in (select weeks_to_compute.account_id from weeks_to_compute)
+    {%- endif %}
+
+),
+
+known_days as (
+
+    select
+        known_keys.account_id,
+        known_keys.week_number,
+        known_keys.day_number,
+        known_keys.key_type,
+        known_keys.feature_name,
+        known_keys.user_id
+    from known_keys
+    {% if is_incremental() -%}
+    inner join weeks_to_compute
+        on
+            known_keys.account_id = weeks_to_compute.account_id
+            and known_keys.week_number = weeks_to_compute.week_number
+    {%- endif %}
 
 ),
 
@@ -87,11 +154,12 @@ weekly_features as (
 
     select
         account_id,
-        cast(floor(day_number / 7.0) as {{ dbt.type_int() }}) as week_number,
+        week_number,
         count(distinct day_number) as active_days,
         count(distinct feature_name) as core_features_used
-    from feature_days
-    group by account_id, cast(floor(day_number / 7.0) as {{ dbt.type_int() }})
+    from known_days
+    where key_type = 'feature'
+    group by account_id, week_number
 
 ),
 
@@ -99,53 +167,35 @@ weekly_users as (
 
     select
         account_id,
-        cast(floor(day_number / 7.0) as {{ dbt.type_int() }}) as week_number,
+        week_number,
         count(distinct user_id) as active_users
-    from user_days
-    group by account_id, cast(floor(day_number / 7.0) as {{ dbt.type_int() }})
-
-),
-
-combined as (
-
-    select
-        account_weeks.account_id,
-        account_weeks.week_number,
-        cast(
-            {{ dbt.dateadd('day', '7 * account_weeks.week_number', 'account_weeks.signup_at') }} as date
-        ) as week_start,
-        {{ dbt.dateadd('day', '7 * (account_weeks.week_number + 1)', 'account_weeks.signup_at') }} <= clock.as_of_end_at
-            as is_complete_week,
-        coalesce(weekly_features.active_days, 0) as active_days,
-        coalesce(weekly_features.core_features_used, 0) as core_features_used,
-        coalesce(weekly_users.active_users, 0) as active_users,
-        core_feature_total.core_features_total
-    from account_weeks
-    cross join clock
-    cross join core_feature_total
-    left join weekly_features
-        on
-            account_weeks.account_id = weekly_features.account_id
-            and account_weeks.week_number = weekly_features.week_number
-    left join weekly_users
-        on
-            account_weeks.account_id = weekly_users.account_id
-            and account_weeks.week_number = weekly_users.week_number
+    from known_days
+    where key_type = 'user'
+    group by account_id, week_number
 
 ),
 
 final as (
 
     select
-        account_id,
-        week_number,
-        week_start,
-        is_complete_week,
-        active_days,
-        core_features_used,
-        active_users,
-        {{ pes_score('core_features_used', 'core_features_total', 'active_days', 7, 'active_users') }} as pes
-    from combined
+        weeks_to_compute.account_id,
+        weeks_to_compute.week_number,
+        coalesce(weekly_features.active_days, 0) as active_days,
+        coalesce(weekly_features.core_features_used, 0) as core_features_used,
+        coalesce(weekly_users.active_users, 0) as active_users,
+        clock.as_of_end_at as _incremental_as_of_end_at,
+        watermark.watermark_at as _incremental_watermark_at
+    from weeks_to_compute
+    cross join clock
+    cross join watermark
+    left join weekly_features
+        on
+            weeks_to_compute.account_id = weekly_features.account_id
+            and weeks_to_compute.week_number = weekly_features.week_number
+    left join weekly_users
+        on
+            weeks_to_compute.account_id = weekly_users.account_id
+            and weeks_to_compute.week_number = weekly_users.week_number
 
 )
 

@@ -8,12 +8,130 @@
     events. The result is exact whatever that bound: a session whose last event in the bound is closer
     than session_gap_minutes to the bound's end might continue after it; those few accounts are
     sessionized again over all their events.
+
+    Incremental (delete+insert on account_id): a run re-sessionizes only the accounts whose scoped events can
+    have changed since this table was last built (accounts_to_compute; the rule is in the YAML).
 -#}
+{{ config(
+    materialized='incremental',
+    unique_key='account_id',
+    incremental_strategy='delete+insert',
+    on_schema_change='fail',
+    post_hook="{{ delete_rows_outside(this, 'account_id', ref('int_accounts_scoped')) }}"
+) }}
+{%- set lookback_days = non_negative_int_var('lookback_days') %}
 {%- set gap_minutes = positive_int_var('session_gap_minutes') %}
 {%- set scan_hours = positive_int_var('first_session_scan_hours') %}
 {%- set scan_end = dbt.dateadd('hour', scan_hours | int, 'first_events.first_event_at') %}
 
 with
+
+clock as (
+
+    select as_of_end_at from {{ ref('int_clock') }}
+
+),
+
+spine as (
+
+    select
+        account_id,
+        signup_at
+    from {{ ref('int_accounts_scoped') }}
+
+),
+
+watermark as (
+
+    select max(received_at) as watermark_at
+    from {{ ref('stg_product__events') }}
+
+),
+
+{% if is_incremental() %}
+previous_run as (
+
+    -- the clock and the watermark of the last build of this table (the latest of its rows)
+    select
+        max(_incremental_as_of_end_at) as as_of_end_at,
+        {{ dbt.dateadd('day', -1 * lookback_days, 'max(_incremental_watermark_at)') }} as rescan_from_at
+    from {{ this }}
+
+),
+
+clock_moves as (
+
+    -- [moved_from_at, moved_to_at]: the times the clock passed (either way) since the last build
+    select
+        previous_run.rescan_from_at,
+        case
+            when previous_run.as_of_end_at < clock.as_of_end_at then previous_run.as_of_end_at
+            else clock.as_of_end_at
+        end as moved_from_at,
+        case
+            when previous_run.as_of_end_at > clock.as_of_end_at then previous_run.as_of_end_at
+            else clock.as_of_end_at
+        end as moved_to_at
+    from previous_run
+    cross join clock
+
+),
+
+touched_by_events as (
+
+    -- events staged since the last build (the lookback re-scan), or entering/leaving the clock's scope
+    select distinct staged.account_id
+    from {{ ref('stg_product__events') }} as staged
+    cross join clock_moves
+    where
+        clock_moves.rescan_from_at is null
+        or staged.received_at >= clock_moves.rescan_from_at
+        or (staged.occurred_at >= clock_moves.moved_from_at and staged.occurred_at < clock_moves.moved_to_at)
+        or (staged.received_at >= clock_moves.moved_from_at and staged.received_at < clock_moves.moved_to_at)
+
+),
+
+touched_by_spine as (
+
+    -- accounts new to the spine, or whose signup changed (it bounds their scoped events)
+    select spine.account_id
+    from spine
+    left join {{ this }} as previous
+        on spine.account_id = previous.account_id
+    where
+        previous.account_id is null
+        or previous.signup_at is distinct from spine.signup_at
+
+),
+
+accounts_to_compute as (
+
+    select account_id from touched_by_events
+    union
+    select account_id from touched_by_spine
+
+),
+
+accounts as (
+
+    select
+        spine.account_id,
+        spine.signup_at
+    from spine
+    inner join accounts_to_compute
+        on spine.account_id = accounts_to_compute.account_id
+
+),
+{% else %}
+accounts as (
+
+    select
+        account_id,
+        signup_at
+    from spine
+
+),
+{% endif %}
 
 events as (
 
@@ -21,6 +139,9 @@ events as (
         account_id,
         occurred_at
     from {{ ref('int_events_scoped') }}
+    {%- if is_incremental() %}
+    where account_id in (select accounts.account_id from accounts)
+    {%- endif %}
 
 ),
 
@@ -158,7 +279,7 @@ open_sessions as (
 
 ),
 
-final as (
+sessions as (
 
     select
         account_id,
@@ -175,6 +296,26 @@ final as (
         first_session_ended_at,
         first_session_events
     from open_sessions
+
+),
+
+final as (
+
+    -- every computed account has a row (null session: no scoped event yet), so a recomputed account that
+    -- lost its events (the clock moved back) replaces its old row
+    select
+        accounts.account_id,
+        accounts.signup_at,
+        sessions.first_session_started_at,
+        sessions.first_session_ended_at,
+        sessions.first_session_events,
+        clock.as_of_end_at as _incremental_as_of_end_at,
+        watermark.watermark_at as _incremental_watermark_at
+    from accounts
+    left join sessions
+        on accounts.account_id = sessions.account_id
+    cross join clock
+    cross join watermark
 
 )
 
