@@ -48,30 +48,15 @@ watermark as (
 ),
 
 {% if is_incremental() %}
-previous_run as (
+previous_build as (
 
-    -- the clock and the watermark of the last build of this table (the latest of its rows)
+    -- this table's last build (the latest of its rows): what can have changed since is what was received from
+    -- its watermark - lookback_days on, and what the clock passed (either way) between its as-of end and ours
     select
-        max(_incremental_as_of_end_at) as as_of_end_at,
-        {{ dbt.dateadd('day', -1 * lookback_days, 'max(_incremental_watermark_at)') }} as rescan_from_at
-    from {{ this }}
-
-),
-
-clock_moves as (
-
-    -- [moved_from_at, moved_to_at]: the times the clock passed (either way) since the last build
-    select
-        previous_run.rescan_from_at,
-        case
-            when previous_run.as_of_end_at < clock.as_of_end_at then previous_run.as_of_end_at
-            else clock.as_of_end_at
-        end as moved_from_at,
-        case
-            when previous_run.as_of_end_at > clock.as_of_end_at then previous_run.as_of_end_at
-            else clock.as_of_end_at
-        end as moved_to_at
-    from previous_run
+        {{ dbt.dateadd('day', -1 * lookback_days, 'max(previous._incremental_watermark_at)') }} as rescan_from_at,
+        least(max(previous._incremental_as_of_end_at), max(clock.as_of_end_at)) as moved_from_at,
+        greatest(max(previous._incremental_as_of_end_at), max(clock.as_of_end_at)) as moved_to_at
+    from {{ this }} as previous
     cross join clock
 
 ),
@@ -91,16 +76,16 @@ weeks_to_compute as (
         activity.account_id,
         cast(floor(activity.day_number / 7.0) as {{ dbt.type_int() }}) as week_number
     from activity
-    cross join clock_moves
+    cross join previous_build
     left join previous_accounts
         on activity.account_id = previous_accounts.account_id
     where
-        clock_moves.rescan_from_at is null
+        previous_build.rescan_from_at is null
         or previous_accounts.account_id is null
-        or activity.last_received_at >= clock_moves.rescan_from_at
+        or activity.last_received_at >= previous_build.rescan_from_at
         or (
-            activity.first_known_at >= clock_moves.moved_from_at
-            and activity.first_known_at < clock_moves.moved_to_at
+            activity.first_known_at >= previous_build.moved_from_at
+            and activity.first_known_at < previous_build.moved_to_at
         )
 
 ),

@@ -49,30 +49,15 @@ watermark as (
 ),
 
 {% if is_incremental() %}
-previous_run as (
+previous_build as (
 
-    -- the clock and the watermark of the last build of this table (the latest of its rows)
+    -- this table's last build (the latest of its rows): what can have changed since is what was received from
+    -- its watermark - lookback_days on, and what the clock passed (either way) between its as-of end and ours
     select
-        max(_incremental_as_of_end_at) as as_of_end_at,
-        {{ dbt.dateadd('day', -1 * lookback_days, 'max(_incremental_watermark_at)') }} as rescan_from_at
-    from {{ this }}
-
-),
-
-clock_moves as (
-
-    -- [moved_from_at, moved_to_at]: the times the clock passed (either way) since the last build
-    select
-        previous_run.rescan_from_at,
-        case
-            when previous_run.as_of_end_at < clock.as_of_end_at then previous_run.as_of_end_at
-            else clock.as_of_end_at
-        end as moved_from_at,
-        case
-            when previous_run.as_of_end_at > clock.as_of_end_at then previous_run.as_of_end_at
-            else clock.as_of_end_at
-        end as moved_to_at
-    from previous_run
+        {{ dbt.dateadd('day', -1 * lookback_days, 'max(previous._incremental_watermark_at)') }} as rescan_from_at,
+        least(max(previous._incremental_as_of_end_at), max(clock.as_of_end_at)) as moved_from_at,
+        greatest(max(previous._incremental_as_of_end_at), max(clock.as_of_end_at)) as moved_to_at
+    from {{ this }} as previous
     cross join clock
 
 ),
@@ -82,12 +67,12 @@ touched_by_events as (
     -- events staged since the last build (the lookback re-scan), or entering/leaving the clock's scope
     select distinct staged.account_id
     from {{ ref('stg_product__events') }} as staged
-    cross join clock_moves
+    cross join previous_build
     where
-        clock_moves.rescan_from_at is null
-        or staged.received_at >= clock_moves.rescan_from_at
-        or (staged.occurred_at >= clock_moves.moved_from_at and staged.occurred_at < clock_moves.moved_to_at)
-        or (staged.received_at >= clock_moves.moved_from_at and staged.received_at < clock_moves.moved_to_at)
+        previous_build.rescan_from_at is null
+        or staged.received_at >= previous_build.rescan_from_at
+        or (staged.occurred_at >= previous_build.moved_from_at and staged.occurred_at < previous_build.moved_to_at)
+        or (staged.received_at >= previous_build.moved_from_at and staged.received_at < previous_build.moved_to_at)
 
 ),
 
