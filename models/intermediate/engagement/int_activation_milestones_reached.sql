@@ -54,16 +54,26 @@ previous_build as (
 
 touched_by_events as (
 
-    -- key rows rewritten since the last build, or whose known-ness the clock's move can change
+    -- key rows rewritten since the last build, or whose known-ness the clock's move can change, that can move a
+    -- first reach: the account is not activated yet, or the row is no later than its activation (a later row
+    -- cannot lower a first reach, all of which are at or before activated_at)
     select distinct activity.account_id
     from {{ ref('int_account_days_aggregated') }} as activity
     cross join previous_build
+    left join {{ this }} as previous
+        on activity.account_id = previous.account_id
     where
-        previous_build.rescan_from_at is null
-        or activity.last_received_at >= previous_build.rescan_from_at
-        or (
-            activity.first_known_at >= previous_build.moved_from_at
-            and activity.first_known_at < previous_build.moved_to_at
+        (
+            previous_build.rescan_from_at is null
+            or activity.last_received_at >= previous_build.rescan_from_at
+            or (
+                activity.first_known_at >= previous_build.moved_from_at
+                and activity.first_known_at < previous_build.moved_to_at
+            )
+        )
+        and (
+            previous.activated_at is null
+            or activity.first_occurred_at <= previous.activated_at
         )
 
 ),

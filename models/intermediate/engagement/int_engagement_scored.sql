@@ -63,16 +63,34 @@ previous_build as (
 
 touched_by_events as (
 
-    -- key rows rewritten since the last build, or whose known-ness the clock's move can change
+    -- key rows rewritten since the last build, or whose known-ness the clock's move can change, that can move a
+    -- figure: inside the 14-day or adoption window since signup, on a day overlapping the product-adoption
+    -- window, or no later than the account's first core event (a row outside all three changes nothing)
     select distinct activity.account_id
     from {{ ref('int_account_days_aggregated') }} as activity
     cross join previous_build
+    inner join spine
+        on activity.account_id = spine.account_id
+    left join {{ this }} as previous
+        on activity.account_id = previous.account_id
     where
-        previous_build.rescan_from_at is null
-        or activity.last_received_at >= previous_build.rescan_from_at
-        or (
-            activity.first_known_at >= previous_build.moved_from_at
-            and activity.first_known_at < previous_build.moved_to_at
+        (
+            previous_build.rescan_from_at is null
+            or activity.last_received_at >= previous_build.rescan_from_at
+            or (
+                activity.first_known_at >= previous_build.moved_from_at
+                and activity.first_known_at < previous_build.moved_to_at
+            )
+        )
+        and (
+            activity.day_number < {{ [engagement_days, adoption_days] | max }}
+            or (
+                activity.first_occurred_at > {{ dbt.dateadd('day', -1, 'spine.evaluation_end_at') }}
+                and activity.first_occurred_at
+                < {{ dbt.dateadd('day', product_adoption_days + 1, 'spine.evaluation_end_at') }}
+            )
+            or previous.first_core_event_at is null
+            or activity.first_occurred_at <= previous.first_core_event_at
         )
 
 ),

@@ -64,15 +64,25 @@ previous_build as (
 
 touched_by_events as (
 
-    -- events staged since the last build (the lookback re-scan), or entering/leaving the clock's scope
+    -- events staged since the last build (the lookback re-scan), or entering/leaving the clock's scope, that can
+    -- change the account's first session: the account had none, or the event is earlier than its end + the gap
+    -- (an event at least the gap after the end leaves the session's closing gap as it was)
     select distinct staged.account_id
     from {{ ref('stg_product__events') }} as staged
     cross join previous_build
+    left join {{ this }} as previous
+        on staged.account_id = previous.account_id
     where
-        previous_build.rescan_from_at is null
-        or staged.received_at >= previous_build.rescan_from_at
-        or (staged.occurred_at >= previous_build.moved_from_at and staged.occurred_at < previous_build.moved_to_at)
-        or (staged.received_at >= previous_build.moved_from_at and staged.received_at < previous_build.moved_to_at)
+        (
+            previous_build.rescan_from_at is null
+            or staged.received_at >= previous_build.rescan_from_at
+            or (staged.occurred_at >= previous_build.moved_from_at and staged.occurred_at < previous_build.moved_to_at)
+            or (staged.received_at >= previous_build.moved_from_at and staged.received_at < previous_build.moved_to_at)
+        )
+        and (
+            previous.first_session_ended_at is null
+            or staged.occurred_at < {{ dbt.dateadd('minute', gap_minutes, 'previous.first_session_ended_at') }}
+        )
 
 ),
 
