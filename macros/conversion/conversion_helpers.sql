@@ -94,9 +94,15 @@
     {{ return([low, high]) }}
 {%- endmacro %}
 
-{#- safe division returning a double, null when the denominator is 0 or null -#}
-{% macro safe_rate(numerator, denominator) -%}
+{#- The one ratio of the project: numerator / denominator as a double, null when the denominator is 0 or
+    null; with positive_only, null unless the denominator is > 0 (a money denominator, e.g. previous MRR,
+    that a credit could make negative). -#}
+{% macro safe_rate(numerator, denominator, positive_only=false) -%}
+    {%- if positive_only -%}
+    (case when ({{ denominator }}) > 0 then cast({{ numerator }} as {{ plg_type_double() }}) / ({{ denominator }}) end)
+    {%- else -%}
     (cast({{ numerator }} as {{ plg_type_double() }}) / nullif({{ denominator }}, 0))
+    {%- endif -%}
 {%- endmacro %}
 
 {#- "within W days of start": start <= at < start + W days (METRICS.md "Clock"); false when at is null.
