@@ -269,7 +269,7 @@ def publish(
             )
             con.execute(
                 f"comment on table dst.{TARGET_SCHEMA}._published is "
-                f"{_sql_literal('One row per published mart: rows, as-of date, when, and the dbt build (invocation_id).')}"
+                + _sql_literal("One row per published mart: rows, as-of date, when, and the dbt build (invocation_id).")
             )
             con.execute("detach src")
             con.execute("checkpoint dst")

@@ -4,7 +4,9 @@
 (b) no intermediate model feeds (is a direct parent of) more than MARTS_PER_INTERMEDIATE_LIMIT marts;
 (c) no macro outside macros/tests/ emits a CTE (a line starting with `<name> as (` in its body):
     macros return values and expressions, models hold the CTE chains;
-(d) every model has a description, and every column of every mart is documented.
+(d) every model has a description, and every column of every mart is documented;
+(e) the internal-workspace filter (`is_internal`) is read only by the account spine among the intermediate
+    models and marts; (f) no base model reads a staging (stg_) model.
 """
 
 from __future__ import annotations
@@ -131,6 +133,38 @@ def test_every_model_described_and_every_mart_column_documented(manifest):
     assert not undocumented, f"mart columns without a description: {undocumented}"
 
 
+SPINE = "int_accounts_scoped"
+IS_INTERNAL = re.compile(r"\bis_internal\b")
+
+
+def models_reading_is_internal(manifest: dict) -> list[str]:
+    """Intermediate models and marts whose SQL names is_internal (comments included: say 'internal' there)."""
+    return sorted(
+        node["name"]
+        for node in _project_models(manifest).values()
+        if _path(node).startswith((INTERMEDIATE_PREFIX, MARTS_PREFIX)) and IS_INTERNAL.search(node.get("raw_code", ""))
+    )
+
+
+def base_models_reading_staging(manifest: dict) -> list[str]:
+    models = _project_models(manifest)
+    return sorted(
+        f"{node['name']} -> {models[parent]['name']}"
+        for node in models.values()
+        if node["name"].startswith("base_")
+        for parent in node["depends_on"]["nodes"]
+        if parent in models and models[parent]["name"].startswith("stg_")
+    )
+
+
+def test_internal_filter_only_in_the_spine(manifest):
+    assert models_reading_is_internal(manifest) == [SPINE]
+
+
+def test_base_models_read_no_staging_model(manifest):
+    assert base_models_reading_staging(manifest) == []
+
+
 def test_the_checks_can_fail():
     """The helpers above are not vacuous: a hand-made manifest with a long path and a wide parent."""
 
@@ -142,6 +176,7 @@ def test_the_checks_can_fail():
             "name": name,
             "original_file_path": f"models/{folder}/{name}.sql",
             "depends_on": {"nodes": parents},
+            "raw_code": "select is_internal from x" if name.endswith("_internal") else "select 1",
         }
         return uid, node
 
@@ -150,6 +185,8 @@ def test_the_checks_can_fail():
             model("stg_a", "staging", ["source.p.raw.a"]),
             model("int_b", "intermediate", ["model.p.stg_a"]),
             model("int_c", "intermediate", ["model.p.int_b"]),
+            model("int_d_internal", "intermediate", ["model.p.stg_a"]),
+            model("base_e", "staging/base", ["model.p.stg_a"]),
         ]
         + [model(f"fct_{i}", "marts", ["model.p.int_c"]) for i in range(7)]
     )
@@ -158,6 +195,8 @@ def test_the_checks_can_fail():
     assert (edges, path[:4]) == (4, ("a", "stg_a", "int_b", "int_c"))
     assert len(marts_fed_by_intermediates(fake)["int_c"]) == 7
     assert "int_b" not in marts_fed_by_intermediates(fake)
+    assert models_reading_is_internal(fake) == ["int_d_internal"]
+    assert base_models_reading_staging(fake) == ["base_e -> stg_a"]
     assert CTE_LINE.search("with\nordered as (\n  select 1\n)")
     assert CTE_LINE.search("select 1\n    {{ name }}_x as (\n")
     assert CTE_LINE.search("cast(x as varchar) as y,\n  count(*) as n") is None

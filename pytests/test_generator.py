@@ -263,14 +263,24 @@ FAULTS = {
     "duplicate event deliveries (later received_at)": """
         select count(*) from (select event_id from raw_product.events where event_id is not null
         group by event_id having count(*) > 1 and max(received_at) > min(received_at))""",
-    "occurred_at in the future (> 24 h after received_at)": "select count(*) from raw_product.events where occurred_at > received_at + interval 24 hour",
+    "occurred_at in the future (> 24 h after received_at)": (
+        "select count(*) from raw_product.events where occurred_at > received_at + interval 24 hour"
+    ),
     "occurred_at before the workspace existed": """
         select count(*) from raw_product.events e join raw_product.accounts a on e.account_id = a.account_id
         where e.occurred_at < a.created_at""",
-    "anonymous events (null user and account)": "select count(*) from raw_product.events where user_id is null and account_id is null",
-    "null account with a user (resolvable)": "select count(*) from raw_product.events where account_id is null and user_id is not null",
-    "event names in mixed case or with spaces": "select count(*) from raw_product.events where event_name <> lower(trim(event_name))",
-    "late arrivals (received days after occurred)": "select count(*) from raw_product.events where received_at > occurred_at + interval 1 day",
+    "anonymous events (null user and account)": (
+        "select count(*) from raw_product.events where user_id is null and account_id is null"
+    ),
+    "null account with a user (resolvable)": (
+        "select count(*) from raw_product.events where account_id is null and user_id is not null"
+    ),
+    "event names in mixed case or with spaces": (
+        "select count(*) from raw_product.events where event_name <> lower(trim(event_name))"
+    ),
+    "late arrivals (received days after occurred)": (
+        "select count(*) from raw_product.events where received_at > occurred_at + interval 1 day"
+    ),
     "internal workspaces": "select count(*) from raw_product.accounts where is_internal",
     "companies with several versions": """
         select count(*) from (select company_id from raw_crm.companies where company_id is not null
@@ -302,9 +312,15 @@ FAULTS = {
     "metadata without account_id": """select count(*) from raw_stripe.customers
         where json_valid(metadata) and json_extract_string(metadata, '$.account_id') is null""",
     "unknown currency: charges": "select count(*) from raw_stripe.charges where currency not in ('usd', 'eur', 'gbp')",
-    "unknown currency: invoices": "select count(*) from raw_stripe.invoices where currency not in ('usd', 'eur', 'gbp')",
-    "unknown currency: line items": "select count(*) from raw_stripe.invoice_line_items where currency not in ('usd', 'eur', 'gbp')",
-    "unknown currency: gtm_spend": "select count(*) from raw_finance.gtm_spend where currency not in ('USD', 'EUR', 'GBP')",
+    "unknown currency: invoices": (
+        "select count(*) from raw_stripe.invoices where currency not in ('usd', 'eur', 'gbp')"
+    ),
+    "unknown currency: line items": (
+        "select count(*) from raw_stripe.invoice_line_items where currency not in ('usd', 'eur', 'gbp')"
+    ),
+    "unknown currency: gtm_spend": (
+        "select count(*) from raw_finance.gtm_spend where currency not in ('USD', 'EUR', 'GBP')"
+    ),
 }
 
 

@@ -6,8 +6,9 @@ Small world (1,200 accounts) and six builds: native (with unit tests), fivetran_
 their unit tests), native over two connections (Stripe, product and CRM), fivetran_stripe + fivetran_hubspot over
 two connections, segment (with its unit tests), segment over two connections (plus one build with the optional
 sources off). HubSpot ids are integers (the native 'cmp_0000042' lands as 42) and CRM ids are qualified by the
-connection over two connections: company_id is compared on its number. Floats are compared with a relative tolerance of 1e-9 (sums over a union run in another order);
-everything else exactly. Independent checks read the raw landing tables directly.
+connection over two connections: company_id is compared on its number. Floats are compared with a relative
+tolerance of 1e-9 (sums over a union run in another order); everything else exactly. Independent checks read the
+raw landing tables directly.
 """
 
 from __future__ import annotations
@@ -90,7 +91,8 @@ def _marts(path: Path) -> list[str]:
 
 
 def _company_number(df: pd.DataFrame) -> pd.DataFrame:
-    """company_id as its number: native 'cmp_0000042', HubSpot '42', qualified 'raw_crm_c1:cmp_0000042' / 'raw_crm_c1:42'."""
+    """company_id as its number: native 'cmp_0000042', HubSpot '42',
+    qualified 'raw_crm_c1:cmp_0000042' / 'raw_crm_c1:42'."""
     if "company_id" not in df.columns:
         return df
     df = df.copy()

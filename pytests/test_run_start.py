@@ -82,15 +82,29 @@ def test_bad_vars_fail_at_run_start_naming_each_var(landing, tmp_path):
         "pes_team_cap": 2.5,
         "segment_priority_low_ratio": 3,
         "future_tolerance_hours": "24",
+        # checks once written again in readers and models (issue 15): the run-start hook alone reports them
+        "icp_tier_low_below": 80,
+        "engagement_tier_high_min": 101,
+        "pes_weight_team": "20",
+        "sales_assist_from_day": 95,
     }
     # (dbt parses --vars as YAML: "24" stays the text '24', which is not a number)
     message = _build_fails(warehouse, vars=bad)
     print(message[-2500:])
     assert "Invalid project configuration" in message
     assert "future_tolerance_hours must be a whole number between 0 and 87600; got '24' (text)" in message
+    assert "pes_weight_team is a PES weight and must be a non-negative number; got '20' (text)" in message
+    assert "icp_tier_low_below and icp_tier_high_min must satisfy 0 <= low <= high <= 100; got 80 and 70" in message
+    assert "sales_assist_from_day must be smaller than sales_assist_window_days; got 95 and 90" in message
     for name in bad:
         assert f"- {name}" in message or f"{name} and" in message or f"and {name}" in message, name
     assert _built_tables(warehouse) == [], "a model was built"
+
+
+def test_pes_weights_must_sum_to_100(landing, tmp_path):
+    warehouse = _copy(landing, tmp_path)
+    message = _build_fails(warehouse, vars={"pes_weight_breadth": 50}, select="int_clock")
+    assert "must sum to 100 (PES is 0-100); got 110" in message
 
 
 def test_february_29_only_in_leap_years(landing, tmp_path):

@@ -1,7 +1,9 @@
 {#-
-    Validated var values, the only way a var reaches SQL (issue 12). validate_project_config() checks every
-    var by type and range once, at run start; these helpers re-check the type (a compile of one model
-    does not run the hook) and render the value as a number or a date literal, never as raw text.
+    Readers of var values, the only way a var reaches SQL (issue 12). validate_project_config() checks every
+    var by type and range once, at run start (on-run-start), before any model runs; these readers do not check
+    again: they return the (already validated) value rendered as a number or a date literal, never as raw text.
+    Without the hook (dbt compile / show / docs of one model) an invalid value is not reported here: it is
+    coerced to a harmless literal (a number, or none for as_of_date), so that raw text never reaches SQL.
 -#}
 
 {#- a var value as the message shows it: text quoted (so '24' the text differs from 24 the number) -#}
@@ -29,30 +31,24 @@
     {{ return(y >= 1 and 1 <= mo <= 12 and 1 <= d <= month_days[mo - 1]) }}
 {%- endmacro %}
 
-{#- a number var rendered as a SQL numeric literal (an int stays an int) -#}
+{#- a number as a SQL numeric literal: an int stays an int, anything else is a float (text never passes) -#}
+{% macro plg_number(v) -%}
+    {{ return(v | int if v is integer and v is not boolean else v | float) }}
+{%- endmacro %}
+
+{#- a number var (validated at run start) rendered as a SQL numeric literal -#}
 {% macro number_var(name) -%}
-    {%- set v = var(name) -%}
-    {%- if execute and (not plg_is_number(v)) -%}
-        {{ exceptions.raise_compiler_error("var " ~ name ~ " must be a number, got '" ~ v ~ "'. Fix it in dbt_project.yml or with --vars") }}
-    {%- endif -%}
-    {{ return(v | int if v == v | int and v is integer else v | float) }}
+    {{ return(plg_number(var(name))) }}
 {%- endmacro %}
 
-{#- a whole-number var >= 0 (hours, days) -#}
+{#- a whole-number var >= 0 (hours, days), validated at run start -#}
 {% macro non_negative_int_var(name) -%}
-    {%- set v = var(name) -%}
-    {%- if execute and (not plg_is_number(v) or v < 0 or v != v | int) -%}
-        {{ exceptions.raise_compiler_error("var " ~ name ~ " must be a whole number >= 0, got '" ~ v ~ "'. Fix it in dbt_project.yml or with --vars") }}
-    {%- endif -%}
-    {{ return(v | int) }}
+    {{ return(var(name) | int) }}
 {%- endmacro %}
 
-{#- the as_of_date var as a quoted date literal 'YYYY-MM-DD', or none when the var is null -#}
+{#- the as_of_date var (validated at run start) as a quoted date literal 'YYYY-MM-DD', or none when null -#}
 {% macro as_of_date_var() -%}
     {%- set v = var('as_of_date') -%}
-    {%- if v is none -%}{{ return(none) }}{%- endif -%}
-    {%- if execute and (not plg_is_date(v)) -%}
-        {{ exceptions.raise_compiler_error("var as_of_date must be a real date written YYYY-MM-DD (or null for the latest received event), got '" ~ v ~ "'. Fix: dbt build --vars '{as_of_date: \"2026-06-30\"}'") }}
-    {%- endif -%}
+    {%- if v is none or not plg_is_date(v) -%}{{ return(none) }}{%- endif -%}
     {{ return("'" ~ (v | string) ~ "'") }}
 {%- endmacro %}

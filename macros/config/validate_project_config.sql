@@ -1,9 +1,10 @@
 {#-
     Fail fast on bad configuration, before any model runs (on-run-start hook).
     - EVERY var of dbt_project.yml is checked for type and range (booleans are not numbers; dates must be
-      real calendar dates; schema and role names must be plain identifiers). Vars reach SQL only through
-      the helpers of macros/config/config_values.sql and macros/conversion/conversion_helpers.sql, which
-      render a validated number or date literal, never raw text;
+      real calendar dates; schema and role names must be plain identifiers), here and nowhere else. Vars
+      reach SQL only through the readers of macros/config/config_values.sql and
+      macros/conversion/conversion_helpers.sql, which do not check again: they render the validated value
+      as a number or date literal, never raw text;
     - every declared source table must exist in the warehouse (else: say which var points where);
     - the landing contract: each enabled source table's declared columns and data_type (check_landing_contract).
     Returns a no-op statement so it can be used as a hook.
@@ -18,7 +19,7 @@
         {%- else -%}
             {%- for w in windows -%}
                 {%- if not plg_is_number(w) or w <= 0 or w > 3650 or w != w | int -%}
-                    {%- do errors.append("conversion_windows must hold positive integers of days (at most 3650); got " ~ w) -%}
+                    {%- do errors.append("conversion_windows must hold positive integers of days (at most 3650); got " ~ plg_show(w)) -%}
                 {%- endif -%}
             {%- endfor -%}
         {%- endif -%}
@@ -36,7 +37,7 @@
                          'ltv_churn_trailing_months', 'product_adoption_window_days', 'first_session_scan_hours'] -%}
             {%- set v = var(name) -%}
             {%- if not plg_is_number(v) or v <= 0 or v > 3650 or v != v | int -%}
-                {%- do errors.append(name ~ " must be a whole number between 1 and 3650; got " ~ v) -%}
+                {%- do errors.append(name ~ " must be a whole number between 1 and 3650; got " ~ plg_show(v)) -%}
             {%- endif -%}
         {%- endfor -%}
 
@@ -44,17 +45,21 @@
                          'sales_assist_min_feature_adoption_rate', 'gross_margin'] -%}
             {%- set v = var(name) -%}
             {%- if not plg_is_number(v) or v < 0 or v > 1 -%}
-                {%- do errors.append(name ~ " is a rate and must be between 0 and 1; got " ~ v) -%}
+                {%- do errors.append(name ~ " is a rate and must be between 0 and 1; got " ~ plg_show(v)) -%}
             {%- endif -%}
         {%- endfor -%}
 
-        {%- set weights = [var('pes_weight_breadth'), var('pes_weight_frequency'), var('pes_weight_team')] -%}
-        {%- for v in weights -%}
-            {%- if not plg_is_number(v) or v < 0 -%}
-                {%- do errors.append("PES weights must be non-negative numbers; got " ~ v) -%}
+        {%- set weight_names = ['pes_weight_breadth', 'pes_weight_frequency', 'pes_weight_team'] -%}
+        {%- set weights = [] -%}
+        {%- for name in weight_names -%}
+            {%- set v = var(name) -%}
+            {%- if plg_is_number(v) and v >= 0 -%}
+                {%- do weights.append(v) -%}
+            {%- else -%}
+                {%- do errors.append(name ~ " is a PES weight and must be a non-negative number; got " ~ plg_show(v)) -%}
             {%- endif -%}
         {%- endfor -%}
-        {%- if errors | length == 0 and (weights | sum) != 100 -%}
+        {%- if weights | length == weight_names | length and (weights | sum) != 100 -%}
             {%- do errors.append("pes_weight_breadth + pes_weight_frequency + pes_weight_team must sum to 100 (PES is 0-100); got " ~ (weights | sum)) -%}
         {%- endif -%}
 
@@ -62,14 +67,14 @@
             {%- set low = var(low_name) -%}
             {%- set high = var(high_name) -%}
             {%- if not plg_is_number(low) or not plg_is_number(high) or low < 0 or high > 100 or low > high -%}
-                {%- do errors.append(low_name ~ " and " ~ high_name ~ " must satisfy 0 <= low <= high <= 100; got " ~ low ~ " and " ~ high) -%}
+                {%- do errors.append(low_name ~ " and " ~ high_name ~ " must satisfy 0 <= low <= high <= 100; got " ~ plg_show(low) ~ " and " ~ plg_show(high)) -%}
             {%- endif -%}
         {%- endfor -%}
 
         {%- for name in ['pqa_sales_assist_min_employees', 'sales_assist_min_employees'] -%}
             {%- set v = var(name) -%}
             {%- if not plg_is_number(v) or v < 0 -%}
-                {%- do errors.append(name ~ " must be a non-negative number of employees; got " ~ v) -%}
+                {%- do errors.append(name ~ " must be a non-negative number of employees; got " ~ plg_show(v)) -%}
             {%- endif -%}
         {%- endfor -%}
 
@@ -85,14 +90,14 @@
         {#- money noise threshold (USD): a number, 0 <= epsilon < 1 -#}
         {%- set eps = var('mrr_change_epsilon') -%}
         {%- if not plg_is_number(eps) or eps < 0 or eps >= 1 -%}
-            {%- do errors.append("mrr_change_epsilon must be a number of USD with 0 <= epsilon < 1 (e.g. 0.000001); got " ~ eps) -%}
+            {%- do errors.append("mrr_change_epsilon must be a number of USD with 0 <= epsilon < 1 (e.g. 0.000001); got " ~ plg_show(eps)) -%}
         {%- endif -%}
 
         {#- segment priority ratios: numbers, 0 <= low <= high -#}
         {%- set low_ratio = var('segment_priority_low_ratio') -%}
         {%- set high_ratio = var('segment_priority_high_ratio') -%}
         {%- if not plg_is_number(low_ratio) or not plg_is_number(high_ratio) or low_ratio < 0 or low_ratio > high_ratio or high_ratio > 1000 -%}
-            {%- do errors.append("segment_priority_low_ratio and segment_priority_high_ratio must be numbers with 0 <= low <= high <= 1000; got " ~ low_ratio ~ " and " ~ high_ratio) -%}
+            {%- do errors.append("segment_priority_low_ratio and segment_priority_high_ratio must be numbers with 0 <= low <= high <= 1000; got " ~ plg_show(low_ratio) ~ " and " ~ plg_show(high_ratio)) -%}
         {%- endif -%}
 
         {%- if plg_is_number(var('sales_assist_from_day')) and plg_is_number(var('sales_assist_window_days'))

@@ -7,52 +7,34 @@
     cast(floor({{ seconds_between(signup_at, at) }} / 86400.0) as {{ dbt.type_int() }})
 {%- endmacro %}
 
-{#- a positive-integer var, validated (fail fast with a message saying what to fix) -#}
+{#- Var readers of the conversion area: the values are validated once, at run start
+    (validate_project_config); these only return them (see macros/config/config_values.sql). -#}
+
+{#- a positive-integer var (days, minutes, units) -#}
 {% macro positive_int_var(name) -%}
-    {%- set v = var(name) -%}
-    {%- if execute and (v is not number or v is boolean or v <= 0 or v != v | int) -%}
-        {{ exceptions.raise_compiler_error("var " ~ name ~ " must be a positive whole number of days/minutes/units, got '" ~ v ~ "'. Fix it in dbt_project.yml or with --vars '{" ~ name ~ ": <positive integer>}'") }}
-    {%- endif -%}
-    {{ return(v | int) }}
+    {{ return(var(name) | int) }}
 {%- endmacro %}
 
-{#- a rate var (0-1), validated -#}
+{#- a rate var (0-1) -#}
 {% macro rate_var(name) -%}
-    {%- set v = var(name) -%}
-    {%- if execute and (v is not number or v is boolean or v < 0 or v > 1) -%}
-        {{ exceptions.raise_compiler_error("var " ~ name ~ " is a rate and must be a number between 0 and 1, got '" ~ v ~ "'. Fix it in dbt_project.yml or with --vars") }}
-    {%- endif -%}
-    {{ return(v) }}
+    {{ return(plg_number(var(name))) }}
 {%- endmacro %}
 
-{#- a non-negative number var (score thresholds, weights), validated -#}
+{#- a non-negative number var (score thresholds, weights, ratios) -#}
 {% macro non_negative_var(name) -%}
-    {%- set v = var(name) -%}
-    {%- if execute and (v is not number or v is boolean or v < 0) -%}
-        {{ exceptions.raise_compiler_error("var " ~ name ~ " must be a non-negative number, got '" ~ v ~ "'. Fix it in dbt_project.yml or with --vars") }}
-    {%- endif -%}
-    {{ return(v) }}
+    {{ return(plg_number(var(name))) }}
 {%- endmacro %}
 
-{#- the conversion windows of the dashboard (var conversion_windows), validated, sorted, de-duplicated -#}
+{#- the conversion windows of the dashboard (var conversion_windows): sorted, de-duplicated; outside a run (no
+    run-start hook) an invalid value is skipped, so that only whole numbers reach SQL -#}
 {% macro conversion_windows() -%}
     {%- set windows = var('conversion_windows') -%}
-    {#- (checked at run start by validate_project_config; at parse time an invalid value is skipped) -#}
-    {%- if windows is string or windows is mapping or windows is not iterable or windows | length == 0 -%}
-        {%- if execute -%}
-            {{ exceptions.raise_compiler_error("var conversion_windows must be a non-empty list of positive integers (days), e.g. [30, 60, 90]; got '" ~ windows ~ "'") }}
-        {%- endif -%}
-        {{ return([30]) }}
-    {%- endif -%}
+    {%- if windows is string or windows is mapping or windows is not iterable -%}{%- set windows = [] -%}{%- endif -%}
     {%- set clean = [] -%}
-    {%- for w in windows -%}
-        {%- if w is not number or w is boolean or w <= 0 or w != w | int -%}
-            {%- if execute -%}
-                {{ exceptions.raise_compiler_error("var conversion_windows must hold positive integers (days), got '" ~ w ~ "' in " ~ windows) }}
-            {%- endif -%}
-        {%- elif (w | int) not in clean -%}{%- do clean.append(w | int) -%}{%- endif -%}
+    {%- for w in windows if plg_is_number(w) and w > 0 and w == w | int and (w | int) not in clean -%}
+        {%- do clean.append(w | int) -%}
     {%- endfor -%}
-    {{ return(clean | sort) }}
+    {{ return(clean | sort if clean else [30]) }}
 {%- endmacro %}
 
 {#- every window (days) the per-account window flags are computed for: dashboard + segment + funnel + sales assist -#}
@@ -65,38 +47,31 @@
     {{ return(ws | sort) }}
 {%- endmacro %}
 
-{#- validated engagement tier thresholds: returns [low_below, high_min] -#}
+{#- engagement tier thresholds (0 <= low <= high <= 100, checked at run start): [low_below, high_min] -#}
 {% macro engagement_tier_thresholds() -%}
-    {%- set low = non_negative_var('engagement_tier_low_below') -%}
-    {%- set high = non_negative_var('engagement_tier_high_min') -%}
-    {%- if execute and (low > high or high > 100) -%}
-        {{ exceptions.raise_compiler_error("PES tiers need 0 <= engagement_tier_low_below <= engagement_tier_high_min <= 100, got low_below=" ~ low ~ ", high_min=" ~ high) }}
-    {%- endif -%}
-    {{ return([low, high]) }}
+    {{ return([non_negative_var('engagement_tier_low_below'), non_negative_var('engagement_tier_high_min')]) }}
 {%- endmacro %}
 
-{#- validated PES weights: returns [breadth, frequency, team]; they must sum to 100 so the score is 0-100 -#}
+{#- PES weights [breadth, frequency, team] (non-negative, summing to 100, checked at run start) -#}
 {% macro pes_weights() -%}
-    {%- set ws = [non_negative_var('pes_weight_breadth'), non_negative_var('pes_weight_frequency'), non_negative_var('pes_weight_team')] -%}
-    {%- if execute and (ws | sum) != 100 -%}
-        {{ exceptions.raise_compiler_error("PES weights pes_weight_breadth + pes_weight_frequency + pes_weight_team must sum to 100 (the score is 0-100), got " ~ ws ~ ". Fix them in dbt_project.yml or with --vars") }}
-    {%- endif -%}
-    {{ return(ws) }}
+    {{ return([non_negative_var('pes_weight_breadth'), non_negative_var('pes_weight_frequency'),
+               non_negative_var('pes_weight_team')]) }}
 {%- endmacro %}
 
-{#- validated ICP tier thresholds: returns [low_below, high_min] -#}
+{#- ICP tier thresholds (0 <= low <= high <= 100, checked at run start): [low_below, high_min] -#}
 {% macro icp_tier_thresholds() -%}
-    {%- set low = non_negative_var('icp_tier_low_below') -%}
-    {%- set high = non_negative_var('icp_tier_high_min') -%}
-    {%- if execute and (low > high or high > 100) -%}
-        {{ exceptions.raise_compiler_error("ICP tiers need 0 <= icp_tier_low_below <= icp_tier_high_min <= 100, got low_below=" ~ low ~ ", high_min=" ~ high) }}
-    {%- endif -%}
-    {{ return([low, high]) }}
+    {{ return([non_negative_var('icp_tier_low_below'), non_negative_var('icp_tier_high_min')]) }}
 {%- endmacro %}
 
-{#- safe division returning a double, null when the denominator is 0 or null -#}
-{% macro safe_rate(numerator, denominator) -%}
+{#- The one ratio of the project: numerator / denominator as a double, null when the denominator is 0 or
+    null; with positive_only, null unless the denominator is > 0 (a money denominator, e.g. previous MRR,
+    that a credit could make negative). -#}
+{% macro safe_rate(numerator, denominator, positive_only=false) -%}
+    {%- if positive_only -%}
+    (case when ({{ denominator }}) > 0 then cast({{ numerator }} as {{ plg_type_double() }}) / ({{ denominator }}) end)
+    {%- else -%}
     (cast({{ numerator }} as {{ plg_type_double() }}) / nullif({{ denominator }}, 0))
+    {%- endif -%}
 {%- endmacro %}
 
 {#- "within W days of start": start <= at < start + W days (METRICS.md "Clock"); false when at is null.

@@ -174,24 +174,19 @@
 {#- HubSpot (crm_landing: fivetran_hubspot). hubspot_account_id_column(): the company column holding the product
     workspace, property_<var hubspot_account_id_property> (a plain identifier, validated at run start).
     hubspot_demo_meeting_titles(): the SQL list of the lower-cased meeting titles that make a demo (var
-    hubspot_demo_meeting_titles, validated at run start: letters, digits, spaces, '_' and '-' only). At parse time a bad
-    value renders a placeholder, so the run-start check (validate_project_config) reports it with the other vars. -#}
+    hubspot_demo_meeting_titles, validated at run start: letters, digits, spaces, '_' and '-' only). Neither checks again:
+    a bad value (seen only without the run-start hook, e.g. at parse time) renders a placeholder, and the run-start check
+    (validate_project_config) reports it with the other vars. -#}
 {% macro hubspot_account_id_column() -%}
     {%- set name = var('hubspot_account_id_property', 'account_id') | string -%}
-    {%- if not modules.re.match('^[A-Za-z_][A-Za-z0-9_]*$', name) -%}
-        {%- if not execute -%}{{- return('property_account_id') -}}{%- endif -%}
-        {{- exceptions.raise_compiler_error("hubspot_account_id_property must be a plain HubSpot property name; got " ~ name) -}}
-    {%- endif -%}
+    {%- if not modules.re.match('^[A-Za-z_][A-Za-z0-9_]*$', name) -%}{{- return('property_account_id') -}}{%- endif -%}
     {{- return('property_' ~ name | lower) -}}
 {%- endmacro %}
 
 {% macro hubspot_demo_meeting_titles() -%}
     {%- set literals = [] -%}
     {%- for title in var('hubspot_demo_meeting_titles', ['Demo']) -%}
-        {%- if not modules.re.match('^[A-Za-z0-9 _-]+$', title | string) -%}
-            {%- if not execute -%}{{- return("''") -}}{%- endif -%}
-            {{- exceptions.raise_compiler_error("hubspot_demo_meeting_titles must hold plain titles (letters, digits, spaces, _ -); got " ~ title) -}}
-        {%- endif -%}
+        {%- if not modules.re.match('^[A-Za-z0-9 _-]+$', title | string) -%}{{- return("''") -}}{%- endif -%}
         {%- do literals.append("'" ~ (title | string | trim | lower) ~ "'") -%}
     {%- endfor -%}
     {{- return(literals | join(', ')) -}}

@@ -61,6 +61,14 @@
     {{ return(qualified) }}
 {% endmacro %}
 
+{#- as_utc as a select-list item named <column>: `<the UTC expression> as <column>`, or the bare column when it
+    is landed naive (never `x as x`, sqlfluff AL09) -#}
+{% macro utc_column(column, landed, alias=none) -%}
+    {%- set qualified = (alias ~ '.' ~ column) if alias else column -%}
+    {%- set expr = as_utc(column, landed, alias) | trim -%}
+    {{- expr if expr == qualified else expr ~ ' as ' ~ column -}}
+{%- endmacro %}
+
 {% macro default__timestamptz_to_utc(expr) -%}
     cast(({{ expr }} at time zone 'UTC') as {{ dbt.type_timestamp() }})
 {%- endmacro %}

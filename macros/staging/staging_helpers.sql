@@ -86,6 +86,15 @@
     ])) }}
 {%- endmacro %}
 
+{#- the quarantine_id of a row of a stg_<source>__quarantine model (columns source_table, record_key,
+    quarantine_rule, quarantine_detail, received_date): the occurrence number of its key (1, 2, ... when a key
+    is quarantined more than once, in rule / detail / date order) makes it unique. An expression, not a CTE. -#}
+{% macro quarantine_row_id() -%}
+    {{ quarantine_id('source_table', 'record_key',
+        'row_number() over (partition by source_table, record_key'
+        ~ ' order by quarantine_rule, quarantine_detail, received_date)') }}
+{%- endmacro %}
+
 {% macro landing_schema_name(source_name) -%}
     cast('{{ var(source_name ~ '_schema') | replace("'", "''") }}' as {{ dbt.type_string() }})
 {%- endmacro %}

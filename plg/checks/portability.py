@@ -70,8 +70,10 @@ RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "engine_type_name",
-        r"\bas\s+(string|hugeint|ubigint|uinteger|usmallint|utinyint|blob|datetime|int64|float64|timestamp_ns|timestamp_ms|timestamp_s)\b",
-        "engine-specific type name: use {{ dbt.type_string() }}, dbt.type_int(), dbt.type_bigint(), dbt.type_timestamp() ...",
+        r"\bas\s+(string|hugeint|ubigint|uinteger|usmallint|utinyint|blob|datetime|int64|float64"
+        r"|timestamp_ns|timestamp_ms|timestamp_s)\b",
+        "engine-specific type name: use {{ dbt.type_string() }}, dbt.type_int(), dbt.type_bigint(),"
+        " dbt.type_timestamp() ...",
     ),
     Rule(
         "postgres_type_name",

@@ -20,7 +20,10 @@ HELP = {
     "parquet": "write DIR/<schema>/<table>.parquet instead of DuckDB",
     "append_day": "append one more day of events to an existing landing (DuckDB or Parquet)",
     "landing_format": "landing shape(s), comma list: native, fivetran_stripe, segment, fivetran_hubspot",
-    "connections": "split the Stripe, product and CRM worlds over N connections (schemas raw_stripe_c1..cN, raw_product_c1..cN, raw_crm_c1..cN)",
+    "connections": (
+        "split the Stripe, product and CRM worlds over N connections"
+        " (schemas raw_stripe_c1..cN, raw_product_c1..cN, raw_crm_c1..cN)"
+    ),
     "report_calibration": "print ground-truth conversion rates (default: on under ~5M events)",
 }
 

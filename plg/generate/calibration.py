@@ -155,14 +155,21 @@ def compute_rates(con: duckdb.DuckDBPyConnection) -> dict:
             )
             select
                 count(*) filter (where in_overall), count(*) filter (where in_overall and conv),
-                count(*) filter (where not is_trial and active), count(*) filter (where not is_trial and active and conv),
+                count(*) filter (where not is_trial and active),
+                count(*) filter (where not is_trial and active and conv),
                 count(*) filter (where is_trial), count(*) filter (where is_trial and conv),
-                count(*) filter (where in_overall and tier = 'high'), count(*) filter (where in_overall and tier = 'high' and conv),
-                count(*) filter (where in_overall and tier = 'low'), count(*) filter (where in_overall and tier = 'low' and conv),
-                count(*) filter (where in_overall and teammates_7d >= 3), count(*) filter (where in_overall and teammates_7d >= 3 and conv),
-                count(*) filter (where in_overall and teammates_7d = 0), count(*) filter (where in_overall and teammates_7d = 0 and conv),
-                count(*) filter (where in_overall and employee_count between 50 and 499), count(*) filter (where in_overall and employee_count between 50 and 499 and conv),
-                count(*) filter (where in_overall and employee_count >= 500), count(*) filter (where in_overall and employee_count >= 500 and conv),
+                count(*) filter (where in_overall and tier = 'high'),
+                count(*) filter (where in_overall and tier = 'high' and conv),
+                count(*) filter (where in_overall and tier = 'low'),
+                count(*) filter (where in_overall and tier = 'low' and conv),
+                count(*) filter (where in_overall and teammates_7d >= 3),
+                count(*) filter (where in_overall and teammates_7d >= 3 and conv),
+                count(*) filter (where in_overall and teammates_7d = 0),
+                count(*) filter (where in_overall and teammates_7d = 0 and conv),
+                count(*) filter (where in_overall and employee_count between 50 and 499),
+                count(*) filter (where in_overall and employee_count between 50 and 499 and conv),
+                count(*) filter (where in_overall and employee_count >= 500),
+                count(*) filter (where in_overall and employee_count >= 500 and conv),
                 count(*) filter (where in_overall and conv and sales_assisted)
             from d
         """).fetchall()[0]
@@ -218,6 +225,7 @@ def format_report(rates: dict) -> str:
     )
     ls = rates["late_conversion_share"]
     lines.append(
-        f"  conversions after day 90: trial {100 * (ls['trial'] or 0):.1f}%, freemium {100 * (ls['freemium'] or 0):.1f}%"
+        f"  conversions after day 90: trial {100 * (ls['trial'] or 0):.1f}%,"
+        f" freemium {100 * (ls['freemium'] or 0):.1f}%"
     )
     return "\n".join(lines)

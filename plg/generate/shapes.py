@@ -215,12 +215,13 @@ def to_fivetran_stripe(con, schema: str) -> None:
     # lines: `id` is the subscription item id for subscription lines (repeats across invoices, as older
     # Stripe API versions land it), unique_id the line's own id; 1 line in 20 has its price only on its item.
     con.execute(f"drop table if exists {schema}.invoice_line_item")
+    item_id_of_line = si.replace("subscription_id", "n.subscription_id").replace("price_id", "n.price_id")
     con.execute(f"""
         create table {schema}.invoice_line_item as
         with l as (
             select n.*,
                    case when lower(trim(n.type)) = 'subscription' and n.subscription_id is not null
-                             and n.price_id is not null then {si.replace("subscription_id", "n.subscription_id").replace("price_id", "n.price_id")}
+                             and n.price_id is not null then {item_id_of_line}
                    end as item_id
             from {schema}.invoice_line_items n
         )
@@ -301,10 +302,11 @@ def split_product(con, n: int) -> list[str]:
     con.execute(f"""
         create or replace temp table _conn_user as
         select user_id, min(account_id) as account_id from {src}.users where user_id is not null group by user_id""")
+    events_account = "coalesce(t.account_id, (select u.account_id from _conn_user u where u.user_id = t.user_id))"
     conn_of = {
         "accounts": f"coalesce({acc('t.account_id')}, 1)",
         "users": f"coalesce({acc('t.account_id')}, 1)",
-        "events": f"coalesce({acc('coalesce(t.account_id, (select u.account_id from _conn_user u where u.user_id = t.user_id))')}, 1)",
+        "events": f"coalesce({acc(events_account)}, 1)",
     }
     schemas = product_schemas(n)
     for k, schema in enumerate(schemas, start=1):
@@ -431,11 +433,15 @@ _KEPT_COMPANY = """
         select c.*, row_number() over (
             partition by company_id
             order by updated_at desc nulls last, account_id asc nulls last, employee_count asc nulls last,
-                     trim(name) asc nulls last, lower(trim(industry)) asc nulls last, upper(trim(country)) asc nulls last,
+                     trim(name) asc nulls last, lower(trim(industry)) asc nulls last,
+                     upper(trim(country)) asc nulls last,
                      md5(concat_ws('|', coalesce(cast(account_id as varchar), '<null>'),
-                                   coalesce(cast(company_id as varchar), '<null>'), coalesce(cast(country as varchar), '<null>'),
-                                   coalesce(cast(domain as varchar), '<null>'), coalesce(cast(employee_count as varchar), '<null>'),
-                                   coalesce(cast(industry as varchar), '<null>'), coalesce(cast(name as varchar), '<null>'),
+                                   coalesce(cast(company_id as varchar), '<null>'),
+                                   coalesce(cast(country as varchar), '<null>'),
+                                   coalesce(cast(domain as varchar), '<null>'),
+                                   coalesce(cast(employee_count as varchar), '<null>'),
+                                   coalesce(cast(industry as varchar), '<null>'),
+                                   coalesce(cast(name as varchar), '<null>'),
                                    coalesce(cast(updated_at as varchar), '<null>'))) asc) as rn
         from {schema}.companies c where company_id is not null) where rn = 1"""
 
@@ -488,7 +494,8 @@ def to_hubspot(con, schema: str) -> None:
                case lower(trim(activity_type)) {cases(0)} end as type,
                case lower(trim(activity_type)) {cases(1)} end as typed_table,
                case lower(trim(activity_type)) {cases(2)} end as title,
-               case when lower(trim(owner_type)) = 'sales_rep' then cast(5100 + hash(company_id) % 7 as bigint) end as owner_id,
+               case when lower(trim(owner_type)) = 'sales_rep'
+                   then cast(5100 + hash(company_id) % 7 as bigint) end as owner_id,
                occurred_at, false as is_deleted
         from {schema}.activities where activity_id is not null""")
     # deleted engagements (copies under new ids) and tasks (not touches)

@@ -333,7 +333,8 @@ def _tiles(data: dict[str, Any], st: dict[str, Any]) -> str:
             if amount is None
             else (
                 f'<em class="{"up" if amount > 0 else "down" if amount < 0 else ""}">'
-                f"{'+' if amount > 0 else '−' if amount < 0 else '±'}{abs(amount):.1f} {unit}</em> vs {_month_label(h['previous_month'])}"
+                f"{'+' if amount > 0 else '−' if amount < 0 else '±'}{abs(amount):.1f} {unit}</em>"
+                f" vs {_month_label(h['previous_month'])}"
             )
         )
         period = f"cohort {_month_label(h['month'])} (mature for {w} d)" if w else _month_label(h["month"])
@@ -389,7 +390,8 @@ def _dashboard_chart(rows: list[dict[str, Any]]) -> str:
     ]
     for r in rows:
         table.append(
-            f"<tr><td>{escape(SEGMENT_ROW_LABELS.get(r['segment_row'], r['segment_row']))}</td><td>{r['window_days']} d</td>"
+            f"<tr><td>{escape(SEGMENT_ROW_LABELS.get(r['segment_row'], r['segment_row']))}</td>"
+            f"<td>{r['window_days']} d</td>"
             f"<td>{integer(r['accounts'])}</td><td>{integer(r['conversions'])}</td><td>{pct(_f(r['conversion_rate']))}</td>"
             f"<td>{pct(_f(r['self_serve_conversion_rate']))}</td><td>{pct(_f(r['sales_assisted_share']))}</td>"
             f"<td>{pct(_f(r['benchmark_low_rate']), 0)}–{pct(_f(r['benchmark_high_rate']), 0)}</td>"
@@ -680,18 +682,22 @@ body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;margin:0;b
 header{background:#0f172a;color:#f8fafc;padding:18px 28px}header h1{margin:0;font-size:22px}
 header p{margin:4px 0 0;color:#cbd5e1;font-size:13px}main{padding:18px 28px;max-width:1240px}
 .card{background:#fff;border:1px solid #e2e8f0;border-radius:8px;padding:14px 18px;margin:0 0 18px}
-.card h2{font-size:17px;margin:0 0 8px}.mini h3{font-size:13px;margin:4px 0}.latest{color:#2563eb;float:right;font-weight:500}
+.card h2{font-size:17px;margin:0 0 8px}.mini h3{font-size:13px;margin:4px 0}
+.latest{color:#2563eb;float:right;font-weight:500}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(360px,1fr));gap:12px}
-.mini{border:1px solid #e2e8f0;border-radius:6px;padding:6px 10px}.micro{color:#64748b;font-size:11px;margin:0;min-height:13px}
+.mini{border:1px solid #e2e8f0;border-radius:6px;padding:6px 10px}
+.micro{color:#64748b;font-size:11px;margin:0;min-height:13px}
 .tiles{display:grid;grid-template-columns:repeat(4,1fr);gap:12px;margin-bottom:18px}
 .tile{background:#fff;border:1px solid #e2e8f0;border-radius:8px;padding:10px 14px}
 .tile b{display:block;font-size:24px;margin:2px 0}.tile span{color:#334155;font-size:13px;font-weight:600}
 .tile small{display:block;color:#64748b;font-size:12px}.tile em{font-style:normal;font-weight:600}
 .tile em.up{color:#16a34a}.tile em.down{color:#dc2626}
 .pair{display:grid;grid-template-columns:1fr 1fr;gap:18px}
-table{border-collapse:collapse;width:100%;font-size:13px}th,td{border-bottom:1px solid #e2e8f0;padding:4px 8px;text-align:right}
+table{border-collapse:collapse;width:100%;font-size:13px}
+th,td{border-bottom:1px solid #e2e8f0;padding:4px 8px;text-align:right}
 th:first-child,td:first-child,th:nth-child(2),td:nth-child(2){text-align:left}th{background:#f1f5f9}
-.note{color:#64748b;font-size:12px}.absent{color:#92400e;background:#fffbeb;border:1px solid #fde68a;border-radius:6px;padding:8px 12px;font-size:13px}
+.note{color:#64748b;font-size:12px}
+.absent{color:#92400e;background:#fffbeb;border:1px solid #fde68a;border-radius:6px;padding:8px 12px;font-size:13px}
 svg text{font-size:11px;fill:#334155}svg .strong{font-weight:600}
 svg .value{font-size:10px;fill:#0f172a}svg .legend{font-size:11px}svg .grid{stroke:#e2e8f0}svg .zero{stroke:#94a3b8}
 svg .band{fill:#bbf7d0;opacity:.6}svg .connector{stroke:#94a3b8;stroke-dasharray:3 2}

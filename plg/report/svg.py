@@ -504,7 +504,8 @@ def funnel(
         )
         out.append(
             f'<rect x="{left + (pw - w) / 2:.1f}" y="{yy + 4:.1f}" width="{w:.1f}" height="{row_h - 8:.1f}" '
-            f'fill="{PALETTE[i % len(PALETTE)]}" class="mark"><title>{escape(name)}: {integer(n)} accounts</title></rect>'
+            f'fill="{PALETTE[i % len(PALETTE)]}" class="mark">'
+            f"<title>{escape(name)}: {integer(n)} accounts</title></rect>"
         )
         out.append(
             f'<text x="{left + pw + 10:.1f}" y="{yy + row_h / 2 + 4:.1f}" class="value">{escape(info[i])}</text>'
@@ -600,12 +601,14 @@ def heatmap(
     lx = width - right - 262 - 6.5 * len(faded_name) - 6.5 * len(value_label(kind, vhi))
     out.append(f'<text x="{lx}" y="12" class="legend">{escape(value_label(kind, vlo))}</text>')
     for k in range(10):
-        out.append(
-            f'<rect x="{lx + 52 + k * 12}" y="3" width="12" height="11" fill="{_blend(k / 9)}"/>'
-            if centre is None
-            else f'<rect x="{lx + 52 + k * 12}" y="3" width="12" height="11" fill="'
-            f'{_blend((k - 4.5) / 4.5) if k >= 5 else "#" + "".join(f"{round(c1 + (c2 - c1) * (4.5 - k) / 4.5):02x}" for c1, c2 in zip((248, 250, 252), (185, 28, 28), strict=False))}"/>'
-        )
+        if centre is None:
+            fill = _blend(k / 9)
+        elif k >= 5:
+            fill = _blend((k - 4.5) / 4.5)
+        else:
+            low = zip((248, 250, 252), (185, 28, 28), strict=False)
+            fill = "#" + "".join(f"{round(c1 + (c2 - c1) * (4.5 - k) / 4.5):02x}" for c1, c2 in low)
+        out.append(f'<rect x="{lx + 52 + k * 12}" y="3" width="12" height="11" fill="{fill}"/>')
     hx = lx + 178 + 6.5 * len(value_label(kind, vhi)) + 20
     out.append(f'<text x="{lx + 178}" y="12" class="legend">{escape(value_label(kind, vhi))}</text>')
     out.append(

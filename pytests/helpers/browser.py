@@ -60,7 +60,8 @@ JSON.stringify(Array.from(document.querySelectorAll('[data-chart]')).map(el => {
       mature: t.getAttribute('data-mature'), text: t.innerText })),
     overflow: Array.from(el.querySelectorAll('svg text')).filter(t => {
       const b = t.getBoundingClientRect(), s = t.ownerSVGElement.getBoundingClientRect();
-      return b.width > 0 && (b.left < s.left - 1 || b.right > s.right + 1 || b.top < s.top - 1 || b.bottom > s.bottom + 1);
+      return b.width > 0
+        && (b.left < s.left - 1 || b.right > s.right + 1 || b.top < s.top - 1 || b.bottom > s.bottom + 1);
     }).map(t => t.textContent).slice(0, 20),
     rows: el.querySelectorAll('tbody tr').length,
     text: (el.innerText || '').slice(0, 200),
@@ -85,7 +86,8 @@ class Chromium:
         to_chrome_r, self._to_chrome_w = os.pipe()
         self._from_chrome_r, from_chrome_w = os.pipe()
 
-        # the protocol wants the pipe on fds 3 (commands in) and 4 (messages out): let bash place them (dash only takes one-digit fds)
+        # the protocol wants the pipe on fds 3 (commands in) and 4 (messages out): let bash place them
+        # (dash only takes one-digit fds)
         cmd = [executable, *FLAGS, f"--user-data-dir={self.user_data_dir}", "--remote-debugging-pipe", "about:blank"]
         self.proc = subprocess.Popen(
             ["/bin/bash", "-c", f'exec "$@" 3<&{to_chrome_r} 4>&{from_chrome_w}', "chromium", *cmd],
@@ -247,7 +249,8 @@ def main(argv: list[str] | None = None) -> int:
     res = inspect_page(Path(args.html), Path(args.screenshot) if args.screenshot else None, part_height=args.parts)
     for c in res["charts"]:
         print(
-            f"{c['chart']:<36} {c['kind']:<6} {c['width']:>6.0f}x{c['height']:<5.0f} marks={c['marks']} rows={c['rows']}"
+            f"{c['chart']:<36} {c['kind']:<6} {c['width']:>6.0f}x{c['height']:<5.0f}"
+            f" marks={c['marks']} rows={c['rows']}"
         )
     print(f"console errors: {len(res['console_errors'])}")
     for e in res["console_errors"]:

@@ -163,7 +163,8 @@ def build_sample(
 
     con.execute(f"""create or replace table {s}.fct_engagement_weekly as
         select account_id, w as week_number, cast(signup_at as date) + cast(7 * w as integer) as week_start,
-               cast(floor(random() * 7) as integer) as active_days, cast(floor(random() * 9) as integer) as core_features_used,
+               cast(floor(random() * 7) as integer) as active_days,
+               cast(floor(random() * 9) as integer) as core_features_used,
                cast(floor(random() * 4) as integer) as active_users, random() * 100 as pes
         from {s}.dim_accounts, range(0, 4) as t(w)""")
 
@@ -224,7 +225,8 @@ def build_sample(
             )
     con.execute(f"""create or replace table {s}.rpt_conversion_dashboard (segment_row varchar, window_days integer,
         accounts integer, conversions integer, conversion_rate double, self_serve_conversion_rate double,
-        sales_assisted_share double, benchmark_low_rate double, benchmark_high_rate double, benchmark_status varchar)""")
+        sales_assisted_share double, benchmark_low_rate double, benchmark_high_rate double,
+        benchmark_status varchar)""")
     con.executemany(f"insert into {s}.rpt_conversion_dashboard values (?,?,?,?,?,?,?,?,?,?)", dash)
 
     funnel, n = [], 1000
@@ -410,8 +412,10 @@ def add_km_columns(readers: Path, schema: str = "marts") -> None:
             days as (select cast(range as integer) as d from range(0, 91)),
             per as (
                 select a.cohort_start, days.d,
-                       count(*) filter (where a.signup_at + days.d * interval 1 day < timestamp '{as_of}' + interval 1 day
-                            and (a.converted_at is null or a.converted_at >= a.signup_at + days.d * interval 1 day)) as at_risk,
+                       count(*) filter (
+                           where a.signup_at + days.d * interval 1 day < timestamp '{as_of}' + interval 1 day
+                               and (a.converted_at is null or a.converted_at >= a.signup_at + days.d * interval 1 day)
+                       ) as at_risk,
                        count(*) filter (where a.converted_at >= a.signup_at + days.d * interval 1 day
                             and a.converted_at < a.signup_at + (days.d + 1) * interval 1 day) as conv,
                        max(a.signup_at) as youngest

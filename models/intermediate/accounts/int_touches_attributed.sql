@@ -4,9 +4,6 @@
 -#}
 {%- set from_day = positive_int_var('sales_assist_from_day') %}
 {%- set to_day = positive_int_var('sales_assist_window_days') %}
-{%- if execute and from_day >= to_day -%}
-    {{ exceptions.raise_compiler_error("var sales_assist_from_day (" ~ from_day ~ ") must be smaller than sales_assist_window_days (" ~ to_day ~ ")") }}
-{%- endif %}
 
 with
 

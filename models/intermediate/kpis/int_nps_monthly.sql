@@ -1,8 +1,8 @@
 {#-
     NPS per month of response: the latest valid response (score 0-10) per user per month
-    (ties: the higher response_id), responses after the as-of day ignored, responses of internal
-    workspaces excluded (a response whose workspace is unknown is kept; one without a user counts
-    as its own respondent). nps = 100 x (promoters (9-10) - detractors (0-6)) / respondents.
+    (ties: the higher response_id), responses after the as-of day ignored, responses of a workspace
+    the product knows but the account spine leaves out (internal) excluded (one whose workspace is
+    unknown is kept; one without a user counts as its own respondent). nps = 100 x (promoters (9-10) - detractors (0-6)) / respondents.
 -#}
 with
 
@@ -33,12 +33,17 @@ users as (
 
 ),
 
-accounts as (
+known_accounts as (
 
-    select
-        account_id,
-        is_internal
+    select account_id
     from {{ ref('stg_product__accounts') }}
+
+),
+
+scoped_accounts as (
+
+    select account_id
+    from {{ ref('int_accounts_scoped') }}
 
 ),
 
@@ -54,13 +59,15 @@ valid_responses as (
     cross join clock
     left join users
         on responses.user_id = users.user_id
-    left join accounts
-        on users.account_id = accounts.account_id
+    left join known_accounts
+        on users.account_id = known_accounts.account_id
+    left join scoped_accounts
+        on users.account_id = scoped_accounts.account_id
     where
         responses.responded_at < clock.as_of_end_at
         and responses.score >= 0
         and responses.score <= 10
-        and (accounts.is_internal is null or not accounts.is_internal)
+        and (known_accounts.account_id is null or scoped_accounts.account_id is not null)
 
 ),
 

@@ -1,6 +1,7 @@
 {#-
     One row per invoice line item of an invoice of int_invoices_enriched (so: created before the
-    end of the as-of day, internal workspaces excluded), with its amount normalised to a month in
+    end of the as-of day) in scope: its workspace is in the account spine or unknown to the product
+    (so internal workspaces are excluded), with its amount normalised to a month in
     the invoice currency: `month` prices / interval_count, `year` prices / (12 x interval_count)
     (also `week` x 52 / 12 and `day` x 365 / 12 per interval_count, which the spec does not name).
     A line without its own period takes its invoice's period.
@@ -19,6 +20,21 @@ invoices as (
         currency_code,
         created_at
     from {{ ref('int_invoices_enriched') }}
+
+),
+
+-- the workspaces the product knows: one of them outside the spine is out of scope
+known_accounts as (
+
+    select account_id
+    from {{ ref('stg_product__accounts') }}
+
+),
+
+scoped_accounts as (
+
+    select account_id
+    from {{ ref('int_accounts_scoped') }}
 
 ),
 
@@ -84,6 +100,11 @@ joined as (
         on line_items.invoice_id = invoice_periods.invoice_id
     left join prices
         on line_items.price_id = prices.price_id
+    left join known_accounts
+        on invoices.account_id = known_accounts.account_id
+    left join scoped_accounts
+        on invoices.account_id = scoped_accounts.account_id
+    where known_accounts.account_id is null or scoped_accounts.account_id is not null
 
 ),
 

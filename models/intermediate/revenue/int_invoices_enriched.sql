@@ -2,8 +2,10 @@
     One row per Stripe invoice created before the end of the as-of day, with its workspace
     (the Stripe customer's metadata.account_id; null when the customer names none) and the
     amount refunded on it by the as-of day (succeeded refunds on succeeded charges).
-    Invoices of internal workspaces are excluded; invoices of unmatched customers are kept
-    with a null account_id. paid_at is kept as landed (a consumer compares it with as_of_end_at).
+    Every workspace's invoices, internal ones included: the scope comes from the account spine in the
+    consumers (int_accounts_converted joins it, int_invoice_lines_normalised filters on it), so that this
+    model stays one step below the clock. Invoices of unmatched customers have a null account_id.
+    paid_at is kept as landed (a consumer compares it with as_of_end_at).
 -#}
 with
 
@@ -36,15 +38,6 @@ customers as (
         customer_id,
         account_id
     from {{ ref('stg_stripe__customers') }}
-
-),
-
-accounts as (
-
-    select
-        account_id,
-        is_internal
-    from {{ ref('stg_product__accounts') }}
 
 ),
 
@@ -105,11 +98,7 @@ invoices_as_of as (
     cross join clock
     left join customers
         on invoices.customer_id = customers.customer_id
-    left join accounts
-        on customers.account_id = accounts.account_id
-    where
-        invoices.created_at < clock.as_of_end_at
-        and (accounts.is_internal is null or not accounts.is_internal)
+    where invoices.created_at < clock.as_of_end_at
 
 ),
 

@@ -173,7 +173,7 @@ km_factors as (
         case when km_at_risk > 0 and km_conversions >= km_at_risk then 1 else 0 end as is_zero_factor,
         case
             when km_at_risk > 0 and km_conversions > 0 and km_conversions < km_at_risk
-                then ln(1 - cast(km_conversions as {{ plg_type_double() }}) / km_at_risk)
+                then ln(1 - {{ safe_rate('km_conversions', 'km_at_risk') }})
             else 0
         end as ln_factor
     from km_at_risk

@@ -12,9 +12,6 @@
 {%- set window_days = positive_int_var('segment_window_days') %}
 {%- set high_ratio = non_negative_var('segment_priority_high_ratio') %}
 {%- set low_ratio = non_negative_var('segment_priority_low_ratio') %}
-{%- if execute and low_ratio > high_ratio -%}
-    {{ exceptions.raise_compiler_error("var segment_priority_low_ratio (" ~ low_ratio ~ ") must not exceed segment_priority_high_ratio (" ~ high_ratio ~ ")") }}
-{%- endif %}
 
 with
 

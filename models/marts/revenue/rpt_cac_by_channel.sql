@@ -78,13 +78,7 @@ final as (
         cast({{ spend_usd }} as {{ plg_type_double() }}) as marketing_spend_usd,
         cast(coalesce(new_accounts.new_paying_accounts, 0) as {{ dbt.type_bigint() }}) as new_paying_accounts,
         cast(coalesce(new_accounts.new_mrr_usd, 0) as {{ plg_type_double() }}) as new_mrr_usd,
-        cast(
-            case
-                when new_accounts.new_paying_accounts > 0
-                    then {{ spend_usd }} / new_accounts.new_paying_accounts
-            end
-            as {{ plg_type_double() }}
-        ) as cac_usd
+        cast({{ safe_rate(spend_usd, 'new_accounts.new_paying_accounts') }} as {{ plg_type_double() }}) as cac_usd
     from grid
     left join marketing_spend
         on

@@ -158,23 +158,17 @@ joined as (
         revenue.reactivation_mrr_usd,
         revenue.fx_adjustment_mrr_usd,
         {{ safe_rate('revenue.churned_accounts', 'revenue.previous_paying_accounts') }} as logo_churn_rate,
-        case
-            when revenue.previous_mrr_usd > 0
-                then (revenue.churned_mrr_usd + revenue.contraction_mrr_usd) / revenue.previous_mrr_usd
-        end as gross_revenue_churn_rate,
-        case
-            when revenue.previous_mrr_usd > 0
-                then
-                    (
-                        revenue.previous_mrr_usd + revenue.expansion_mrr_usd
-                        - revenue.contraction_mrr_usd - revenue.churned_mrr_usd
-                    )
-                    / revenue.previous_mrr_usd
-        end as net_revenue_retention_rate,
-        case when revenue.paying_accounts > 0 then revenue.mrr_usd / revenue.paying_accounts end as arpa_usd,
-        case
-            when revenue.new_paying_accounts > 0 then revenue.new_mrr_usd / revenue.new_paying_accounts
-        end as new_account_arpa_usd,
+        {{ safe_rate(
+            'revenue.churned_mrr_usd + revenue.contraction_mrr_usd', 'revenue.previous_mrr_usd', positive_only=true
+        ) }} as gross_revenue_churn_rate,
+        {{ safe_rate(
+            'revenue.previous_mrr_usd + revenue.expansion_mrr_usd'
+            ~ ' - revenue.contraction_mrr_usd - revenue.churned_mrr_usd',
+            'revenue.previous_mrr_usd',
+            positive_only=true
+        ) }} as net_revenue_retention_rate,
+        {{ safe_rate('revenue.mrr_usd', 'revenue.paying_accounts') }} as arpa_usd,
+        {{ safe_rate('revenue.new_mrr_usd', 'revenue.new_paying_accounts') }} as new_account_arpa_usd,
         revenue.new_paying_accounts,
         {{ spend_usd }} as gtm_spend_usd,
         nps.nps,
@@ -191,10 +185,7 @@ joined as (
         revenue.previous_paying_accounts,
         revenue.previous_mrr_usd,
         headcount.total_fte,
-        case
-            when revenue.new_paying_accounts > 0
-                then {{ spend_usd }} / revenue.new_paying_accounts
-        end as cac_usd
+        {{ safe_rate(spend_usd, 'revenue.new_paying_accounts') }} as cac_usd
     from months
     left join cohorts
         on months.month_start = cohorts.month_start
@@ -244,23 +235,22 @@ final as (
         cast(joined.net_revenue_retention_rate as {{ plg_type_double() }}) as net_revenue_retention_rate,
         cast(joined.arpa_usd as {{ plg_type_double() }}) as arpa_usd,
         cast(
-            case
-                when trailing_churn.trailing_logo_churn_rate > 0
-                    then joined.arpa_usd * {{ rate_var('gross_margin') }} / trailing_churn.trailing_logo_churn_rate
-            end
+            {{ safe_rate(
+                'joined.arpa_usd * ' ~ rate_var('gross_margin'), 'trailing_churn.trailing_logo_churn_rate',
+                positive_only=true
+            ) }}
             as {{ plg_type_double() }}
         ) as ltv_usd,
         cast(joined.cac_usd as {{ plg_type_double() }}) as cac_usd,
         cast(
-            case
-                when joined.new_account_arpa_usd > 0
-                    then joined.cac_usd / (joined.new_account_arpa_usd * {{ rate_var('gross_margin') }})
-            end
+            {{ safe_rate(
+                'joined.cac_usd', 'joined.new_account_arpa_usd * ' ~ rate_var('gross_margin'), positive_only=true
+            ) }}
             as {{ plg_type_double() }}
         ) as payback_months,
         cast(joined.nps as {{ plg_type_double() }}) as nps,
         cast(
-            case when joined.total_fte > 0 then joined.arr_usd / joined.total_fte end
+            {{ safe_rate('joined.arr_usd', 'joined.total_fte', positive_only=true) }}
             as {{ plg_type_double() }}
         ) as revenue_per_employee_usd,
         cast(joined.new_paying_accounts as {{ dbt.type_bigint() }}) as new_paying_accounts,

@@ -79,14 +79,11 @@ final as (
         cast(cohort_start.starting_mrr_usd as {{ plg_type_double() }}) as starting_mrr_usd,
         cast(cohort_months.mrr_usd as {{ plg_type_double() }}) as mrr_usd,
         cast(
-            1.0 * cohort_months.retained_accounts / cohort_start.cohort_accounts
+            {{ safe_rate('cohort_months.retained_accounts', 'cohort_start.cohort_accounts') }}
             as {{ plg_type_double() }}
         ) as logo_retention_rate,
         cast(
-            case
-                when cohort_start.starting_mrr_usd > 0
-                    then cohort_months.mrr_usd / cohort_start.starting_mrr_usd
-            end
+            {{ safe_rate('cohort_months.mrr_usd', 'cohort_start.starting_mrr_usd', positive_only=true) }}
             as {{ plg_type_double() }}
         ) as net_revenue_retention_rate
     from cohort_months

@@ -50,34 +50,17 @@ unioned as (
 
 ),
 
-numbered as (
-
-    select
-        source_table,
-        record_key,
-        quarantine_rule,
-        quarantine_detail,
-        received_date,
-        source_relation,
-        row_number() over (
-            partition by source_table, record_key
-            order by quarantine_rule, quarantine_detail, received_date
-        ) as occurrence_number
-    from unioned
-
-),
-
 final as (
 
     select
-        {{ quarantine_id('source_table', 'record_key', 'occurrence_number') }} as quarantine_id,
+        {{ quarantine_row_id() }} as quarantine_id,
         source_table,
         record_key,
         quarantine_rule,
         quarantine_detail as detail,
         received_date,
         source_relation
-    from numbered
+    from unioned
 
 )
 

@@ -53,7 +53,7 @@ final as (
         company_id,
         activity_type,
         owner_type,
-        {{ as_utc('occurred_at', landed) }} as occurred_at,
+        {{ utc_column('occurred_at', landed) }},
         record_key,
         {{ dedupe_rule(['activity_id']) }} as quarantine_rule,
         {{ dedupe_detail(['activity_id']) }} as quarantine_detail,

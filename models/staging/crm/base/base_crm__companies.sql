@@ -26,7 +26,7 @@ renamed as (
         employee_count,
         lower(trim(industry)) as industry,
         upper(trim(country)) as country_code,
-        {{ as_utc('updated_at', landed) }} as updated_at,
+        {{ utc_column('updated_at', landed) }},
         {{ landed_version_hash(landed) }} as version_hash
     from source
 

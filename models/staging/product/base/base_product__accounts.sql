@@ -42,7 +42,8 @@ ranked as (
     select
         *,
         {{ dedupe_ranks(['account_id'],
-            'signup_at nulls last, is_internal asc, created_by_user_id nulls last, signup_channel nulls last') }}
+            'signup_at asc nulls last, is_internal asc, created_by_user_id asc nulls last,'
+            ~ ' signup_channel asc nulls last') }}
     from ruled
 
 ),

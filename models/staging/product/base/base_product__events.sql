@@ -35,8 +35,8 @@ parsed as (
         nullif(lower(trim(event_name)), '') as event_name,
         user_id,
         account_id,
-        {{ as_utc('occurred_at', landed) }} as occurred_at,
-        {{ as_utc('received_at', landed) }} as received_at,
+        {{ utc_column('occurred_at', landed) }},
+        {{ utc_column('received_at', landed) }},
         properties,
         {{ json_parse('properties') }} as properties_json
     from source

@@ -57,7 +57,7 @@ final as (
         email_hash,
         role,
         invited_by_user_id,
-        {{ as_utc('created_at', landed) }} as created_at,
+        {{ utc_column('created_at', landed) }},
         source_relation,
         record_key,
         {{ dedupe_rule(['user_id']) }} as quarantine_rule,

@@ -24,15 +24,21 @@ currencies as (
 
 ),
 
+-- the parents' verdicts, read from their base models with staging's own filter (stg_stripe__invoices and
+-- stg_stripe__prices are exactly these rows): a base model reads no staging model
 staged_invoices as (
 
-    select invoice_id from {{ ref('stg_stripe__invoices') }}
+    select invoice_id
+    from {{ ref('base_stripe__invoices') }}
+    where quarantine_rule is null and not is_duplicate_delivery
 
 ),
 
 staged_prices as (
 
-    select price_id from {{ ref('stg_stripe__prices') }}
+    select price_id
+    from {{ ref('base_stripe__prices') }}
+    where quarantine_rule is null and not is_duplicate_delivery
 
 ),
 

@@ -39,7 +39,7 @@ renamed as (
         {{ as_utc('created', landed, 'source') }} as created_at,
         {{ as_utc('period_start', landed, 'source') }} as period_start_at,
         {{ as_utc('period_end', landed, 'source') }} as period_end_at,
-        {{ as_utc('paid_at', landed, 'source') }} as paid_at,
+        {{ utc_column('paid_at', landed, 'source') }},
         currencies.minor_unit_digits,
         {{ landed_version_hash(landed, 'source') }} as version_hash
     from source

@@ -21,8 +21,8 @@ renamed as (
         {{ as_utc('start_date', landed) }} as started_at,
         {{ as_utc('trial_start', landed) }} as trial_start_at,
         {{ as_utc('trial_end', landed) }} as trial_end_at,
-        {{ as_utc('canceled_at', landed) }} as canceled_at,
-        {{ as_utc('ended_at', landed) }} as ended_at,
+        {{ utc_column('canceled_at', landed) }},
+        {{ utc_column('ended_at', landed) }},
         {{ as_utc('current_period_start', landed) }} as current_period_start_at,
         {{ as_utc('current_period_end', landed) }} as current_period_end_at,
         {{ landed_version_hash(landed) }} as version_hash

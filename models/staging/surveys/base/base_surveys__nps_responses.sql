@@ -20,7 +20,7 @@ renamed as (
         source.response_id,
         source.user_id,
         source.score,
-        {{ as_utc('responded_at', landed, 'source') }} as responded_at,
+        {{ utc_column('responded_at', landed, 'source') }},
         {{ landed_version_hash(landed, 'source') }} as version_hash
     from source
 
