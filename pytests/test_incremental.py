@@ -223,9 +223,8 @@ def compare_relations(left: Scenario, right: Scenario, rels: dict[str, tuple[str
             for index, (lrow, rrow) in enumerate(zip(lrows, rrows, strict=False)):
                 if not all(_same_value(a, b) for a, b in zip(lrow, rrow, strict=False)):
                     diff = {c: (a, b) for c, a, b in zip(lcols, lrow, rrow, strict=False) if not _same_value(a, b)}
-                    problems.append(
-                        f"{name}: first difference at sorted row {index}: {diff} (row {dict(zip(lcols, lrow, strict=False))})"
-                    )
+                    row = dict(zip(lcols, lrow, strict=False))
+                    problems.append(f"{name}: first difference at sorted row {index}: {diff} (row {row})")
                     break
     finally:
         con.close()
@@ -522,7 +521,8 @@ def test_late_events_are_staged(late_arrivals):
         ids = [e[0] for e in ctx["late_events"]]
         staged = dict(
             con.execute(
-                f"select event_id, count(*) from {ctx['stg']} where event_id in ({', '.join('?' for _ in ids)}) group by 1",
+                f"select event_id, count(*) from {ctx['stg']} "
+                f"where event_id in ({', '.join('?' for _ in ids)}) group by 1",
                 ids,
             ).fetchall()
         )

@@ -774,7 +774,8 @@ def main(argv: list[str] | None = None) -> int:
             mark = {True: "met", False: "MISSED", None: "not measured"}[target["met"]]
             value = "–" if target["value"] is None else f"{target['value']:,.2f}"
             log(
-                f"  target {target['target']}: {value} {target['unit']} (limit {target['limit']:,} {target['unit']}) {mark}"
+                f"  target {target['target']}: {value} {target['unit']} "
+                f"(limit {target['limit']:,} {target['unit']}) {mark}"
             )
         log(
             f"size {size:,} done in {time.perf_counter() - start:,.0f} s, status {run['status']}; "

@@ -309,7 +309,8 @@ def render_markdown(data: dict[str, Any]) -> str:
         settings = run.get("settings", {})
         lines.append(
             f"Settings: memory_limit {settings.get('memory_limit')}, DuckDB threads "
-            f"{settings.get('duckdb_threads')}, dbt threads {settings.get('dbt_threads')}, seed {settings.get('seed')}; "
+            f"{settings.get('duckdb_threads')}, dbt threads {settings.get('dbt_threads')}, "
+            f"seed {settings.get('seed')}; "
             f"builds run the data tests: {_yes_no(settings.get('tests_in_build'))}, "
             f"the unit tests: {_yes_no(settings.get('unit_tests_in_build'))}."
         )
