@@ -1,7 +1,7 @@
 {#-
     The first session of each account (METRICS.md "first-session activation"): the run of the account's
-    scoped events (any event, from its first event at/after signup) whose gaps to the previous event are
-    under var session_gap_minutes. The session ends at its last event.
+    scoped events (any staged event at/after signup, occurred and received before the end of the as-of day),
+    from its first one, whose gaps to the previous event are under var session_gap_minutes. The session ends at its last event.
 
     Cost: only the first session is needed, so the ordered (window) pass runs on each account's events of
     [first_event_at, first_event_at + var first_session_scan_hours) only (default 24 hours), not on all
@@ -130,13 +130,19 @@ accounts as (
 
 events as (
 
+    -- the accounts' scoped events (any event, core or not): at/after signup, occurred and received before the
+    -- end of the as-of day
     select
-        account_id,
-        occurred_at
-    from {{ ref('int_events_scoped') }}
-    {%- if is_incremental() %}
-    where account_id in (select accounts.account_id from accounts)
-    {%- endif %}
+        staged.account_id,
+        staged.occurred_at
+    from {{ ref('stg_product__events') }} as staged
+    inner join accounts
+        on staged.account_id = accounts.account_id
+    cross join clock
+    where
+        staged.occurred_at >= accounts.signup_at
+        and staged.occurred_at < clock.as_of_end_at
+        and staged.received_at < clock.as_of_end_at
 
 ),
 
