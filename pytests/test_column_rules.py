@@ -22,7 +22,9 @@ import duckdb
 from plg.dbt_runner import dbt_executable
 
 ROOT = Path(__file__).resolve().parents[1]
-SELECT = [f"column_rules_{name}" for name in ("firmographic_segments", "activation_milestones", "stg_product__accounts")]
+SELECT = [
+    f"column_rules_{name}" for name in ("firmographic_segments", "activation_milestones", "stg_product__accounts")
+]
 
 
 def _env(tmp_path: Path, warehouse: Path) -> dict[str, str]:
