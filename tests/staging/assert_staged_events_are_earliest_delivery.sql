@@ -1,14 +1,18 @@
 -- Independent check of the de-duplication: no landed delivery of a staged event_id was received earlier.
 -- Only an event_id landed more than once can fail, so the landing is first reduced to those ids and their
 -- first received_at (one aggregate, counted here from the landing, not from the models under test).
--- In an incremental run only the event_ids judged in this run's window are checked (event_batch_filter).
+-- In an incremental run only the event_ids judged in this run's window are checked (event_batch_filter), and the
+-- landing is first reduced to those ids; when everything is tested (a full refresh, full_tests) that semi-join
+-- would only rebuild every staged id (issue 13: 4-5 s at 10M events), so the inner join below does the filtering.
+{%- set batch_filter = event_batch_filter() %}
+{%- set landing_scope = '1 = 1' if batch_filter == '1 = 1' else 'event_id in (select staged.event_id from staged)' %}
 with staged as (
 
     select
         event_id,
         received_at
     from {{ ref('stg_product__events') }}
-    where {{ event_batch_filter() }}
+    where {{ batch_filter }}
 
 ),
 
@@ -20,7 +24,7 @@ landed as (
     from {{ landing_relation('product', 'events') }}
     where
         event_id is not null
-        and event_id in (select staged.event_id from staged)
+        and {{ landing_scope }}
 
 ),
 
