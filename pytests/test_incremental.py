@@ -869,3 +869,21 @@ def test_clock_moved_forward_then_back_equals_full_refresh(workdir, landing, ref
     rels = {**_public_marts(reference["nodes"]), **relations(reference["nodes"], "incremental")}
     problems = compare_relations(fixed, moving, rels)
     assert not problems, "incremental builds with a moving clock differ from --full-refresh:\n" + "\n".join(problems)
+
+
+def test_engagement_table_from_an_earlier_version_is_refused(workdir, reference):
+    """A warehouse built before the engagement models were incremental (a plain table without the
+    _incremental_* state columns) stops the next incremental run at run start with a message saying to run
+    --full-refresh, instead of failing inside the model on a missing column."""
+    old = reference["twice"].snapshot_to(Scenario(workdir / "earlier_version"))
+    table = relation_for(reference["nodes"], "int_engagement_scored")
+    con = old.connect(read_only=False)
+    try:
+        con.execute(f"create or replace table {table} as select account_id, pes_14d from {table}")
+    finally:
+        con.close()
+    before = _built_model_tables(old)
+    out = _dbt_fails(old, "build", "--exclude-resource-type", "unit_test")
+    assert "int_engagement_scored" in out and "earlier version" in out, f"no upgrade message:\n{out[-3000:]}"
+    assert "dbt build --full-refresh" in out, "the message does not say what to run"
+    assert _built_model_tables(old) == before, "the refused run changed tables"

@@ -56,6 +56,20 @@
 
 {% macro check_incremental_state() -%}
     {%- if execute and not flags.FULL_REFRESH -%}
+        {#- the incremental engagement models keep their state in their _incremental_* columns: a table built
+            before they were incremental has none, and an incremental run would fail on a missing column -#}
+        {%- for model_name in ['int_engagement_scored', 'int_engagement_weekly', 'int_first_sessions_sessionized', 'int_activation_milestones_reached'] -%}
+            {%- set relation = plg_model_relation(model_name) -%}
+            {%- if relation is not none -%}
+                {%- set columns = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list -%}
+                {%- if '_incremental_watermark_at' not in columns -%}
+                    {{ exceptions.raise_compiler_error(
+                        model_name ~ " (" ~ relation ~ ") was built by an earlier version of the project, before it was"
+                        ~ " incremental: it has no _incremental_watermark_at column to resume from, so nothing was built."
+                        ~ "\nRun once: dbt build --full-refresh") }}
+                {%- endif -%}
+            {%- endif -%}
+        {%- endfor -%}
         {%- set state = plg_model_relation('int_incremental_runs_recorded') -%}
         {%- set events = plg_model_relation('base_product__events') -%}
         {%- set accounts = plg_model_relation('stg_product__accounts') -%}
