@@ -207,4 +207,4 @@ def test_a_milestone_missing_from_the_catalogue_fails_its_seed_test(edited):
     )
     run = edited.dbt("build", "--select", "activation_milestones", vars={"core_feature_count": 8})
     assert run.returncode != 0
-    assert "relationships_activation_milestones_event_name" in run.stdout
+    assert "column_rules_activation_milestones" in run.stdout
