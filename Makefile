@@ -21,6 +21,8 @@ REPORT        ?= reports/plg_report.html
 TEST_ACCOUNTS  ?= 12000
 TEST_SEED      ?= 7
 TEST_WAREHOUSE ?= warehouse/test.duckdb
+# pytest workers (pytest-xdist): each test file runs whole on one worker, so its module fixtures build once
+PYTEST_WORKERS ?= 2
 # benchmark sizes (events)
 SIZES ?= 1000000 10000000 100000000
 
@@ -106,7 +108,7 @@ lint: install
 	else echo "lint: no target/test (make test-dbt): the compiled-macro lint is skipped"; fi
 
 pytest: install
-	PLG_TEST_WAREHOUSE=$(TEST_WAREHOUSE) $(PY) -m pytest -q --durations=30 pytests
+	PLG_TEST_WAREHOUSE=$(TEST_WAREHOUSE) $(PY) -m pytest -q --durations=30 -n $(PYTEST_WORKERS) --dist loadfile pytests
 
 test-postgres: install system-deps
 	$(PY) -m pytest -q -m postgres pytests/test_postgres.py

@@ -2,9 +2,9 @@
 Stripe and Fivetran HubSpot connectors' shapes, and split over two connections must give the same public marts,
 row for row.
 
-Small world (1,200 accounts) and six builds: native (with unit tests), fivetran_stripe + fivetran_hubspot (with
-their unit tests), native over two connections (Stripe, product and CRM), fivetran_stripe + fivetran_hubspot over
-two connections, segment (with its unit tests), segment over two connections (plus one build with the optional
+Small world (1,200 accounts) and six builds: native, fivetran_stripe + fivetran_hubspot (with their staging unit
+tests), native over two connections (Stripe, product and CRM), fivetran_stripe + fivetran_hubspot over
+two connections, segment (with its staging unit tests), segment over two connections (plus one build with the optional
 sources off). HubSpot ids are integers (the native 'cmp_0000042' lands as 42) and CRM ids are qualified by the
 connection over two connections: company_id is compared on its number. Floats are compared with a relative
 tolerance of 1e-9 (sums over a union run in another order); everything else exactly. Independent checks read the
@@ -26,6 +26,13 @@ from pytests.helpers.build import build_project
 
 ACCOUNTS, SEED = 1200, 3
 FAST = ["--exclude-resource-type", "unit_test"]
+# a shape's own unit tests are its staging ones; those of intermediate models and marts read staged inputs,
+# whatever the shape, and `make test-dbt` runs them
+SHAPE_UNIT_TESTS_ONLY = [
+    "--exclude",
+    "resource_type:unit_test,path:models/intermediate",
+    "resource_type:unit_test,path:models/marts",
+]
 TWO = {
     "stripe_schemas": ["raw_stripe_c1", "raw_stripe_c2"],
     "product_schemas": ["raw_product_c1", "raw_product_c2"],
@@ -49,11 +56,15 @@ def builds(tmp_path_factory) -> dict[str, Path]:
     out = {}
     out["native"] = root / "native.duckdb"
     _gen(out["native"])
-    build_project(out["native"])
-    # Fivetran Stripe and Fivetran HubSpot in one build (with their unit tests)
+    build_project(out["native"], extra_args=FAST)  # the native unit tests run in `make test-dbt`
+    # Fivetran Stripe and Fivetran HubSpot in one build (with their staging unit tests)
     out["fivetran"] = root / "fivetran.duckdb"
     _gen(out["fivetran"], landing_format="fivetran_stripe,fivetran_hubspot")
-    build_project(out["fivetran"], vars={"billing_landing": "fivetran_stripe", "crm_landing": "fivetran_hubspot"})
+    build_project(
+        out["fivetran"],
+        vars={"billing_landing": "fivetran_stripe", "crm_landing": "fivetran_hubspot"},
+        extra_args=SHAPE_UNIT_TESTS_ONLY,
+    )
     out["two"] = root / "two.duckdb"
     _gen(out["two"], connections=2)
     build_project(out["two"], vars=TWO, extra_args=FAST)
@@ -64,10 +75,10 @@ def builds(tmp_path_factory) -> dict[str, Path]:
         vars={"billing_landing": "fivetran_stripe", "crm_landing": "fivetran_hubspot", **TWO},
         extra_args=FAST,
     )
-    # Segment product landing (with its unit tests), and Segment over two product (and Stripe) connections
+    # Segment product landing (with its staging unit tests), and Segment over two product (and Stripe) connections
     out["segment"] = root / "segment.duckdb"
     _gen(out["segment"], landing_format="segment")
-    build_project(out["segment"], vars={"product_landing": "segment"})
+    build_project(out["segment"], vars={"product_landing": "segment"}, extra_args=SHAPE_UNIT_TESTS_ONLY)
     out["segment_two"] = root / "segment_two.duckdb"
     _gen(out["segment_two"], landing_format="segment", connections=2)
     build_project(out["segment_two"], vars={"product_landing": "segment", **TWO}, extra_args=FAST)

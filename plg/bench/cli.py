@@ -709,8 +709,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument(
         "--memory-limit",
-        default=os.environ.get("PLG_DUCKDB_MEMORY_LIMIT", "10GB"),
-        help="DuckDB memory_limit for dbt and the floor (default $PLG_DUCKDB_MEMORY_LIMIT or 10GB)",
+        default=os.environ.get("PLG_DUCKDB_MEMORY_LIMIT", "9GB"),
+        help="DuckDB memory_limit for dbt and the floor (default $PLG_DUCKDB_MEMORY_LIMIT or 9GB)",
     )
     parser.add_argument("--duckdb-threads", type=int, default=int(os.environ.get("PLG_DUCKDB_THREADS", "2")))
     parser.add_argument("--dbt-threads", type=int, default=int(os.environ.get("PLG_THREADS", "2")))
