@@ -842,6 +842,22 @@ def test_event_tests_scoped_to_the_window(workdir, reference):
     assert code != 0, "a new event colliding with an old event_id passed the scoped tests"
     assert re.search(r"FAIL \d+ unique_stg_product__events_event_id", out), out[-3000:]
 
+    # a staged event of the window lost (its verdict deleted) fails the scoped reconciliation
+    lost = reference["twice"].snapshot_to(Scenario(workdir / "scoped_tests_lost"))
+    con = lost.connect(read_only=False)
+    try:
+        con.execute(
+            "delete from analytics_staging.base_product__event_verdicts where event_id = ("
+            "select min(event_id) from analytics_staging.base_product__event_verdicts "
+            "where received_at >= ? and quarantine_rule is null)",
+            [bound],
+        )
+    finally:
+        con.close()
+    code, out = _dbt_output(lost, *select)
+    assert code != 0, "a staged event of the window went missing and the scoped reconciliation passed"
+    assert re.search(r"FAIL \d+ source_reconciles_stg_product__events", out), out[-3000:]
+
 
 # --------------------------------------------------------------------------- (f) the clock moves both ways
 

@@ -54,15 +54,24 @@ batch_keys as (
         and ({{ as_utc(batch_column, landed_types) }} >= {{ bound }} or {{ batch_column }} is null)
 
 ),
+{#- one scan of the landing for the three landed figures below (the CTE is read three times, so it is
+    materialised), instead of a scan of every landed key for each #}
+batch_landed as (
+
+    select {{ (key_columns + by) | join(', ') }}
+    from {{ source_relation }}
+    where {{ key }} is null or {{ in_batch }}
+
+),
+{%- set landed_from = 'batch_landed' %}
+{%- else %}
+{%- set landed_from = source_relation %}
 {%- endif %}
 
 landed as (
 
     select {{ group_select }}count(*) as landed_rows
-    from {{ source_relation }}
-    {%- if bound is not none %}
-    where {{ key }} is null or {{ in_batch }}
-    {%- endif %}
+    from {{ landed_from }}
     {{ group_by }}
 
 ),
@@ -71,8 +80,8 @@ landed as (
 distinct_keys as (
 
     select distinct {{ (key_columns + by) | join(', ') }}
-    from {{ source_relation }}
-    where {{ keys_not_null | join(' and ') }} and {{ in_batch }}
+    from {{ landed_from }}
+    where {{ keys_not_null | join(' and ') }}
 
 ),
 {%- else %}
@@ -118,8 +127,8 @@ superseded as (
 keyed_rows as (
 
     select {{ group_select }}count(*) as keyed_rows
-    from {{ source_relation }}
-    where {{ keys_not_null | join(' and ') }} and {{ in_batch }}
+    from {{ landed_from }}
+    where {{ keys_not_null | join(' and ') }}
     {{ group_by }}
 
 ),
