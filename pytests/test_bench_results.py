@@ -34,6 +34,7 @@ def _run(
 
 
 def test_merge_replaces_same_size_and_date_and_keeps_others(tmp_path: Path):
+    """Without a start time a run is keyed by its date: a re-run of that day replaces it."""
     results.record_run(tmp_path, _run(1_000_000, "2026-11-20", full_s=10.0))
     results.record_run(tmp_path, _run(10_000_000, "2026-11-20", full_s=50.0))
     results.record_run(tmp_path, _run(1_000_000, "2026-11-20", full_s=12.0))  # re-run: replaces
@@ -49,6 +50,27 @@ def test_merge_replaces_same_size_and_date_and_keeps_others(tmp_path: Path):
     # runs without a target (no "targets" recorded) say so in the targets table
     targets = markdown.split("## Targets", 1)[1].split("\n## ", 1)[0]
     assert targets.count("no target at this size") == 3
+
+
+def test_two_runs_of_one_day_are_both_kept(tmp_path: Path):
+    """Issue 13 asks for two runs: runs with their start times are told apart, the same run written again
+    replaces itself."""
+    first = {**_run(1_000_000, "2026-12-03", full_s=20.0), "started_at": "2026-12-03T14:20:05+00:00"}
+    second = {**_run(1_000_000, "2026-12-03", full_s=22.0), "started_at": "2026-12-03T14:45:10+00:00"}
+    for run in (second, first, {**first, "full_build": {**first["full_build"], "seconds": 21.0}}):
+        results.record_run(tmp_path, run)
+    data = json.loads((tmp_path / "results.json").read_text())
+    assert [(r["started_at"][11:16], r["full_build"]["seconds"]) for r in data["runs"]] == [
+        ("14:20", 21.0),
+        ("14:45", 22.0),
+    ]
+    markdown = (tmp_path / "results.md").read_text()
+    assert "## 2026-12-03 14:20 · 1M events" in markdown and "## 2026-12-03 14:45 · 1M events" in markdown
+    summary = markdown.split("## Summary", 1)[1].split("## Targets", 1)[0]
+    assert [line.split(" | ")[0] for line in summary.splitlines() if line.startswith("| 2026-12-")] == [
+        "| 2026-12-03 14:20",
+        "| 2026-12-03 14:45",
+    ]
     assert "parse s (cold)" in markdown and "parse s (partial)" in markdown
 
 
