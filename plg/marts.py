@@ -13,9 +13,11 @@ when there is none (a fresh clone).
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,15 +42,34 @@ def load_manifest(target_path: str | Path | None = None) -> dict:
     into target/) when missing or when it predates the public marts (no model with access public)."""
     if target_path:
         return json.loads((Path(target_path) / "manifest.json").read_text())
-    manifest = PROJECT_DIR / "target" / "manifest.json"
-    if manifest.exists():
-        data = json.loads(manifest.read_text())
-        if public_marts(data):
+    target = PROJECT_DIR / "target"
+    manifest = target / "manifest.json"
+    data = _read_public_manifest(manifest)
+    if data is not None:
+        return data
+    # Several processes (pytest workers) can get here at once: one parses while the others wait on the lock,
+    # and the manifest is parsed into a private directory then moved in whole, so nobody reads half a file.
+    target.mkdir(parents=True, exist_ok=True)
+    with open(target / ".manifest.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        data = _read_public_manifest(manifest)
+        if data is not None:
             return data
-    scratch = PROJECT_DIR / "target"
-    print("[marts] no manifest yet: running dbt parse (reads the project's YAML) ...", file=sys.stderr, flush=True)
-    run_dbt(["parse", "--quiet"], env=dbt_env(target="duckdb"), target_path=scratch, log_path=scratch, check=True)
-    return json.loads((scratch / "manifest.json").read_text())
+        print("[marts] no manifest yet: running dbt parse (reads the project's YAML) ...", file=sys.stderr, flush=True)
+        with tempfile.TemporaryDirectory(dir=target, prefix=".parse-") as scratch:
+            env = dbt_env(target="duckdb")
+            run_dbt(["parse", "--quiet"], env=env, target_path=scratch, log_path=scratch, check=True)
+            os.replace(Path(scratch) / "manifest.json", manifest)
+    return json.loads(manifest.read_text())
+
+
+def _read_public_manifest(manifest: Path) -> dict | None:
+    """The manifest when it exists, is whole and lists the public marts; else None."""
+    try:
+        data = json.loads(manifest.read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return None
+    return data if public_marts(data) else None
 
 
 def public_mart_names(target_path: str | Path | None = None) -> tuple[str, ...]:
