@@ -15,7 +15,8 @@ On a small generated landing (``PLG_INCR_TEST_ACCOUNTS``, default 800 accounts):
     counted twice; and the result equals a full refresh of that landing.
 (e) in an incremental run the event-grain data tests read only the rows of the
     run's event window (base_product__event_windows) and the rows sharing their
-    event_id; a new event colliding with an old event_id still fails; var
+    event_id; a new event colliding with an old event_id still fails, so does a
+    lost event and a staged event that is not its earliest delivery; var
     full_tests true tests every row (issue 13).
 (f) the clock moved by var as_of_date, forward then back, between incremental
     runs: the models that depend on the clock (windows closing, keys becoming
@@ -857,6 +858,28 @@ def test_event_tests_scoped_to_the_window(workdir, reference):
     code, out = _dbt_output(lost, *select)
     assert code != 0, "a staged event of the window went missing and the scoped reconciliation passed"
     assert re.search(r"FAIL \d+ source_reconciles_stg_product__events", out), out[-3000:]
+
+    # an earlier delivery of a staged event of the window lands (the staged row is no longer the earliest): the
+    # counts still balance (one more landed row, one more duplicate), the first-delivery check fails, scoped or not
+    earlier = reference["twice"].snapshot_to(Scenario(workdir / "scoped_tests_earlier"))
+    con = earlier.connect(read_only=False)
+    try:
+        event_id, received_at = con.execute(
+            "select event_id, received_at from analytics_staging.stg_product__events "
+            "where received_at >= cast(? as timestamp) + interval 1 hour order by event_id limit 1",
+            [bound],
+        ).fetchone()
+        con.execute(
+            f"insert into {EVENTS} select * replace (cast(? as timestamp) - interval 1 second as received_at) "
+            f"from {EVENTS} where event_id = ? limit 1",
+            [received_at, event_id],
+        )
+    finally:
+        con.close()
+    for extra in ([], ["--vars", "{full_tests: true}"]):
+        code, out = _dbt_output(earlier, *select, *extra)
+        assert code != 0, f"a staged event that is not its earliest delivery passed the reconciliation {extra}"
+        assert re.search(r"FAIL 1 source_reconciles_stg_product__events", out), out[-3000:]
 
 
 # --------------------------------------------------------------------------- (f) the clock moves both ways

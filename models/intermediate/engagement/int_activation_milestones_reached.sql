@@ -1,5 +1,6 @@
 {#-
-    Read from the known feature-days (int_account_days_known: no event scan): a milestone event maps to its core
+    Read from the known feature-days (int_account_day_keys_rolled with first_known_at before the as-of end: no
+    event scan): a milestone event maps to its core
     feature through the seed event_catalogue, so each milestone must be a core event with a feature of its own
     (true of the seed; a seed test checks it).
     Incremental (delete+insert on account_id): a run recomputes only the accounts whose milestones can have
@@ -123,14 +124,16 @@ accounts as (
 known_feature_days as (
 
     select
-        account_id,
-        feature_name,
-        first_occurred_at
-    from {{ ref('int_account_days_known') }}
+        rolled.account_id,
+        rolled.feature_name,
+        rolled.first_occurred_at
+    from {{ ref('int_account_day_keys_rolled') }} as rolled
+    cross join clock
     where
-        key_type = 'feature'
+        rolled.key_type = 'feature'
+        and rolled.first_known_at < clock.as_of_end_at
         {%- if is_incremental() %}
-        and account_id in (select accounts.account_id from accounts)
+        and rolled.account_id in (select accounts.account_id from accounts)
         {%- endif %}
 
 ),

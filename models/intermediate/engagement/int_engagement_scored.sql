@@ -167,16 +167,18 @@ accounts as (
 feature_days as (
 
     select
-        account_id,
-        day_number,
-        feature_name,
-        first_occurred_at,
-        last_occurred_at
-    from {{ ref('int_account_days_known') }}
+        rolled.account_id,
+        rolled.day_number,
+        rolled.feature_name,
+        rolled.first_occurred_at,
+        rolled.last_occurred_at
+    from {{ ref('int_account_day_keys_rolled') }} as rolled
+    cross join clock
     where
-        key_type = 'feature'
+        rolled.key_type = 'feature'
+        and rolled.first_known_at < clock.as_of_end_at
         {%- if is_incremental() %}
-        and account_id in (select accounts.account_id from accounts)
+        and rolled.account_id in (select accounts.account_id from accounts)
         {%- endif %}
 
 ),
@@ -184,14 +186,16 @@ feature_days as (
 user_days as (
 
     select
-        account_id,
-        day_number,
-        user_id
-    from {{ ref('int_account_days_known') }}
+        rolled.account_id,
+        rolled.day_number,
+        rolled.user_id
+    from {{ ref('int_account_day_keys_rolled') }} as rolled
+    cross join clock
     where
-        key_type = 'user'
+        rolled.key_type = 'user'
+        and rolled.first_known_at < clock.as_of_end_at
         {%- if is_incremental() %}
-        and account_id in (select accounts.account_id from accounts)
+        and rolled.account_id in (select accounts.account_id from accounts)
         {%- endif %}
 
 ),

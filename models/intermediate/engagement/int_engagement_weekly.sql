@@ -1,6 +1,6 @@
 {#- Account x week since signup, for the weeks holding at least one core-event key of the account (known or not
     yet known: the rows never disappear, so a keyed delete+insert stays equal to a full build); the counts are
-    over the known keys (int_account_days_known). fct_engagement_weekly zero-fills the weeks without activity
+    over the known keys (int_account_day_keys_rolled, first_known_at before the as-of end). fct_engagement_weekly zero-fills the weeks without activity
     up to the as-of week and scores them.
     Incremental (delete+insert on account x week): a run recomputes only the weeks whose keys were rewritten
     since this table was last built, or whose known-ness the clock's move can change. -#}
@@ -103,16 +103,19 @@ weeks_to_compute as (
 known_keys as (
 
     select
-        account_id,
-        cast(floor(day_number / 7.0) as {{ dbt.type_int() }}) as week_number,
-        day_number,
-        key_type,
-        feature_name,
-        user_id
-    from {{ ref('int_account_days_known') }}
-    {%- if is_incremental() %}
-    where account_id in (select weeks_to_compute.account_id from weeks_to_compute)
-    {%- endif %}
+        rolled.account_id,
+        cast(floor(rolled.day_number / 7.0) as {{ dbt.type_int() }}) as week_number,
+        rolled.day_number,
+        rolled.key_type,
+        rolled.feature_name,
+        rolled.user_id
+    from {{ ref('int_account_day_keys_rolled') }} as rolled
+    cross join clock
+    where
+        rolled.first_known_at < clock.as_of_end_at
+        {%- if is_incremental() %}
+        and rolled.account_id in (select weeks_to_compute.account_id from weeks_to_compute)
+        {%- endif %}
 
 ),
 

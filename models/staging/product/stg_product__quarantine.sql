@@ -46,7 +46,7 @@ events_without_key as (
 events_with_key as (
 
     select
-        record_key,
+        {{ record_key(['event_id']) }} as record_key,
         source_relation,
         quarantine_rule,
         quarantine_detail,

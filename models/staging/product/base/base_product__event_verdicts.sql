@@ -2,7 +2,11 @@
     Why two branches reading base_product__events: only event_ids delivered more than once are ranked
     (about 1 % of the ids), and each branch's filter reaches the landing scan before any parsing (a CTE
     shared by both would be materialized by DuckDB). Why a literal bound: event_window_from_at() reads the
-    window model so that the filter on received_at is pushed down to the landing scan.
+    window model so that the filter on received_at is pushed down to the landing scan. Why the earlier-delivery
+    check reads base_product__events again instead of the landed CTE: a CTE read twice is materialized whole
+    (the landing's ids), and the anti-join then hashes every landed row; read directly, the hash is built on
+    the window's few verdicts (10M events, incremental: 1.8 s -> 1.1 s). No record_key: it is the event_id
+    (stg_product__quarantine derives it), and writing it twice cost about a tenth of a full build of the model.
 -#}
 {{ config(
     materialized='incremental',
@@ -63,7 +67,6 @@ single_deliveries as (
         deliveries.invitee_count,
         deliveries.has_invalid_properties,
         deliveries.source_relation,
-        deliveries.record_key,
         deliveries.quarantine_rule,
         deliveries.quarantine_detail
     from {{ ref('base_product__events') }} as deliveries
@@ -93,7 +96,6 @@ repeated_deliveries as (
         deliveries.has_invalid_properties,
         deliveries.source_relation,
         deliveries.properties_hash,
-        deliveries.record_key,
         deliveries.quarantine_rule,
         deliveries.quarantine_detail
     from {{ ref('base_product__events') }} as deliveries
@@ -130,7 +132,6 @@ earliest_deliveries as (
         invitee_count,
         has_invalid_properties,
         source_relation,
-        record_key,
         quarantine_rule,
         quarantine_detail
     from single_deliveries
@@ -146,7 +147,6 @@ earliest_deliveries as (
         invitee_count,
         has_invalid_properties,
         source_relation,
-        record_key,
         quarantine_rule,
         quarantine_detail
     from repeated_ranked
@@ -167,7 +167,6 @@ judged as (
         invitee_count,
         has_invalid_properties,
         source_relation,
-        record_key,
         coalesce(
             quarantine_rule,
             case when account_id is null then 'unattributable_account' end
@@ -191,10 +190,10 @@ final as (
             where existing.event_id = judged.event_id
         )
         and not exists (
-            select 1 from landed
+            select 1 from {{ ref('base_product__events') }} as earlier
             where
-                landed.event_id = judged.event_id
-                and landed.received_at < {{ rescan_from_at }}
+                earlier.event_id = judged.event_id
+                and earlier.received_at < {{ rescan_from_at }}
         )
     {%- elif is_incremental() %}
     where
