@@ -39,7 +39,9 @@ touched_days as (
         or touched.last_received_at >= previous_build.rescan_from_at
 
 ),
+{% endif %}
 
+{#- an incremental run rolls up the touched account-days only, each from all its rows #}
 activity as (
 
     select
@@ -52,28 +54,14 @@ activity as (
         aggregated.first_known_at,
         aggregated.last_received_at
     from {{ ref('int_account_days_aggregated') }} as aggregated
+    {% if is_incremental() -%}
     inner join touched_days
         on
             aggregated.account_id = touched_days.account_id
             and aggregated.day_number = touched_days.day_number
+    {%- endif %}
 
 ),
-{% else %}
-activity as (
-
-    select
-        account_id,
-        day_number,
-        feature_name,
-        user_id,
-        first_occurred_at,
-        last_occurred_at,
-        first_known_at,
-        last_received_at
-    from {{ ref('int_account_days_aggregated') }}
-
-),
-{% endif %}
 
 feature_days as (
 

@@ -1,8 +1,7 @@
 {#-
     Read from the known feature-days (int_account_day_keys_rolled with first_known_at before the as-of end: no
-    event scan): a milestone event maps to its core
-    feature through the seed event_catalogue, so each milestone must be a core event with a feature of its own
-    (true of the seed; a seed test checks it).
+    event scan): a milestone event maps to its core feature through the seed event_catalogue, so each milestone
+    must be a core event with a feature of its own (true of the seed; a seed test checks it).
     Incremental (delete+insert on account_id): a run recomputes only the accounts whose milestones can have
     changed since this table was last built (accounts_to_compute; the rule is in the YAML).
 -#}
